@@ -1,0 +1,235 @@
+/**
+ * The port: everything the firmware needs from the platform it runs on.
+ *
+ * `modules/` reaches the outside world only through a `Platform` object. The
+ * simulator (`hosts/sim`, Node.js) and the board (`hosts/esp32`, Moddable SDK)
+ * each implement it; nothing here may import Node built-ins or Moddable-only
+ * modules, so the same firmware runs unchanged on both.
+ *
+ * Conventions: times are milliseconds; byte payloads are `Uint8Array`;
+ * callbacks from the platform never throw back into it (the firmware catches).
+ */
+
+/** Time as the firmware sees it. */
+export interface Clock {
+  /** Monotonic milliseconds since boot; never goes backwards, never jumps. */
+  monotonic(): number;
+  /**
+   * Wall-clock milliseconds since the Unix epoch, or `undefined` while the
+   * clock is not synchronised (no SNTP answer yet on the board).
+   */
+  wallTime(): number | undefined;
+}
+
+/** Opaque handle of a scheduled callback. */
+export type TimerHandle = { readonly __timer: unique symbol } | object;
+
+/** Scheduled callbacks (Moddable `timer`, Node timers, or a virtual clock). */
+export interface Timers {
+  /** Calls `callback` once after `delayMs`. */
+  once(callback: () => void, delayMs: number): TimerHandle;
+  /** Calls `callback` every `intervalMs`, first after `intervalMs`. */
+  repeat(callback: () => void, intervalMs: number): TimerHandle;
+  /** Cancels a timer; unknown or already-fired handles are ignored. */
+  clear(handle: TimerHandle | undefined): void;
+}
+
+/**
+ * Key/value flash (NVS Preference on the board, one file per key in the
+ * simulator). Keys are at most 15 characters of [A-Za-z0-9._-]; values at
+ * most 4,000 bytes. A write is NOT atomic: power can fail half-way, so the
+ * firmware writes new records beside old ones and switches with a checksum.
+ */
+export interface Storage {
+  read(key: string): Uint8Array | undefined;
+  /** Throws on a full or failing flash (the caller counts and reports it). */
+  write(key: string, value: Uint8Array): void;
+  delete(key: string): void;
+  keys(): string[];
+}
+
+/** Limits of `Storage` that every host honours. */
+export const STORAGE_KEY_MAX = 15;
+export const STORAGE_VALUE_MAX = 4000;
+
+/** Byte stream of the serial console (UART on the board, stdin/PTY in the simulator). */
+export interface ConsolePort {
+  /** True when a person types at a terminal: the firmware echoes and prompts. */
+  readonly interactive: boolean;
+  /** Registers the receiver of incoming bytes (one receiver). */
+  onReceive(receiver: (bytes: Uint8Array) => void): void;
+  /** Writes text; the port encodes it as UTF-8 and may drop it if the line is down. */
+  write(text: string): void;
+}
+
+/** Where an MQTT connection attempt or link failed, reported distinctly. */
+export type MqttFailureStage =
+  | "dns" // host name did not resolve
+  | "tcp" // connection refused, unreachable, reset
+  | "tls" // handshake, certificate, host name or fingerprint refused
+  | "connack" // broker answered CONNACK with a non-zero return code
+  | "keepalive" // no PINGRESP in time: the link is dead
+  | "protocol" // the peer sent bytes that are not valid MQTT
+  | "closed"; // the peer or the network closed an established link
+
+export interface MqttFailure {
+  stage: MqttFailureStage;
+  /** Human-readable reason, for status and logs (never contains secrets). */
+  message: string;
+  /** CONNACK return code when `stage` is "connack". */
+  returnCode?: number;
+}
+
+export interface MqttWill {
+  topic: string;
+  payload: Uint8Array;
+  qos: 0 | 1;
+  retain: boolean;
+}
+
+export interface MqttConnectOptions {
+  /** `mqtt://host:port` or `mqtts://host:port`. */
+  url: string;
+  clientId: string;
+  username?: string;
+  password?: string;
+  /** Seconds; the transport sends PINGREQ and declares the link dead after 1.5× this. */
+  keepalive: number;
+  /** MQTT 3.1.1 clean session flag; false keeps subscriptions and QoS 1 state at the broker. */
+  cleanSession: boolean;
+  will?: MqttWill;
+  /** TLS for mqtts://: PEM CA bundle (host default store when absent) and optional SHA-256 fingerprint pin. */
+  tls?: { ca?: string; fingerprint?: string };
+}
+
+/** What the transport reports back on one connection. */
+export interface MqttEvents {
+  /** CONNACK accepted. */
+  onConnect(sessionPresent: boolean): void;
+  /** An incoming PUBLISH (QoS 0 or 1; the transport acknowledges QoS 1 itself). */
+  onMessage(topic: string, payload: Uint8Array): void;
+  /** PUBACK for a QoS 1 publish we made. */
+  onPuback(packetId: number): void;
+  /** The connection is gone (or never came up). Called exactly once per connect(). */
+  onClose(failure: MqttFailure): void;
+  /** The transport can take more bytes again after `publish` returned false. */
+  onWritable?(): void;
+}
+
+/** One live MQTT 3.1.1 connection; framing (mqtt-packet, Moddable MQTT) stays in the host. */
+export interface MqttConnection {
+  /**
+   * Sends a PUBLISH. Returns the packet id for QoS 1, 0 for QoS 0, or `false`
+   * when the link cannot take it now (send buffer full or not connected):
+   * the caller keeps the message and retries on `onWritable`.
+   */
+  publish(topic: string, payload: Uint8Array, qos: 0 | 1, retain: boolean, dup?: boolean): number | false;
+  subscribe(topics: string[], qos: 0 | 1): void;
+  /** Clean disconnect: DISCONNECT, then close (no will). `onClose` follows. */
+  disconnect(): void;
+  /** Abrupt close (the will fires at the broker). `onClose` follows. */
+  destroy(): void;
+}
+
+export interface MqttTransport {
+  connect(options: MqttConnectOptions, events: MqttEvents): MqttConnection;
+}
+
+/** Log levels, most severe first. */
+export type LogLevel = "error" | "warn" | "info" | "debug";
+
+/** System services of the board. */
+export interface SystemServices {
+  /** Stable hardware identity (MAC-derived on the board), used as default node id. */
+  hardwareId(): string;
+  /** Why the last boot happened: "power-on", "software", "watchdog", "brownout", "panic", "unknown". */
+  resetReason(): string;
+  /** Restarts the board (the simulator restarts the firmware in-process). */
+  restart(): void;
+  /** Uniform random number in [0, 1); a seedable source in tests. */
+  random(): number;
+  /** Free heap bytes, when the platform can tell. */
+  freeMemory?(): number | undefined;
+  /** Network link state for `status` ("up", "connecting", "down: <reason>"). */
+  networkState(): string;
+}
+
+/**
+ * ECMA-419 IO constructors as the host provides them (Moddable's
+ * `device.io`, or the simulator's chip models). Shapes follow ECMA-419
+ * Edition 2: options objects in, `read`/`write`, `close()`.
+ */
+export interface I2CBus {
+  write(buffer: ArrayBufferView | ArrayBuffer, stop?: boolean): void;
+  read(byteLength: number, stop?: boolean): ArrayBuffer;
+  close(): void;
+}
+export interface I2COptions {
+  data: number;
+  clock: number;
+  hz: number;
+  address: number;
+  port?: number;
+}
+export interface DigitalIO {
+  read(): number;
+  write(value: number): void;
+  close(): void;
+}
+export interface DigitalOptions {
+  pin: number;
+  mode: "input" | "inputPullUp" | "inputPullDown" | "output";
+}
+export interface AnalogIO {
+  readonly resolution: number;
+  read(): number;
+  close(): void;
+}
+export interface AnalogOptions {
+  pin: number;
+  resolution?: number;
+}
+export interface PWMIO {
+  readonly resolution: number;
+  write(value: number): void;
+  close(): void;
+}
+export interface PWMOptions {
+  pin: number;
+  hz?: number;
+  resolution?: number;
+}
+export interface PulseCountIO {
+  read(): number;
+  write(value: number): void;
+  close(): void;
+}
+export interface PulseCountOptions {
+  signal: number;
+  control?: number;
+}
+
+export interface IOProvider {
+  I2C: new (options: I2COptions) => I2CBus;
+  Digital: new (options: DigitalOptions) => DigitalIO;
+  Analog: new (options: AnalogOptions) => AnalogIO;
+  PWM: new (options: PWMOptions) => PWMIO;
+  PulseCount?: new (options: PulseCountOptions) => PulseCountIO;
+  /** Default I2C pins of the board. */
+  i2cDefault: { data: number; clock: number };
+}
+
+/** Everything a host hands to `startNode`. */
+export interface Platform {
+  /** Host name for status and birth: "sim" or "esp32". */
+  readonly name: string;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly storage: Storage;
+  readonly console: ConsolePort;
+  readonly mqtt: MqttTransport;
+  readonly io: IOProvider;
+  readonly system: SystemServices;
+  /** Writes one log line (the firmware formats it). */
+  log(level: LogLevel, line: string): void;
+}
