@@ -1,0 +1,161 @@
+import type { Counters } from "../counters.js";
+import type { ConsolePort } from "../platform.js";
+import { ConsoleError } from "./console-error.js";
+import { LineReader, MAX_LINE_BYTES, type LineEvent } from "./line-reader.js";
+import { tokenize } from "./tokenize.js";
+
+/** Where a command writes its reply lines (the final OK/ERR line is the console's). */
+export type Reply = (line: string) => void;
+
+/** One console command. */
+export interface ConsoleCommand {
+  name: string;
+  /** One line for `help`. */
+  summary: string;
+  /** Argument synopsis, e.g. "<key> <value>". */
+  usage: string;
+  /** Longer text for `help <command>`. */
+  details?: string;
+  /** Throws ConsoleError for a failure; may return a promise for slow work. */
+  run(args: string[], reply: Reply): void | Promise<void>;
+}
+
+/** Lines queued while a slow command runs; beyond this they are refused. */
+const MAX_QUEUED_LINES = 16;
+
+/**
+ * The serial console: one command per line, every reply ends with exactly
+ * one line `OK` or `ERR <code> <message>`. Commands come from a registry;
+ * nothing a line contains can throw out of here.
+ */
+export class Console {
+  #port: ConsolePort;
+  #counters: Counters;
+  #commands = new Map<string, ConsoleCommand>();
+  #reader: LineReader;
+  #queue: LineEvent[] = [];
+  #busy = false;
+  #prompt = "> ";
+
+  constructor(port: ConsolePort, counters: Counters) {
+    this.#port = port;
+    this.#counters = counters;
+    const echo = port.interactive ? (text: string) => port.write(text) : undefined;
+    this.#reader = new LineReader((event) => this.#enqueue(event), echo);
+  }
+
+  /** Adds a command; a second one with the same name is a programming error. */
+  register(command: ConsoleCommand): void {
+    if (this.#commands.has(command.name)) throw new TypeError(`console command "${command.name}" registered twice`);
+    this.#commands.set(command.name, command);
+  }
+
+  /** Registered commands in name order. */
+  commands(): ConsoleCommand[] {
+    return [...this.#commands.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  command(name: string): ConsoleCommand | undefined {
+    return this.#commands.get(name);
+  }
+
+  /** Starts listening to the port and shows the prompt. */
+  start(): void {
+    this.#port.onReceive((bytes) => this.#reader.feed(bytes));
+    this.#showPrompt();
+  }
+
+  /** Writes an unsolicited line (events, log echo) without breaking the prompt. */
+  print(line: string): void {
+    this.#port.write(`${line}\r\n`);
+  }
+
+  /** Runs one line as if typed; resolves when its reply is complete. */
+  async execute(line: string): Promise<void> {
+    const reply: Reply = (text) => this.#port.write(`${text}\r\n`);
+    const parsed = tokenize(line.trim());
+    if ("error" in parsed) return this.#fail(new ConsoleError("bad-quote", parsed.error));
+    const [name, ...args] = parsed.words;
+    if (name === undefined) return;
+    const command = this.#commands.get(name.toLowerCase());
+    if (!command) {
+      const near = this.#nearest(name.toLowerCase());
+      const hint = near ? `did you mean "${near}"? ` : "";
+      return this.#fail(new ConsoleError("unknown-command", `unknown command "${clip(name)}"; ${hint}type help for the list`));
+    }
+    try {
+      await command.run(args, reply);
+      this.#port.write("OK\r\n");
+      this.#counters.add("console_ok");
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  #enqueue(event: LineEvent): void {
+    if (this.#queue.length >= MAX_QUEUED_LINES) {
+      this.#counters.add("console_dropped_lines");
+      this.#port.write("ERR busy too many lines queued; line dropped\r\n");
+      return;
+    }
+    this.#queue.push(event);
+    if (!this.#busy) void this.#drain();
+  }
+
+  async #drain(): Promise<void> {
+    this.#busy = true;
+    while (this.#queue.length > 0) {
+      const event = this.#queue.shift()!;
+      if ("overflow" in event) this.#fail(new ConsoleError("line-too-long", `line of ${event.overflow} bytes exceeds ${MAX_LINE_BYTES}; ignored`));
+      else await this.execute(event.line);
+      this.#showPrompt();
+    }
+    this.#busy = false;
+  }
+
+  #fail(error: unknown): void {
+    this.#counters.add("console_errors");
+    if (error instanceof ConsoleError) this.#port.write(`ERR ${error.code} ${oneLine(error.message)}\r\n`);
+    else this.#port.write(`ERR internal ${oneLine(String((error as Error)?.message ?? error))}\r\n`);
+  }
+
+  #showPrompt(): void {
+    if (this.#port.interactive) this.#port.write(this.#prompt);
+  }
+
+  /** The registered name closest to a typo (edit distance at most 2). */
+  #nearest(name: string): string | undefined {
+    let best: string | undefined;
+    let bestDistance = 3;
+    for (const candidate of this.#commands.keys()) {
+      const d = editDistance(name, candidate);
+      if (d < bestDistance) {
+        best = candidate;
+        bestDistance = d;
+      }
+    }
+    return best;
+  }
+}
+
+/** Levenshtein distance, for "did you mean" hints. */
+export function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 3) return 99;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** Keeps a reply on one line: control characters would break line-based scripts. */
+function oneLine(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f]/g, " ");
+}
+
+function clip(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}

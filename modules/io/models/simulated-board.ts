@@ -1,0 +1,36 @@
+import type { IOProvider } from "../../platform.js";
+import { I2CBusModel } from "./i2c-bus-model.js";
+import { PinBoard } from "./pin-models.js";
+import { SHT3xModel } from "./sht3x-model.js";
+import { syntheticClimate } from "./synthetic-climate.js";
+
+/** The simulated board: its IO provider plus handles to observe and fault it. */
+export interface SimulatedBoard {
+  io: IOProvider;
+  bus: I2CBusModel;
+  pins: PinBoard;
+  /** The SHT3x-compatible chip at I2C address 0x44. */
+  sht3x: SHT3xModel;
+}
+
+/** Default I2C pins of the simulated board (those of a typical ESP32 devkit). */
+const I2C_DEFAULT = { data: 21, clock: 22 };
+
+/**
+ * Assembles a board with an SHT3x at 0x44 on the default bus, GPIO, ADC and
+ * PWM pins, all driven by `now` (monotonic ms) so virtual time works.
+ */
+export function simulatedBoard(now: () => number, seed = 1): SimulatedBoard {
+  const bus = new I2CBusModel();
+  const pins = new PinBoard();
+  const sht3x = new SHT3xModel(syntheticClimate(now, seed));
+  bus.attach(0x44, sht3x);
+  const io: IOProvider = {
+    I2C: bus.ioClass(),
+    Digital: pins.digitalClass(),
+    Analog: pins.analogClass(),
+    PWM: pins.pwmClass(),
+    i2cDefault: I2C_DEFAULT,
+  };
+  return { io, bus, pins, sht3x };
+}

@@ -1,0 +1,50 @@
+import type { Reading } from "../io/channels.js";
+import type { Platform, TimerHandle } from "../platform.js";
+
+/**
+ * Collects readings into batches: a batch closes when it holds `batchSize`
+ * readings or its first reading is `maxAgeMs` old, whichever comes first.
+ */
+export class Batcher {
+  #platform: Platform;
+  #batchSize: number;
+  #maxAgeMs: number;
+  #pending: Reading[] = [];
+  #timer: TimerHandle | undefined;
+  #onBatch: (readings: Reading[]) => void;
+
+  constructor(platform: Platform, options: { batchSize: number; maxAgeMs: number }, onBatch: (readings: Reading[]) => void) {
+    if (!Number.isInteger(options.batchSize) || options.batchSize < 1)
+      throw new RangeError(`batchSize must be a positive integer, got ${options.batchSize}`);
+    if (!(options.maxAgeMs > 0)) throw new RangeError(`maxAgeMs must be positive, got ${options.maxAgeMs}`);
+    this.#platform = platform;
+    this.#batchSize = options.batchSize;
+    this.#maxAgeMs = options.maxAgeMs;
+    this.#onBatch = onBatch;
+  }
+
+  add(reading: Reading): void {
+    this.#pending.push(reading);
+    if (this.#pending.length >= this.#batchSize) this.flush();
+    else if (!this.#timer) this.#timer = this.#platform.timers.once(() => this.flush(), this.#maxAgeMs);
+  }
+
+  /** Closes the current batch now (no-op when empty). */
+  flush(): void {
+    this.#platform.timers.clear(this.#timer);
+    this.#timer = undefined;
+    if (this.#pending.length === 0) return;
+    const batch = this.#pending;
+    this.#pending = [];
+    this.#onBatch(batch);
+  }
+
+  get pending(): number {
+    return this.#pending.length;
+  }
+
+  stop(): void {
+    this.#platform.timers.clear(this.#timer);
+    this.#timer = undefined;
+  }
+}
