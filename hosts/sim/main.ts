@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+import { join } from "node:path";
+import { defaultConfig } from "../../modules/config/node-config.js";
+import { startNode, type NodeHandle } from "../../modules/node.js";
+import { parseSimArgs, USAGE, UsageError, type SimOptions } from "./args.js";
+import { startEmbeddedBroker } from "./embedded-broker.js";
+import { FileStorage } from "./file-storage.js";
+import { createMqttTransport } from "./mqtt-transport.js";
+import { createSimPlatform, simHardwareId } from "./sim-platform.js";
+import { StdioConsole } from "./stdio-console.js";
+
+/** Runs the simulator: `fieldnode-sim --help` tells how. */
+async function main(argv: string[]): Promise<void> {
+  let options: SimOptions;
+  try {
+    options = parseSimArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`fieldnode-sim: ${error.message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+
+  const nodeId = options.id ?? simHardwareId();
+  const storage = new FileStorage(options.stateDir ?? join(".state", nodeId));
+  const broker = options.broker ? undefined : await startEmbeddedBroker();
+  if (broker) process.stdout.write(`embedded broker listening on ${broker.url}\n`);
+  const brokerUrl = options.broker ?? broker!.url;
+  const console = new StdioConsole();
+  const transport = createMqttTransport();
+
+  let node: NodeHandle | undefined;
+  let resetReason = "power-on";
+  let stopping = false;
+
+  const boot = () => {
+    const { platform } = createSimPlatform({
+      storage,
+      console,
+      mqtt: transport,
+      resetReason,
+      restart: () => void reboot(),
+      log: (_level, line) => process.stdout.write(`${line}\n`),
+    });
+    const config = defaultConfig(nodeId);
+    config.mqtt.url = brokerUrl;
+    node = startNode(platform, config);
+  };
+
+  const reboot = async () => {
+    await node?.stop();
+    resetReason = "software";
+    boot();
+  };
+
+  const shutdown = async (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping\n`);
+    const force = setTimeout(() => process.exit(1), 3000);
+    force.unref();
+    await node?.stop();
+    await broker?.close();
+    console.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+  boot();
+}
+
+main(process.argv.slice(2)).catch((error) => {
+  process.stderr.write(`fieldnode-sim: ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});
