@@ -1,0 +1,72 @@
+/**
+ * Guest entry: boots the whole firmware (`startNode`) on XS with the test
+ * platform and lets the test play time, broker and technician:
+ * "boot", "advance" (ms), "accept" (CONNACK), "ack" (packet ids),
+ * "take-publishes", "console" (one line, returns the reply), "stop".
+ */
+import { startNode, type NodeHandle } from "../../../modules/node.js";
+import type { XsGuest } from "../../helpers/xs.js";
+import { createTestPlatform } from "../platform.js";
+
+declare const xsHarness: XsGuest;
+
+const test = createTestPlatform({
+  seed: 7,
+  settle: () => xsHarness.settle(),
+  onLog: (level, line) => xsHarness.log(`${level}: ${line}`),
+});
+let node: NodeHandle | undefined;
+let taken = 0;
+
+function running(): NodeHandle {
+  if (!node) throw new Error("boot first");
+  return node;
+}
+
+xsHarness.on("boot", () => {
+  node = startNode(test.platform);
+  const connection = test.mqtt.connections[0];
+  return {
+    nodeId: node.nodeId,
+    bootId: node.bootId,
+    connects: test.mqtt.connections.length,
+    url: connection?.options.url,
+    will: connection?.options.will?.topic,
+    console: test.console.take(),
+  };
+});
+
+xsHarness.on("advance", async (ms: number) => {
+  running();
+  const fired = await test.timers.advance(ms);
+  return { fired, now: test.clock.monotonic(), pendingTimers: test.timers.pending };
+});
+
+xsHarness.on("accept", () => {
+  test.mqtt.accept(false);
+  return { subscriptions: test.mqtt.connections[test.mqtt.connections.length - 1].subscriptions };
+});
+
+xsHarness.on("ack", (ids: number[]) => {
+  for (const id of ids) test.mqtt.ack(id);
+});
+
+xsHarness.on("take-publishes", () => {
+  const fresh = test.mqtt.publishes.slice(taken);
+  taken = test.mqtt.publishes.length;
+  return fresh;
+});
+
+xsHarness.on("console", async (line: string) => {
+  test.console.inject(`${line}\r\n`);
+  await xsHarness.settle();
+  return test.console.take();
+});
+
+xsHarness.on("stop", async () => {
+  await running().stop();
+  return {
+    closed: test.mqtt.connections.map((c) => (typeof c.closed === "object" ? c.closed.stage : c.closed ?? "open")),
+    errors: test.logs.filter((entry) => entry.level === "error").map((entry) => entry.line),
+  };
+});

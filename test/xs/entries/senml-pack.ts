@@ -1,0 +1,14 @@
+/**
+ * Guest entry: the firmware's SenML-CBOR encoders on XS. "records" returns
+ * `encodeSenmlPack` of each record sample; "telemetry" returns
+ * `encodeTelemetryPack` of each telemetry sample.
+ */
+import { encodeSenmlPack } from "../../../modules/telemetry/senml.js";
+import { encodeTelemetryPack } from "../../../modules/telemetry/telemetry-pack.js";
+import type { XsGuest } from "../../helpers/xs.js";
+import { senmlSamples, telemetrySamples } from "./senml-samples.js";
+
+declare const xsHarness: XsGuest;
+
+xsHarness.on("records", () => senmlSamples().map((sample) => encodeSenmlPack(sample.records)));
+xsHarness.on("telemetry", () => telemetrySamples().map((sample) => encodeTelemetryPack(sample.header, sample.readings)));
