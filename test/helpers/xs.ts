@@ -130,7 +130,7 @@ export async function runOnXS(entryFile: string, options: XsRunOptions = {}): Pr
   const name = options.name ?? basename(entry).replace(/\.ts$/, "");
   const timeoutMs = options.timeoutMs ?? 30_000;
   const bundle = await bounded(bundleForXS(entry), timeoutMs, `bundling ${entry}`, () => {});
-  const session = await startWorker(name, options.onLog);
+  const session = await startWorker(name, options.onLog, bundle);
   const run = makeRun(session, name, timeoutMs, bundle.length);
   try {
     const install = `(${installGuest})(${JSON.stringify({ removed: DEVICE_ABSENT_GLOBALS })}, ${encodeWire}, ${decodeWire})`;
@@ -191,6 +191,8 @@ interface Session {
   /** Resolves when the engine's output streams have ended. */
   drained: Promise<void>;
   step<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T>;
+  /** An `XsGuestError` whose stack frames in the bundle name the source file and code. */
+  guestError(context: string, fault: { message: string; stack: string }): XsGuestError;
 }
 
 /** `@agoric/xsnap` ships no types; this is the part of its API used here. */
@@ -207,7 +209,7 @@ type XsnapModule = {
 };
 const XSNAP: string = "@agoric/xsnap";
 
-async function startWorker(name: string, onLog: ((line: string) => void) | undefined): Promise<Session> {
+async function startWorker(name: string, onLog: ((line: string) => void) | undefined, bundle: string): Promise<Session> {
   const { xsnap } = (await import(XSNAP)) as XsnapModule;
   const logs: string[] = [];
   const faults: Session["faults"] = [];
@@ -253,13 +255,15 @@ async function startWorker(name: string, onLog: ((line: string) => void) | undef
     },
   });
   session.drained = Promise.all(streams).then(() => {});
+  const bundleLines = bundle.split("\n");
+  session.guestError = (context, fault) => new XsGuestError(context, { ...fault, stack: pointIntoBundle(fault.stack, bundleLines) });
   session.step = async (work, timeoutMs, what) => {
     const before = faults.length;
     try {
       return await bounded(work, timeoutMs, `${name}: ${what}`, () => void session.worker.terminate());
     } catch (error) {
       const fault = faults[before];
-      if (fault) throw new XsGuestError(fault.context, fault);
+      if (fault) throw session.guestError(fault.context, fault);
       throw withLogs(error, logs);
     }
   };
@@ -279,7 +283,7 @@ function makeRun(session: Session, name: string, timeoutMs: number, bundleBytes:
       if (reply.byteLength === 0)
         throw new Error(`${name}: ${what} did not settle before XS ran out of jobs (it awaits something that never happens)`);
       const answer = decodeWire(reply) as CommandReply;
-      if (!answer.ok) throw new XsGuestError(`${name}: ${what}`, answer.error);
+      if (!answer.ok) throw session.guestError(`${name}: ${what}`, answer.error);
       return answer.value as T;
     },
     async footprint(): Promise<XsFootprint> {
@@ -298,7 +302,7 @@ function makeRun(session: Session, name: string, timeoutMs: number, bundleBytes:
         );
         await bounded(session.drained, timeoutMs, `${name}: output`, () => {}).catch(() => {});
         const fault = session.faults[0];
-        if (fault) throw new XsGuestError(fault.context, fault);
+        if (fault) throw session.guestError(fault.context, fault);
       })();
       return closing;
     },
@@ -311,6 +315,28 @@ type GuestMessage =
   | { t: "fault"; context: string; message: string; stack: string };
 
 type CommandReply = { ok: true; value: unknown } | { ok: false; error: { message: string; stack: string } };
+
+/**
+ * XS names the bundle's frames `(#1:<line>)` (the second evaluation, after
+ * the harness; its first line is the `$run` wrapper). Appends to each such
+ * frame the source file esbuild noted above that line and the code there.
+ */
+function pointIntoBundle(stack: string, bundleLines: readonly string[]): string {
+  return stack.replace(/\(#1:(\d+)\)/g, (frame, line: string) => {
+    const index = Number(line) - 2;
+    const code = bundleLines[index];
+    if (code === undefined) return frame;
+    let file = "bundle";
+    for (let i = index; i >= 0; i--) {
+      const marker = /^\s*\/\/ (\S+\.[cm]?[jt]s)$/.exec(bundleLines[i]);
+      if (marker) {
+        file = marker[1];
+        break;
+      }
+    }
+    return `${frame} <- ${file}: ${code.trim().slice(0, 120)}`;
+  });
+}
 
 async function bounded<T>(work: Promise<T>, ms: number, what: string, onTimeout: () => void): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

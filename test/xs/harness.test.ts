@@ -42,5 +42,6 @@ test("an entry that uses a global the device lacks fails at load with the XS sta
   const failure = await t.throwsAsync(runOnXS("test/xs/entries/throws-on-load.ts"), { instanceOf: XsGuestError });
   t.regex(failure.message, /TypeError/);
   t.regex(failure.message, /XS stack/);
+  t.regex(failure.message, /<- test\/xs\/entries\/throws-on-load\.ts: return new g\.TextEncoder\(\)/, "frames point into the source");
   t.log(failure.message);
 });
