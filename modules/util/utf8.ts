@@ -17,7 +17,10 @@ export function encodeUtf8(text: string): Uint8Array {
   return Uint8Array.from(out);
 }
 
-/** Decodes UTF-8; malformed sequences become U+FFFD, never an exception. */
+/**
+ * Decodes UTF-8; malformed sequences become U+FFFD, one per maximal subpart
+ * (as TextDecoder with fatal: false does), never an exception.
+ */
 export function decodeUtf8(bytes: Uint8Array): string {
   let text = "";
   let i = 0;
@@ -30,10 +33,15 @@ export function decodeUtf8(bytes: Uint8Array): string {
     else if (b >= 0xe0 && b <= 0xef) { need = 2; cp = b & 0x0f; }
     else if (b >= 0xf0 && b <= 0xf4) { need = 3; cp = b & 0x07; }
     else { text += "\ufffd"; i++; continue; }
+    // The second byte's range rules out overlongs, surrogates and > U+10FFFF
+    // (Unicode §3.9 table 3-7), so a bad sequence ends at the first byte that
+    // cannot continue it ("substitution of maximal subparts", WHATWG Encoding).
+    const low = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
+    const high = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
     let j = 1;
     for (; j <= need && i + j < bytes.length; j++) {
       const c = bytes[i + j];
-      if ((c & 0xc0) !== 0x80) break;
+      if (c < (j === 1 ? low : 0x80) || c > (j === 1 ? high : 0xbf)) break;
       cp = (cp << 6) | (c & 0x3f);
     }
     const complete = j === need + 1;
