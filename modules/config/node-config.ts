@@ -30,6 +30,8 @@ export interface MqttConfig {
   prefix: string;
   /** Seconds. */
   keepalive: number;
+  /** TLS for mqtts://: CA (base64 DER) and SHA-256 fingerprint pin; absent when not set. */
+  tls?: { ca?: string; fingerprint?: string };
 }
 
 export interface TelemetryConfig {
@@ -39,12 +41,33 @@ export interface TelemetryConfig {
   maxAgeMs: number;
 }
 
+/** One output: a relay (on/off) or a PWM output (0-100 %). */
+export interface ActuatorConfig {
+  /** [a-z][a-z0-9_]{0,15} */
+  name: string;
+  type: "relay" | "pwm";
+  pin: number;
+  /** State at boot and on stop: relay 0 (off) or 100 (on); PWM duty 0-100 %. */
+  safeState: number;
+  /** Shortest on and off times before the next switch, seconds. */
+  minOnS: number;
+  minOffS: number;
+  /** Drive the pin low for "on". */
+  invert: boolean;
+}
+
 export interface NodeConfig {
   nodeId: string;
   site: string;
   mqtt: MqttConfig;
   telemetry: TelemetryConfig;
   channels: ChannelConfig[];
+  /** Outputs; absent means none. */
+  actuators?: ActuatorConfig[];
+  /** WiFi credentials for the board host; absent or empty means not configured. */
+  wifi?: { ssid: string; password: string };
+  /** Initial log level. */
+  logLevel?: "error" | "warn" | "info" | "debug";
 }
 
 /** The configuration a new board boots with. */

@@ -36,12 +36,18 @@ export class Console {
   #queue: LineEvent[] = [];
   #busy = false;
   #prompt = "> ";
+  /**
+   * Decides, from what has been typed so far on a line, whether the next
+   * characters are a secret and must be echoed as "*" (e.g. after
+   * "set wifi.password "). Installed by whoever knows the secret keys.
+   */
+  masksAfter: ((typed: string) => boolean) | undefined;
 
   constructor(port: ConsolePort, counters: Counters) {
     this.#port = port;
     this.#counters = counters;
     const echo = port.interactive ? (text: string) => port.write(text) : undefined;
-    this.#reader = new LineReader((event) => this.#enqueue(event), echo);
+    this.#reader = new LineReader((event) => this.#enqueue(event), echo, (typed) => this.masksAfter?.(typed) ?? false);
   }
 
   /** Adds a command; a second one with the same name is a programming error. */
@@ -70,8 +76,11 @@ export class Console {
     this.#port.write(`${line}\r\n`);
   }
 
-  /** Runs one line as if typed; resolves when its reply is complete. */
-  async execute(line: string): Promise<void> {
+  /**
+   * Runs one line as if typed. A synchronous command's reply is complete on
+   * return; for a slow one, the returned promise resolves when it is.
+   */
+  execute(line: string): void | Promise<void> {
     const reply: Reply = (text) => this.#port.write(`${text}\r\n`);
     const parsed = tokenize(line.trim());
     if ("error" in parsed) return this.#fail(new ConsoleError("bad-quote", parsed.error));
@@ -83,13 +92,20 @@ export class Console {
       const hint = near ? `did you mean "${near}"? ` : "";
       return this.#fail(new ConsoleError("unknown-command", `unknown command "${clip(name)}"; ${hint}type help for the list`));
     }
+    let result: void | Promise<void>;
     try {
-      await command.run(args, reply);
-      this.#port.write("OK\r\n");
-      this.#counters.add("console_ok");
+      result = command.run(args, reply);
     } catch (error) {
-      this.#fail(error);
+      return this.#fail(error);
     }
+    if (result && typeof (result as Promise<void>).then === "function")
+      return (result as Promise<void>).then(() => this.#ok(), (error: unknown) => this.#fail(error));
+    this.#ok();
+  }
+
+  #ok(): void {
+    this.#port.write("OK\r\n");
+    this.#counters.add("console_ok");
   }
 
   #enqueue(event: LineEvent): void {
@@ -99,15 +115,19 @@ export class Console {
       return;
     }
     this.#queue.push(event);
-    if (!this.#busy) void this.#drain();
+    if (!this.#busy) void this.#drain().catch(() => {});
   }
 
+  /** Runs queued lines; synchronous commands run at once, a slow one holds the queue until it is done. */
   async #drain(): Promise<void> {
     this.#busy = true;
     while (this.#queue.length > 0) {
       const event = this.#queue.shift()!;
-      if ("overflow" in event) this.#fail(new ConsoleError("line-too-long", `line of ${event.overflow} bytes exceeds ${MAX_LINE_BYTES}; ignored`));
-      else await this.execute(event.line);
+      if ("overflow" in event) this.#fail(new ConsoleError("line-too-long", `line of ${event.overflow} bytes exceeds the maximum of ${MAX_LINE_BYTES}; ignored`));
+      else {
+        const pending = this.execute(event.line);
+        if (pending) await pending;
+      }
       this.#showPrompt();
     }
     this.#busy = false;
@@ -115,8 +135,7 @@ export class Console {
 
   #fail(error: unknown): void {
     this.#counters.add("console_errors");
-    if (error instanceof ConsoleError) this.#port.write(`ERR ${error.code} ${oneLine(error.message)}\r\n`);
-    else this.#port.write(`ERR internal ${oneLine(String((error as Error)?.message ?? error))}\r\n`);
+    this.#port.write(`ERR ${errorCode(error)} ${oneLine(String((error as Error)?.message ?? error))}\r\n`);
   }
 
   #showPrompt(): void {
@@ -136,6 +155,19 @@ export class Console {
     }
     return best;
   }
+}
+
+/**
+ * The `ERR` code of an error: a ConsoleError's or any error's own string
+ * `code`, then "bad-type" for a TypeError, "bad-value" for a RangeError
+ * (validation), "internal" for anything else.
+ */
+export function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  if (error instanceof ConsoleError || (typeof code === "string" && /^[a-z][a-z0-9-]{0,23}$/.test(code))) return String(code);
+  if (error instanceof TypeError) return "bad-type";
+  if (error instanceof RangeError) return "bad-value";
+  return "internal";
 }
 
 /** Levenshtein distance, for "did you mean" hints. */

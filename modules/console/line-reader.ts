@@ -1,7 +1,7 @@
 import { decodeUtf8 } from "../util/utf8.js";
 
 /** Longest accepted command line, in bytes. */
-export const MAX_LINE_BYTES = 512;
+export const MAX_LINE_BYTES = 1024;
 
 /** What the reader hands on: a complete line, or the fact that one was too long. */
 export type LineEvent = { line: string } | { overflow: number };
@@ -19,15 +19,37 @@ export class LineReader {
   #lastWasCR = false;
   #emit: (event: LineEvent) => void;
   #echo: ((text: string) => void) | undefined;
+  #mask: ((typed: string) => boolean) | undefined;
+  /** 0: text; 1: after ESC; 2: inside a CSI sequence (ESC [ ... final byte). */
+  #escape = 0;
 
-  constructor(emit: (event: LineEvent) => void, echo?: (text: string) => void) {
+  /**
+   * `mask` is asked, before echoing a character, with the line typed so far:
+   * true echoes "*" instead (secrets typed at a terminal are never shown).
+   */
+  constructor(emit: (event: LineEvent) => void, echo?: (text: string) => void, mask?: (typed: string) => boolean) {
     this.#emit = emit;
     this.#echo = echo;
+    this.#mask = mask;
   }
 
   /** Feeds received bytes; may emit any number of lines. */
   feed(bytes: Uint8Array): void {
     for (const byte of bytes) {
+      // Terminal escape sequences (arrow keys, function keys) are swallowed whole.
+      if (this.#escape === 1) {
+        this.#escape = byte === 0x5b || byte === 0x4f ? 2 : 0;
+        continue;
+      }
+      if (this.#escape === 2) {
+        if (byte >= 0x20 && byte <= 0x3f) continue;
+        this.#escape = 0;
+        if (byte >= 0x40 && byte <= 0x7e) continue;
+      }
+      if (byte === 0x1b) {
+        this.#escape = 1;
+        continue;
+      }
       if (byte === 0x0a && this.#lastWasCR) {
         this.#lastWasCR = false;
         continue;
@@ -45,8 +67,15 @@ export class LineReader {
       this.#overflow++;
       return;
     }
+    let start = this.#length;
+    while (start > 0 && (byte & 0xc0) === 0x80 && (this.#bytes[start - 1] & 0xc0) === 0x80) start--;
+    if ((byte & 0xc0) === 0x80 && start > 0) start--;
     this.#bytes[this.#length++] = byte;
     if (!this.#echo) return;
+    if (this.#mask?.(decodeUtf8(this.#bytes.subarray(0, start)))) {
+      if ((byte & 0xc0) !== 0x80) this.#echo("*");
+      return;
+    }
     if (byte < 0x80) this.#echo(String.fromCharCode(byte));
     else this.#echoTail();
   }

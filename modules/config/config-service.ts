@@ -1,0 +1,281 @@
+/**
+ * The config service: the running node's one owner of its configuration.
+ *
+ * Three layers: `saved` (the last good record in flash), `pending` (the
+ * technician's staged edits: `set`/`unset` change it, `save` validates it
+ * whole and persists it, `discard` drops it) and `running` (what this boot
+ * started with, including command-line overrides: a key whose saved value
+ * differs from it needs a restart). Every method validates first and changes
+ * nothing when it throws.
+ */
+import type { Storage } from "../platform.js";
+import { decodeConfig, encodeConfig } from "./codec.js";
+import type { NodeConfig } from "./node-config.js";
+import { resolveConfig } from "./resolve.js";
+import { factoryDefaults, fillInstance, GROUP_NAME, GROUPS, KEYS, lookupKey, type GroupId, type KeySpec, type RawConfig, type Value } from "./schema.js";
+import { ConfigStore, type LoadResult } from "./store.js";
+import { checkConfig, checkValue, parseText, requireKey, showValue, UnknownKeyError } from "./validate.js";
+
+/** Outcome of `applyRemote`: all changes applied and saved, or none. */
+export type RemoteResult =
+  | { ok: true; generation: number; applied: string[]; restartNeeded: string[] }
+  | { ok: false; errors: { key: string; message: string }[] };
+
+/** One key as `get` reports it. Secrets carry no value, only whether they are set. */
+export interface KeyView {
+  key: string;
+  spec: KeySpec;
+  value: Value | undefined;
+  /** Printable: the value with its unit, "(set)"/"(not set)" for a secret. */
+  text: string;
+  unsaved: boolean;
+  restart: boolean;
+  override?: Value;
+}
+
+export class ConfigService {
+  #store: ConfigStore;
+  #hardwareId: string;
+  #saved: RawConfig;
+  #pending: RawConfig;
+  #running: RawConfig;
+  #overrides = new Map<string, Value>();
+  /** What load found: source, generation, problems. */
+  readonly loaded: LoadResult;
+  /** Called after a save or remote apply with the keys that changed (for live keys such as log.level). */
+  onSaved: ((changed: string[]) => void) | undefined;
+
+  /** Loads the newest good record from `storage` (defaults when there is none). Never throws for bad flash content. */
+  constructor(storage: Storage, hardwareId: string) {
+    this.#store = new ConfigStore(storage);
+    this.#hardwareId = hardwareId;
+    this.loaded = this.#store.load();
+    const raw = factoryDefaults();
+    if (this.loaded.source === "record") {
+      const candidate = new Map<string, Value>();
+      for (const [key, spec] of Object.entries(KEYS)) if (spec.default !== undefined) candidate.set(key, spec.default);
+      for (const [key, value] of Object.entries(this.loaded.values)) {
+        try {
+          candidate.set(key, checkValue(key, value));
+        } catch (error) {
+          this.loaded.notes.push(`stored ${key}: ${(error as Error).message}; using the default`);
+        }
+      }
+      try {
+        checkConfig(candidate);
+        raw.clear();
+        for (const [k, v] of candidate) raw.set(k, v);
+      } catch (error) {
+        this.loaded.notes.push(`stored config breaks a rule (${(error as Error).message}); using defaults`);
+      }
+    }
+    this.#saved = raw;
+    this.#pending = new Map(raw);
+    this.#running = new Map(raw);
+  }
+
+  /**
+   * Applies boot-time overrides (e.g. the simulator's --id and --broker) to the
+   * running config only; they are never saved. Throws like `set` for a bad one.
+   */
+  setOverrides(overrides: Record<string, string>): void {
+    const parsed = new Map<string, Value>();
+    for (const [key, text] of Object.entries(overrides)) parsed.set(key, parseText(key, text));
+    const candidate = new Map(this.#saved);
+    for (const [k, v] of parsed) candidate.set(k, v);
+    checkConfig(candidate);
+    this.#overrides = parsed;
+    this.#running = candidate;
+  }
+
+  /** The NodeConfig this boot runs with (saved config plus overrides). */
+  resolved(): NodeConfig {
+    return resolveConfig(this.#running, this.#hardwareId);
+  }
+
+  /** Generation of the saved record, undefined before the first save. */
+  get generation(): number | undefined {
+    return this.#store.generation;
+  }
+
+  /** Keys whose pending value differs from the saved one. */
+  unsavedKeys(): string[] {
+    return diff(this.#pending, this.#saved);
+  }
+
+  /** The pending value of `key` (throws UnknownKeyError). */
+  get(key: string): KeyView {
+    const ref = requireKey(key, this.#pending);
+    if (ref.kind === "group" && !this.#pending.has(`${ref.group}.${ref.name}.type`)) throw noInstance(ref.group, ref.name);
+    return this.#view(key, ref.spec);
+  }
+
+  /** Keys (pending) under `prefix` ("" for all), sorted, as views. */
+  list(prefix = ""): KeyView[] {
+    const keys = new Set([...Object.keys(KEYS), ...this.#pending.keys()]);
+    const out: KeyView[] = [];
+    for (const key of [...keys].sort()) {
+      if (prefix && key !== prefix && !key.startsWith(prefix.endsWith(".") ? prefix : `${prefix}.`) && !key.startsWith(prefix)) continue;
+      const ref = lookupKey(key);
+      if (ref) out.push(this.#view(key, ref.spec));
+    }
+    return out;
+  }
+
+  /** Stages `key = text` in the pending config. Setting `<group>.<name>.type` creates the instance. */
+  set(key: string, text: string): void {
+    const ref = requireKey(key, this.#pending);
+    const value = parseText(key, text);
+    if (ref.kind === "group") {
+      const exists = this.#pending.has(`${ref.group}.${ref.name}.type`);
+      if (!exists && ref.field !== "type") throw noInstance(ref.group, ref.name);
+      const next = new Map(this.#pending);
+      if (ref.field === "type" && next.get(key) !== value && ref.group === "ch") {
+        next.delete(`ch.${ref.name}.measure`);
+        next.delete(`ch.${ref.name}.unit`);
+      }
+      next.set(key, value);
+      if (ref.field === "type") fillInstance(next, ref.group, ref.name);
+      this.#pending = next;
+      return;
+    }
+    this.#pending.set(key, value);
+  }
+
+  /**
+   * Unstages `key`: a global key returns to its default, an optional group
+   * field is removed, `<group>.<name>` (or its `.type`) removes the instance.
+   */
+  unset(key: string): void {
+    const instance = /^(ch|act)\.([^.]+)$/.exec(key);
+    if (instance) {
+      const group = instance[1] as GroupId;
+      if (!GROUP_NAME.test(instance[2]) || !this.#pending.has(`${key}.type`)) throw noInstance(group, instance[2]);
+      for (const k of [...this.#pending.keys()]) if (k.startsWith(`${key}.`)) this.#pending.delete(k);
+      return;
+    }
+    const ref = requireKey(key, this.#pending);
+    if (ref.kind === "global") {
+      if (ref.spec.default === undefined) this.#pending.delete(key);
+      else this.#pending.set(key, ref.spec.default);
+      return;
+    }
+    if (!this.#pending.has(`${ref.group}.${ref.name}.type`)) throw noInstance(ref.group, ref.name);
+    if (ref.field === "type") return this.unset(`${ref.group}.${ref.name}`);
+    if (ref.spec.default !== undefined) this.#pending.set(key, ref.spec.default);
+    else this.#pending.delete(key);
+  }
+
+  /** Validates the whole pending config and persists it atomically. Returns the new generation. */
+  save(): number {
+    checkConfig(this.#pending);
+    const changed = diff(this.#pending, this.#saved);
+    const generation = this.#store.save(this.#pending);
+    this.#saved = new Map(this.#pending);
+    if (changed.length > 0) this.onSaved?.(changed);
+    return generation;
+  }
+
+  /** Drops the staged edits; returns how many keys were unsaved. */
+  discard(): number {
+    const count = this.unsavedKeys().length;
+    this.#pending = new Map(this.#saved);
+    return count;
+  }
+
+  /** The export line's words (see codec.ts); secrets only with `withSecrets`. */
+  exportLine(withSecrets: boolean): string {
+    return encodeConfig(this.#pending, withSecrets);
+  }
+
+  /** Stages a whole config from an export line; validates it whole first. */
+  importWords(words: string[]): void {
+    const raw = decodeConfig(words, this.#pending);
+    checkConfig(raw);
+    this.#pending = raw;
+  }
+
+  /**
+   * Applies changes sent remotely (MQTT `cmd/config`), all or nothing: every
+   * key must exist and be flagged remotely-settable, every value valid
+   * (strings are parsed like console text, numbers/booleans checked as
+   * they are), the result must pass the whole-config rules; then it is saved
+   * at once. The technician's staged edits of other keys are kept.
+   * Error messages never contain a secret value.
+   */
+  applyRemote(changes: Record<string, unknown> | Map<string, unknown>): RemoteResult {
+    const errors: { key: string; message: string }[] = [];
+    const parsed = new Map<string, Value>();
+    if (typeof changes !== "object" || changes === null || Array.isArray(changes)) return { ok: false, errors: [{ key: "", message: "changes must be an object of key: value" }] };
+    const entries = changes instanceof Map ? [...changes.entries()] : Object.entries(changes);
+    if (entries.length === 0 || entries.length > 32) return { ok: false, errors: [{ key: "", message: `changes must hold 1..32 keys, got ${entries.length}` }] };
+    for (const [key, value] of entries) {
+      try {
+        if (typeof key !== "string") throw new TypeError(`config keys must be strings, got ${typeof key}`);
+        const ref = requireKey(key, this.#saved);
+        if (!ref.spec.remote) throw new RangeError(`${key} is not remotely settable`);
+        if (ref.kind === "group" && !this.#saved.has(`${ref.group}.${ref.name}.type`)) throw noInstance(ref.group, ref.name);
+        parsed.set(key, typeof value === "string" && ref.spec.type !== "string" ? parseText(key, value) : checkValue(key, value));
+      } catch (error) {
+        errors.push({ key, message: (error as Error).message });
+      }
+    }
+    if (errors.length > 0) return { ok: false, errors };
+    const candidate = new Map(this.#saved);
+    for (const [k, v] of parsed) candidate.set(k, v);
+    try {
+      checkConfig(candidate);
+    } catch (error) {
+      return { ok: false, errors: [{ key: "", message: (error as Error).message }] };
+    }
+    let generation: number;
+    try {
+      generation = this.#store.save(candidate);
+    } catch (error) {
+      return { ok: false, errors: [{ key: "", message: `save failed: ${(error as Error).message}` }] };
+    }
+    const changed = diff(candidate, this.#saved);
+    this.#saved = candidate;
+    for (const [k, v] of parsed) this.#pending.set(k, v);
+    if (changed.length > 0) this.onSaved?.(changed);
+    return { ok: true, generation, applied: [...parsed.keys()], restartNeeded: [...parsed.keys()].filter((k) => lookupKey(k)!.spec.restart && this.#running.get(k) !== parsed.get(k)) };
+  }
+
+  /** Erases every config record: the next boot starts from factory defaults. */
+  factoryReset(): void {
+    this.#store.erase();
+    this.#saved = factoryDefaults();
+    this.#pending = new Map(this.#saved);
+  }
+
+  #view(key: string, spec: KeySpec): KeyView {
+    const value = this.#pending.has(key) ? this.#pending.get(key) : undefined;
+    const text = spec.secret ? (value ? "(set)" : "(not set)") : value === undefined ? "(not set)" : `${typeof value === "string" ? showString(value) : String(value)}${spec.unit ? ` ${spec.unit}` : ""}`;
+    const view: KeyView = {
+      key,
+      spec,
+      value: spec.secret ? undefined : value,
+      text,
+      unsaved: this.#pending.get(key) !== this.#saved.get(key),
+      restart: Boolean(spec.restart) && this.#pending.get(key) !== (this.#overrides.has(key) ? this.#saved.get(key) : this.#running.get(key)),
+    };
+    if (this.#overrides.has(key)) view.override = this.#overrides.get(key);
+    return view;
+  }
+}
+
+function showString(value: string): string {
+  return value === "" || /[\s"'\\]/.test(value) ? JSON.stringify(value) : value;
+}
+
+function noInstance(group: GroupId, name: string): UnknownKeyError {
+  const label = GROUPS[group].label;
+  return new UnknownKeyError(`no ${label} "${name.slice(0, 20)}"; create it with: set ${group}.${name.slice(0, 20)}.type <${(GROUPS[group].fields.type.values ?? []).join("|")}>`);
+}
+
+function diff(a: RawConfig, b: RawConfig): string[] {
+  const keys = new Set([...a.keys(), ...b.keys()]);
+  return [...keys].filter((k) => a.get(k) !== b.get(k)).sort();
+}
+
+export { showValue };

@@ -1,0 +1,60 @@
+/**
+ * Turns validated raw config values into the NodeConfig view the running
+ * firmware uses (modules/config/node-config.ts). Runs after validation, so it
+ * trusts the values; keys absent from `raw` take their schema defaults.
+ */
+import type { ActuatorConfig, ChannelConfig, NodeConfig } from "./node-config.js";
+import { groupNames, KEYS, type RawConfig, type Value } from "./schema.js";
+
+/** The NodeConfig for `raw`; `hardwareId` stands in for an empty node.id. */
+export function resolveConfig(raw: RawConfig, hardwareId: string): NodeConfig {
+  const get = (key: string): Value | undefined => (raw.has(key) ? raw.get(key) : KEYS[key]?.default);
+  const str = (key: string) => String(get(key) ?? "");
+  const num = (key: string) => Number(get(key));
+  const channels: ChannelConfig[] = groupNames(raw, "ch").map((name) => {
+    const channel: ChannelConfig = {
+      name,
+      type: String(raw.get(`ch.${name}.type`)),
+      measure: String(raw.get(`ch.${name}.measure`)),
+      intervalMs: Number(raw.get(`ch.${name}.interval`) ?? 1000),
+      unit: String(raw.get(`ch.${name}.unit`)),
+    };
+    const address = raw.get(`ch.${name}.address`);
+    const pin = raw.get(`ch.${name}.pin`);
+    if (typeof address === "number") channel.address = address;
+    if (typeof pin === "number") channel.pin = pin;
+    return channel;
+  });
+  const actuators: ActuatorConfig[] = groupNames(raw, "act").map((name) => ({
+    name,
+    type: raw.get(`act.${name}.type`) === "pwm" ? "pwm" : "relay",
+    pin: Number(raw.get(`act.${name}.pin`)),
+    safeState: Number(raw.get(`act.${name}.safe_state`) ?? 0),
+    minOnS: Number(raw.get(`act.${name}.min_on_s`) ?? 0),
+    minOffS: Number(raw.get(`act.${name}.min_off_s`) ?? 0),
+    invert: raw.get(`act.${name}.invert`) === true,
+  }));
+  const config: NodeConfig = {
+    nodeId: str("node.id") || hardwareId,
+    site: str("node.site"),
+    mqtt: {
+      url: str("mqtt.url"),
+      prefix: str("mqtt.prefix"),
+      keepalive: num("mqtt.keepalive"),
+    },
+    telemetry: { batchSize: num("telemetry.batch_size"), maxAgeMs: num("telemetry.max_interval") * 1000 },
+    channels,
+    actuators,
+    wifi: { ssid: str("wifi.ssid"), password: str("wifi.password") },
+    logLevel: str("log.level") as NodeConfig["logLevel"],
+  };
+  if (str("mqtt.username")) config.mqtt.username = str("mqtt.username");
+  if (str("mqtt.password")) config.mqtt.password = str("mqtt.password");
+  if (str("mqtt.client_id")) config.mqtt.clientId = str("mqtt.client_id");
+  if (str("mqtt.tls_ca") || str("mqtt.tls_fingerprint")) {
+    config.mqtt.tls = {};
+    if (str("mqtt.tls_ca")) config.mqtt.tls.ca = str("mqtt.tls_ca");
+    if (str("mqtt.tls_fingerprint")) config.mqtt.tls.fingerprint = str("mqtt.tls_fingerprint");
+  }
+  return config;
+}

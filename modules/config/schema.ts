@@ -1,0 +1,170 @@
+/**
+ * The config schema: every key the technician (or a remote command) can set,
+ * with its type, default, bounds, unit, help text and flags. Keys are flat
+ * dotted names. Global keys are listed in `KEYS`; repeated groups (sensor
+ * channels `ch.<name>.<field>`, actuators `act.<name>.<field>`) are listed in
+ * `GROUPS` and instantiated by name. New groups (filters, alarms) slot in as
+ * more entries of `GROUPS` or as more fields of a group.
+ */
+
+/** A stored config value. */
+export type Value = string | number | boolean;
+
+/** Flat config: key → value. Keys absent from the map take their default. */
+export type RawConfig = Map<string, Value>;
+
+/** Version of the key set; records carry it and older ones migrate (migrate.ts). */
+export const SCHEMA_VERSION = 2;
+
+/** What one key accepts and how it behaves. */
+export interface KeySpec {
+  readonly type: "string" | "int" | "bool" | "enum";
+  /** Default value; `undefined` means "not set" (an optional key). */
+  readonly default?: Value;
+  readonly min?: number;
+  readonly max?: number;
+  /** Allowed values of an enum. */
+  readonly values?: readonly string[];
+  /** For strings: a pattern the whole value must match, and what it means in words. */
+  readonly pattern?: RegExp;
+  readonly patternHelp?: string;
+  /** For strings: most UTF-8 bytes. */
+  readonly maxBytes?: number;
+  readonly unit?: string;
+  readonly help: string;
+  /** Never printed, exported (without --with-secrets), logged or published. */
+  readonly secret?: boolean;
+  /** Takes effect only after a restart. */
+  readonly restart?: boolean;
+  /** May be set over MQTT (ConfigService.applyRemote). */
+  readonly remote?: boolean;
+}
+
+/** SenML units (RFC 8428 section 12.1 and the IANA registry) the firmware reports. */
+export const SENML_UNITS = ["Cel", "%RH", "Pa", "A", "V", "W", "Hz", "m/s2", "/s", "%", "m", "kg", "l/s", "m3", "count"] as const;
+
+/** Sensor types the firmware can read today, with their quantities and default units and addresses. */
+export const CHANNEL_TYPES = Object.freeze({
+  sht3x: { measures: { temperature: "Cel", humidity: "%RH" }, address: 0x44 },
+} as const);
+
+/** Group instance names: channel and actuator names. */
+export const GROUP_NAME = /^[a-z][a-z0-9_]{0,15}$/;
+
+/** Most instances per group (bounded config, bounded record). */
+export const GROUP_MAX = 16;
+
+const HOST_PORT_URL = /^mqtts?:\/\/[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$/;
+
+/** Global keys. */
+export const KEYS: Readonly<Record<string, KeySpec>> = Object.freeze({
+  "node.id": { type: "string", default: "", pattern: /^([a-z0-9][a-z0-9-]{0,31})?$/, patternHelp: "1-32 of a-z 0-9 -, starting with a letter or digit (empty: the hardware id)", help: "node id in topics and SenML names; empty uses the hardware id", restart: true },
+  "node.site": { type: "string", default: "", maxBytes: 64, help: "free text: where the node is installed", restart: true, remote: true },
+  "wifi.ssid": { type: "string", default: "", maxBytes: 32, help: "WiFi network name", restart: true },
+  "wifi.password": { type: "string", default: "", maxBytes: 63, help: "WiFi passphrase", secret: true, restart: true },
+  "mqtt.url": { type: "string", default: "mqtt://127.0.0.1:1883", pattern: HOST_PORT_URL, patternHelp: "mqtt://host:port or mqtts://host:port", help: "MQTT broker", restart: true },
+  "mqtt.username": { type: "string", default: "", maxBytes: 64, help: "MQTT user name (empty: none)", restart: true },
+  "mqtt.password": { type: "string", default: "", maxBytes: 128, help: "MQTT password", secret: true, restart: true },
+  "mqtt.client_id": { type: "string", default: "", pattern: /^[A-Za-z0-9_-]{0,23}$/, patternHelp: "0-23 of A-Z a-z 0-9 _ - (empty: the node id)", help: "MQTT client id; empty uses the node id", restart: true },
+  "mqtt.prefix": { type: "string", default: "fieldnode", pattern: /^[A-Za-z0-9_-]{1,32}(\/[A-Za-z0-9_-]{1,32}){0,3}$/, patternHelp: "1-4 topic levels of A-Z a-z 0-9 _ -, no wildcards", help: "topic prefix", restart: true },
+  "mqtt.keepalive": { type: "int", default: 30, min: 5, max: 3600, unit: "s", help: "MQTT keepalive", restart: true, remote: true },
+  "mqtt.tls_ca": { type: "string", default: "", maxBytes: 400, pattern: /^[A-Za-z0-9+/=]*$/, patternHelp: "base64 of a DER certificate (empty: the host's store)", help: "CA certificate for mqtts:// (base64 DER)", restart: true },
+  "mqtt.tls_fingerprint": { type: "string", default: "", pattern: /^([0-9a-f]{64})?$/, patternHelp: "64 lower-case hex digits (SHA-256), or empty", help: "pin the broker's certificate by SHA-256 fingerprint", restart: true },
+  "telemetry.batch_size": { type: "int", default: 10, min: 1, max: 100, unit: "readings", help: "send a pack when it holds this many readings", restart: true, remote: true },
+  "telemetry.max_interval": { type: "int", default: 10, min: 1, max: 3600, unit: "s", help: "...or when its oldest reading is this old", restart: true, remote: true },
+  "log.level": { type: "enum", default: "info", values: ["error", "warn", "info", "debug"], help: "log level (the log command sets it live)", remote: true },
+});
+
+/** Fields of one sensor channel `ch.<name>.<field>`. `filter` and `alarm` are reserved for the edge pipeline. */
+export const CHANNEL_FIELDS: Readonly<Record<string, KeySpec>> = Object.freeze({
+  type: { type: "enum", values: Object.keys(CHANNEL_TYPES), help: "sensor type; setting it creates the channel", restart: true },
+  measure: { type: "enum", values: ["temperature", "humidity"], help: "which of the sensor's quantities", restart: true },
+  address: { type: "int", min: 0x03, max: 0x77, help: "I2C address (7-bit) for I2C sensors", restart: true },
+  pin: { type: "int", min: 0, max: 48, help: "GPIO or ADC pin for pin sensors", restart: true },
+  interval: { type: "int", default: 1000, min: 100, max: 86_400_000, unit: "ms", help: "sampling interval", restart: true, remote: true },
+  unit: { type: "enum", values: SENML_UNITS, help: "SenML unit of the reported value", restart: true },
+});
+
+/** Fields of one actuator `act.<name>.<field>`. */
+export const ACTUATOR_FIELDS: Readonly<Record<string, KeySpec>> = Object.freeze({
+  type: { type: "enum", values: ["relay", "pwm"], help: "relay (on/off) or pwm (0-100 %); setting it creates the actuator", restart: true },
+  pin: { type: "int", min: 0, max: 48, help: "output GPIO", restart: true },
+  safe_state: { type: "int", default: 0, min: 0, max: 100, unit: "%", help: "state at boot and when control is lost (relay: 0 off, 100 on)", restart: true },
+  min_on_s: { type: "int", default: 0, min: 0, max: 86_400, unit: "s", help: "shortest time on before it may switch off", restart: true, remote: true },
+  min_off_s: { type: "int", default: 0, min: 0, max: 86_400, unit: "s", help: "shortest time off before it may switch on", restart: true, remote: true },
+  invert: { type: "bool", default: false, help: "drive the pin low for on", restart: true },
+});
+
+/** Group prefixes and their field tables. */
+export const GROUPS = Object.freeze({
+  ch: { label: "channel", fields: CHANNEL_FIELDS, reserved: ["filter", "alarm"] },
+  act: { label: "actuator", fields: ACTUATOR_FIELDS, reserved: [] as string[] },
+} as const);
+
+export type GroupId = keyof typeof GROUPS;
+
+/** A parsed key: a global one, or one field of a group instance. */
+export type KeyRef =
+  | { kind: "global"; key: string; spec: KeySpec }
+  | { kind: "group"; key: string; group: GroupId; name: string; field: string; spec: KeySpec };
+
+/** Resolves a key name to its spec, or `undefined` for an unknown key. */
+export function lookupKey(key: string): KeyRef | undefined {
+  const global = Object.prototype.hasOwnProperty.call(KEYS, key) ? KEYS[key] : undefined;
+  if (global) return { kind: "global", key, spec: global };
+  const parts = key.split(".");
+  if (parts.length !== 3) return undefined;
+  const [group, name, field] = parts;
+  if (group !== "ch" && group !== "act") return undefined;
+  const fields: Record<string, KeySpec> = GROUPS[group].fields;
+  if (!GROUP_NAME.test(name) || !Object.prototype.hasOwnProperty.call(fields, field)) return undefined;
+  return { kind: "group", key, group, name, field, spec: fields[field] };
+}
+
+/** Factory defaults: global defaults plus the two SHT3x channels every board ships with. */
+export function factoryDefaults(): RawConfig {
+  const raw: RawConfig = new Map();
+  for (const [key, spec] of Object.entries(KEYS)) if (spec.default !== undefined) raw.set(key, spec.default);
+  for (const [name, measure, unit] of [["temp", "temperature", "Cel"], ["rh", "humidity", "%RH"]]) {
+    raw.set(`ch.${name}.type`, "sht3x");
+    raw.set(`ch.${name}.measure`, measure);
+    raw.set(`ch.${name}.address`, 0x44);
+    raw.set(`ch.${name}.interval`, 1000);
+    raw.set(`ch.${name}.unit`, unit);
+  }
+  return raw;
+}
+
+/** Every known key name (global keys, and group keys present in `raw`), sorted. */
+export function allKeys(raw: RawConfig): string[] {
+  const keys = new Set(Object.keys(KEYS));
+  for (const key of raw.keys()) keys.add(key);
+  return [...keys].sort();
+}
+
+/** Instance names of a group present in `raw` (an instance exists when its `type` is set). */
+export function groupNames(raw: RawConfig, group: GroupId): string[] {
+  const names: string[] = [];
+  for (const key of raw.keys()) {
+    const parts = key.split(".");
+    if (parts[0] === group && parts[2] === "type") names.push(parts[1]);
+  }
+  return names.sort();
+}
+
+/**
+ * Gives a new (or retyped) group instance the defaults its fields lack: the
+ * field defaults, and for a channel the type's first quantity, its unit and
+ * the chip's usual address. Existing values are kept.
+ */
+export function fillInstance(raw: RawConfig, group: GroupId, name: string): void {
+  const prefix = `${group}.${name}.`;
+  for (const [field, spec] of Object.entries(GROUPS[group].fields as Record<string, KeySpec>))
+    if (spec.default !== undefined && !raw.has(prefix + field)) raw.set(prefix + field, spec.default);
+  if (group !== "ch") return;
+  const info = (CHANNEL_TYPES as Record<string, { measures: Record<string, string>; address?: number }>)[String(raw.get(`${prefix}type`))];
+  if (!info) return;
+  if (!raw.has(`${prefix}measure`)) raw.set(`${prefix}measure`, Object.keys(info.measures)[0]);
+  if (!raw.has(`${prefix}unit`)) raw.set(`${prefix}unit`, info.measures[String(raw.get(`${prefix}measure`))] ?? "");
+  if (info.address !== undefined && !raw.has(`${prefix}address`)) raw.set(`${prefix}address`, info.address);
+}

@@ -1,0 +1,184 @@
+/**
+ * Validation of config values against the schema: text typed at the console,
+ * values read back from flash or sent over MQTT, and the cross-key rules that
+ * `save` checks on the whole config. Wrong shape → TypeError, wrong value →
+ * RangeError; messages name the key and the value.
+ */
+import { encodeUtf8 } from "../util/utf8.js";
+import { CHANNEL_TYPES, GROUP_MAX, GROUP_NAME, GROUPS, groupNames, KEYS, lookupKey, type GroupId, type KeyRef, type KeySpec, type RawConfig, type Value } from "./schema.js";
+
+/** An unknown key; the message names the nearest valid one when there is one. */
+export class UnknownKeyError extends RangeError {
+  override name = "UnknownKeyError";
+}
+
+/** A whole-config rule (two channels on one pin, ...) that `save` refuses. */
+export class ConfigRuleError extends RangeError {
+  override name = "ConfigRuleError";
+}
+
+/** Shows a value in a message: strings quoted and clipped, secrets hidden. */
+export function showValue(value: unknown, spec?: KeySpec): string {
+  if (spec?.secret) return "(secret)";
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  return String(value);
+}
+
+/** Looks a key up; throws UnknownKeyError with the nearest valid key. */
+export function requireKey(key: string, raw?: RawConfig): KeyRef {
+  const ref = lookupKey(key);
+  if (ref) return ref;
+  const shown = JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key);
+  const parts = key.split(".");
+  if ((parts[0] === "ch" || parts[0] === "act") && parts.length === 3) {
+    const group = GROUPS[parts[0] as GroupId];
+    if (!GROUP_NAME.test(parts[1])) throw new UnknownKeyError(`${group.label} name ${JSON.stringify(parts[1])} must match [a-z][a-z0-9_]{0,15}`);
+    if ((group.reserved as readonly string[]).includes(parts[2])) throw new UnknownKeyError(`${shown}: ${group.label} field "${parts[2]}" is reserved for a later firmware`);
+    const near = nearest(parts[2], Object.keys(group.fields));
+    throw new UnknownKeyError(`unknown key ${shown}; ${group.label} fields are ${Object.keys(group.fields).join(", ")}${near ? `; did you mean "${parts[0]}.${parts[1]}.${near}"?` : ""}`);
+  }
+  const candidates = [...Object.keys(KEYS), ...(raw ? [...raw.keys()] : [])];
+  const near = nearest(key, candidates);
+  throw new UnknownKeyError(`unknown key ${shown}${near ? `; did you mean "${near}"?` : "; type show for the keys"}`);
+}
+
+/** Parses console text for `key` into a typed value; throws TypeError/RangeError naming key and value. */
+export function parseText(key: string, text: string): Value {
+  const ref = requireKey(key);
+  const spec = ref.spec;
+  switch (spec.type) {
+    case "int": {
+      const t = text.trim();
+      let n: number;
+      if (/^[+-]?[0-9]{1,12}$/.test(t)) n = Number(t);
+      else if (/^0x[0-9a-fA-F]{1,8}$/.test(t)) n = parseInt(t.slice(2), 16);
+      else throw new TypeError(`${key} must be an integer${unitText(spec)}, got ${showValue(text, spec)}`);
+      return checkValue(key, n);
+    }
+    case "bool": {
+      const t = text.trim().toLowerCase();
+      if (["true", "on", "yes", "1"].includes(t)) return true;
+      if (["false", "off", "no", "0"].includes(t)) return false;
+      throw new TypeError(`${key} must be true or false, got ${showValue(text, spec)}`);
+    }
+    default:
+      return checkValue(key, text);
+  }
+}
+
+/** Checks a typed value (from flash, MQTT or parseText) against the key's spec; returns it. */
+export function checkValue(key: string, value: unknown): Value {
+  const { spec } = requireKey(key);
+  const shown = showValue(value, spec);
+  switch (spec.type) {
+    case "int":
+      if (typeof value !== "number" || !Number.isInteger(value)) throw new TypeError(`${key} must be an integer${unitText(spec)}, got ${shown}`);
+      if (value < spec.min! || value > spec.max!) throw new RangeError(`${key} must be ${spec.min}..${spec.max}${unitText(spec)}, got ${shown}`);
+      return value;
+    case "bool":
+      if (typeof value !== "boolean") throw new TypeError(`${key} must be true or false, got ${shown}`);
+      return value;
+    case "enum":
+      if (typeof value !== "string") throw new TypeError(`${key} must be one of ${spec.values!.join(", ")}, got ${shown}`);
+      if (!spec.values!.includes(value)) {
+        const near = nearest(value, spec.values!);
+        throw new RangeError(`${key} must be one of ${spec.values!.join(", ")}, got ${shown}${near ? `; did you mean "${near}"?` : ""}`);
+      }
+      return value;
+    default: {
+      if (typeof value !== "string") throw new TypeError(`${key} must be a string, got ${shown}`);
+      if (/[\x00-\x1f\x7f]/.test(value)) throw new RangeError(`${key} must not contain control characters, got ${shown}`);
+      const bytes = encodeUtf8(value).length;
+      if (spec.maxBytes !== undefined && bytes > spec.maxBytes) throw new RangeError(`${key} must be at most ${spec.maxBytes} bytes, got ${bytes}`);
+      if (spec.pattern && !spec.pattern.test(value)) throw new RangeError(`${key} must be ${spec.patternHelp}, got ${shown}`);
+      return value;
+    }
+  }
+}
+
+/**
+ * Checks the whole config: every value against its spec, and the rules
+ * between keys. Throws one ConfigRuleError listing every broken rule, so a
+ * technician sees them all at once.
+ */
+export function checkConfig(raw: RawConfig): void {
+  for (const [key, value] of raw) checkValue(key, value);
+  const problems: string[] = [];
+  const url = String(raw.get("mqtt.url") ?? "");
+  const port = /:([0-9]+)$/.exec(url)?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) problems.push(`mqtt.url port must be 1..65535, got ${port}`);
+  if (url.startsWith("mqtts://") && port === undefined) problems.push(`mqtt.url: mqtts:// needs an explicit port (usually 8883), got ${showValue(url)}`);
+  if (!url.startsWith("mqtts://") && (raw.get("mqtt.tls_ca") || raw.get("mqtt.tls_fingerprint"))) problems.push("mqtt.tls_ca / mqtt.tls_fingerprint need an mqtts:// mqtt.url");
+  const keepalive = Number(raw.get("mqtt.keepalive"));
+  const maxInterval = Number(raw.get("telemetry.max_interval"));
+  const batch = Number(raw.get("telemetry.batch_size"));
+  const channels = groupNames(raw, "ch");
+  const actuators = groupNames(raw, "act");
+  if (channels.length > GROUP_MAX) problems.push(`at most ${GROUP_MAX} channels, got ${channels.length}`);
+  if (actuators.length > GROUP_MAX) problems.push(`at most ${GROUP_MAX} actuators, got ${actuators.length}`);
+  if (batch > 1 && channels.length === 0) problems.push(`telemetry.batch_size ${batch} with no channels: set it to 1 or add a channel`);
+  if (!(keepalive > 0)) problems.push("mqtt.keepalive must be set");
+  if (!(maxInterval > 0)) problems.push("telemetry.max_interval must be set");
+
+  const pins = new Map<number, string>();
+  const claimPin = (pin: unknown, owner: string) => {
+    if (typeof pin !== "number") return;
+    const other = pins.get(pin);
+    if (other) problems.push(`${owner} and ${other} both use pin ${pin}`);
+    else pins.set(pin, owner);
+  };
+  for (const name of channels) {
+    const type = String(raw.get(`ch.${name}.type`)) as keyof typeof CHANNEL_TYPES;
+    const info = CHANNEL_TYPES[type];
+    const measure = raw.get(`ch.${name}.measure`);
+    if (!info || typeof measure !== "string" || !(measure in info.measures)) problems.push(`ch.${name}.measure ${showValue(measure)} is not a quantity of ${type} (${Object.keys(info?.measures ?? {}).join(", ")})`);
+    if (info && "address" in info && raw.get(`ch.${name}.address`) === undefined) problems.push(`ch.${name}.address must be set for ${type}`);
+    if (!raw.has(`ch.${name}.unit`)) problems.push(`ch.${name}.unit must be set`);
+    // Channels on one chip share its pin: claim each chip once.
+    const pin = raw.get(`ch.${name}.pin`);
+    if (typeof pin === "number" && ![...channels].some((o) => o < name && raw.get(`ch.${o}.type`) === type && raw.get(`ch.${o}.pin`) === pin)) claimPin(pin, `ch.${name}`);
+    const interval = Number(raw.get(`ch.${name}.interval`));
+    if (interval > maxInterval * 1000) problems.push(`ch.${name}.interval ${interval} ms is longer than telemetry.max_interval ${maxInterval} s`);
+  }
+  for (const name of actuators) {
+    const pin = raw.get(`act.${name}.pin`);
+    if (pin === undefined) problems.push(`act.${name}.pin must be set`);
+    claimPin(pin, `act.${name}`);
+    const safe = raw.get(`act.${name}.safe_state`);
+    if (raw.get(`act.${name}.type`) === "relay" && safe !== 0 && safe !== 100) problems.push(`act.${name}.safe_state of a relay must be 0 (off) or 100 (on), got ${safe}`);
+  }
+  for (const key of raw.keys()) {
+    const ref = lookupKey(key);
+    if (ref?.kind === "group" && !raw.has(`${ref.group}.${ref.name}.type`)) problems.push(`${key} belongs to no ${GROUPS[ref.group].label} (set ${ref.group}.${ref.name}.type first)`);
+  }
+  if (problems.length > 0) throw new ConfigRuleError(problems.join("; "));
+}
+
+function unitText(spec: KeySpec): string {
+  return spec.unit ? ` (${spec.unit})` : "";
+}
+
+/** The candidate closest to `word` by edit distance (at most a third of its length, min 2). */
+export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = distance(word.toLowerCase(), c.toLowerCase(), bestDistance);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function distance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) >= limit || a.length > 64 || b.length > 64) return limit;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
+}
