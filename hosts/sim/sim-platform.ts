@@ -14,6 +14,8 @@ export interface SimPlatformParts {
   /** Called when the firmware asks for a restart. */
   restart(): void;
   log(level: LogLevel, line: string): void;
+  /** The wall clock reads "not synchronised" (undefined) for this many ms after boot, like SNTP on the board. */
+  clockSyncDelayMs?: number;
 }
 
 /** A simulated hardware id, stable for one computer: "sim-" and 6 hex digits of the host name's hash. */
@@ -31,7 +33,7 @@ export function createSimPlatform(parts: SimPlatformParts): { platform: Platform
   const board = simulatedBoard(monotonic, randomInt(1, 2 ** 31));
   const platform: Platform = {
     name: "sim",
-    clock: { monotonic, wallTime: () => Date.now() },
+    clock: { monotonic, wallTime: () => (monotonic() < (parts.clockSyncDelayMs ?? 0) ? undefined : Date.now()) },
     timers: nodeTimers,
     storage: parts.storage,
     console: parts.console,

@@ -16,6 +16,14 @@ export interface SessionHooks {
   onPuback(packetId: number): void;
   /** The link took bytes again after a refused publish. */
   onWritable(): void;
+  /** The connection is gone (or never came up); the session retries by itself. */
+  onDisconnected?(failure: MqttFailure): void;
+}
+
+/** Reconnect pacing: full-jitter exponential backoff (see `Backoff`). */
+export interface SessionOptions {
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
 }
 
 const ONLINE = encodeUtf8("online");
@@ -43,7 +51,8 @@ export class MqttSession {
   #connectedAt: number | undefined;
   #closed: (() => void) | undefined;
 
-  constructor(platform: Platform, log: Logger, counters: Counters, config: MqttConfig, clientId: string, topics: NodeTopics, hooks: SessionHooks) {
+  constructor(platform: Platform, log: Logger, counters: Counters, config: MqttConfig, clientId: string, topics: NodeTopics, hooks: SessionHooks,
+    options: SessionOptions = {}) {
     this.#platform = platform;
     this.#log = log;
     this.#counters = counters;
@@ -51,7 +60,7 @@ export class MqttSession {
     this.#clientId = clientId;
     this.#topics = topics;
     this.#hooks = hooks;
-    this.#backoff = new Backoff(() => platform.system.random());
+    this.#backoff = new Backoff(() => platform.system.random(), { baseMs: options.backoffBaseMs, capMs: options.backoffCapMs });
   }
 
   get state(): SessionState {
@@ -141,8 +150,11 @@ export class MqttSession {
       this.#closed?.();
       return;
     }
+    const wasConnected = this.#state === "connected";
     this.#lastFailure = { ...failure, at: this.#platform.clock.monotonic() };
     this.#counters.add(`mqtt_fail_${failure.stage}`);
+    if (wasConnected) this.#counters.add("mqtt_disconnects");
+    this.#safely(() => this.#hooks.onDisconnected?.(failure));
     this.#state = "waiting";
     const delay = this.#backoff.next();
     this.#log.warn("mqtt", `${failure.stage}: ${failure.message}; retry in ${(delay / 1000).toFixed(1)} s`);

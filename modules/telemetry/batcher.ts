@@ -3,7 +3,8 @@ import type { Platform, TimerHandle } from "../platform.js";
 
 /**
  * Collects readings into batches: a batch closes when it holds `batchSize`
- * readings or its first reading is `maxAgeMs` old, whichever comes first.
+ * readings, its first reading is `maxAgeMs` old, or the next reading would
+ * make it too big for one message (`fits` says no), whichever comes first.
  */
 export class Batcher {
   #platform: Platform;
@@ -12,8 +13,10 @@ export class Batcher {
   #pending: Reading[] = [];
   #timer: TimerHandle | undefined;
   #onBatch: (readings: Reading[]) => void;
+  #fits: (readings: Reading[]) => boolean;
 
-  constructor(platform: Platform, options: { batchSize: number; maxAgeMs: number }, onBatch: (readings: Reading[]) => void) {
+  constructor(platform: Platform, options: { batchSize: number; maxAgeMs: number; fits?: (readings: Reading[]) => boolean },
+    onBatch: (readings: Reading[]) => void) {
     if (!Number.isInteger(options.batchSize) || options.batchSize < 1)
       throw new RangeError(`batchSize must be a positive integer, got ${options.batchSize}`);
     if (!(options.maxAgeMs > 0)) throw new RangeError(`maxAgeMs must be positive, got ${options.maxAgeMs}`);
@@ -21,9 +24,11 @@ export class Batcher {
     this.#batchSize = options.batchSize;
     this.#maxAgeMs = options.maxAgeMs;
     this.#onBatch = onBatch;
+    this.#fits = options.fits ?? (() => true);
   }
 
   add(reading: Reading): void {
+    if (this.#pending.length > 0 && !this.#fits([...this.#pending, reading])) this.flush();
     this.#pending.push(reading);
     if (this.#pending.length >= this.#batchSize) this.flush();
     else if (!this.#timer) this.#timer = this.#platform.timers.once(() => this.flush(), this.#maxAgeMs);

@@ -1,3 +1,4 @@
+import { Decoder } from "cbor-x/decode";
 import { Encoder, FLOAT32_OPTIONS } from "cbor-x/encode";
 
 /**
@@ -73,4 +74,33 @@ export function encodeSenmlPack(records: readonly SenmlRecord[]): Uint8Array {
   const bytes = encoder.encode(pack);
   // A copy: the encoder reuses its buffer, and no host buffer type may leak out.
   return new Uint8Array(bytes);
+}
+
+const LABELS = new Map<number, string>(ORDER.map((name) => [SENML[name], name]));
+const decoder = new Decoder({ mapsAsObjects: false, useRecords: false } as ConstructorParameters<typeof Decoder>[0]);
+
+/**
+ * Decodes a SenML-CBOR pack back into named records. Unknown labels are
+ * ignored (RFC 8428 section 4.4 allows extensions); returns a string saying
+ * what is wrong for bytes that are not a pack. Never throws.
+ */
+export function decodeSenmlPack(bytes: Uint8Array): SenmlRecord[] | string {
+  let value: unknown;
+  try {
+    value = decoder.decode(bytes);
+  } catch (error) {
+    return `not CBOR: ${(error as Error).message}`;
+  }
+  if (!Array.isArray(value)) return "a SenML pack is a CBOR array";
+  const records: SenmlRecord[] = [];
+  for (const item of value) {
+    if (!(item instanceof Map)) return "every SenML record is a CBOR map";
+    const record: Record<string, unknown> = {};
+    for (const [label, field] of item) {
+      const name = typeof label === "number" ? LABELS.get(label) : undefined;
+      if (name !== undefined) record[name] = field;
+    }
+    records.push(record as SenmlRecord);
+  }
+  return records;
 }

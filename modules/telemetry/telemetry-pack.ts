@@ -1,5 +1,5 @@
 import type { Reading } from "../io/channels.js";
-import { encodeSenmlPack, type SenmlRecord } from "./senml.js";
+import { decodeSenmlPack, encodeSenmlPack, type SenmlRecord } from "./senml.js";
 
 /** What a receiver needs to place one pack: who, which boot, which message. */
 export interface PackHeader {
@@ -52,3 +52,76 @@ export function encodeTelemetryPack(header: PackHeader, readings: readonly Readi
 function roundValue(value: number): number {
   return Number.isInteger(value) ? value : Number(value.toPrecision(6));
 }
+
+/** A telemetry pack as a receiver reads it (see docs/contracts.md). */
+export interface DecodedPack {
+  nodeId: string;
+  bootId: string;
+  seq: number;
+  /** Base time, seconds (epoch, or uptime when `clock` is "uptime"). */
+  bt: number;
+  /** "wall" (synchronised), "uptime" (seconds since boot) or "rebased" (uptime re-based after the clock synchronised). */
+  clock: "wall" | "uptime" | "rebased";
+  historical: boolean;
+  readings: { n: string; u?: string; v?: number; t: number }[];
+}
+
+/** Reads a telemetry pack; a string says why the bytes are not one. Never throws. */
+export function decodeTelemetryPack(bytes: Uint8Array): DecodedPack | string {
+  const records = decodeSenmlPack(bytes);
+  if (typeof records === "string") return records;
+  const first = records[0];
+  if (!first || typeof first.bn !== "string" || typeof first.bt !== "number" || first.n !== "_seq" || typeof first.v !== "number")
+    return "record 0 must carry bn, bt and _seq";
+  const boot = records.find((r) => r.n === "_boot");
+  if (!boot || typeof boot.vs !== "string") return "no _boot record";
+  const clock = records.find((r) => r.n === "_clock")?.vs ?? "wall";
+  if (clock !== "wall" && clock !== "uptime" && clock !== "rebased") return `unknown _clock "${clock}"`;
+  return {
+    nodeId: first.bn.endsWith(":") ? first.bn.slice(0, -1) : first.bn,
+    bootId: boot.vs,
+    seq: first.v,
+    bt: first.bt,
+    clock,
+    historical: records.some((r) => r.n === "_hist" && r.vb === true),
+    readings: records.filter((r) => r.n !== undefined && !r.n.startsWith("_")).map((r) => ({ n: r.n!, u: r.u, v: r.v, t: r.t ?? 0 })),
+  };
+}
+
+/** How a queued pack must change before it is sent. */
+export interface SendContext {
+  historical: boolean;
+  /** The running boot, and its wall-clock ms at monotonic 0 once the clock is synchronised. */
+  bootId: string;
+  epochAtBoot?: number;
+}
+
+/**
+ * Prepares a stored pack for sending: adds the `_hist` record when it waited
+ * for the broker, and re-bases an uptime-stamped pack of the running boot to
+ * wall time once the clock is synchronised (bt += epoch at boot, `_clock`
+ * becomes "rebased"). Packs of earlier boots keep their uptime stamps (that
+ * boot's epoch is unknown). Returns the bytes unchanged when nothing
+ * applies, and unchanged bytes for anything it cannot decode.
+ */
+export function preparePack(bytes: Uint8Array, context: SendContext): Uint8Array {
+  const records = decodeSenmlPack(bytes);
+  if (typeof records === "string" || records.length < 2) return bytes;
+  let changed = false;
+  const clock = records.find((r) => r.n === "_clock");
+  const boot = records.find((r) => r.n === "_boot");
+  if (clock?.vs === "uptime" && context.epochAtBoot !== undefined && boot?.vs === context.bootId && typeof records[0].bt === "number") {
+    records[0].bt = (context.epochAtBoot + records[0].bt * 1000) / 1000;
+    clock.vs = "rebased";
+    changed = true;
+  }
+  if (context.historical && !records.some((r) => r.n === "_hist")) {
+    const at = records.findIndex((r) => r.n === undefined || !r.n.startsWith("_"));
+    records.splice(at < 0 ? records.length : at, 0, { n: "_hist", vb: true });
+    changed = true;
+  }
+  return changed ? encodeSenmlPack(records) : bytes;
+}
+
+/** Bytes `preparePack` may add to a pack: `_hist` (10) + a float64 bt (≤ 9) + "rebased" (1), rounded up. */
+export const PREPARE_GROWTH = 24;

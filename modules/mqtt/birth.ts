@@ -1,0 +1,73 @@
+import { Encoder } from "cbor-x/encode";
+import type { NodeConfig } from "../config/node-config.js";
+import { crc32 } from "../util/crc32.js";
+import { encodeUtf8 } from "../util/utf8.js";
+
+/**
+ * Typical accuracy (±, in the channel's unit) by sensor type and quantity,
+ * from the datasheets (Sensirion SHT3x-DIS, table 1/2: worst member SHT30).
+ */
+const ACCURACY: Readonly<Record<string, number>> = Object.freeze({
+  "sht3x.temperature": 0.3,
+  "sht3x.humidity": 3,
+});
+
+/** What the birth message says about the running node (docs/contracts.md, "Birth"). */
+export interface BirthFacts {
+  firmware: string;
+  host: string;
+  bootId: string;
+  bootCount: number;
+  resetReason: string;
+  clockSynced: boolean;
+  config: NodeConfig;
+  actuators: readonly { name: string; kind?: string; safe?: number | boolean }[];
+  outbox: { depth: number; segments: number; maxSegments: number; dropped: number; torn: number };
+  maxPacketBytes: number;
+}
+
+const encoder = new Encoder({ useRecords: false, tagUint8Array: false, variableMapSize: true } as ConstructorParameters<typeof Encoder>[0]);
+
+/**
+ * Digest of the configuration without secrets (user name, password): CRC-32
+ * of its JSON text, 8 hex digits. Equal configs give equal digests, so an
+ * operator sees a config change without seeing the config.
+ */
+export function configDigest(config: NodeConfig): string {
+  const text = JSON.stringify(config, (key, value) => (key === "password" || key === "username" ? undefined : value));
+  return crc32(encodeUtf8(text)).toString(16).padStart(8, "0");
+}
+
+/** Encodes the retained birth message: a CBOR map with string keys. */
+export function encodeBirth(facts: BirthFacts): Uint8Array {
+  const map = new Map<string, unknown>([
+    ["node", facts.config.nodeId],
+    ["fw", facts.firmware],
+    ["host", facts.host],
+    ["boot", facts.bootId],
+    ["bootn", facts.bootCount],
+    ["reset", facts.resetReason],
+    ["clock", facts.clockSynced ? "wall" : "uptime"],
+    ["site", facts.config.site],
+    ["channels", facts.config.channels.map((c) => {
+      const channel = new Map<string, unknown>([["n", c.name], ["u", c.unit], ["type", c.type], ["measure", c.measure], ["every", c.intervalMs]]);
+      const accuracy = ACCURACY[`${c.type}.${c.measure}`];
+      if (accuracy !== undefined) channel.set("acc", accuracy);
+      return channel;
+    })],
+    ["actuators", facts.actuators.map((a) => {
+      const actuator = new Map<string, unknown>([["n", a.name]]);
+      if (a.kind !== undefined) actuator.set("kind", a.kind);
+      if (a.safe !== undefined) actuator.set("safe", a.safe);
+      return actuator;
+    })],
+    ["cfg", configDigest(facts.config)],
+    ["outbox", new Map<string, number>([
+      ["depth", facts.outbox.depth], ["segs", facts.outbox.segments], ["max", facts.outbox.maxSegments],
+      ["dropped", facts.outbox.dropped], ["torn", facts.outbox.torn],
+    ])],
+    ["maxpkt", facts.maxPacketBytes],
+  ]);
+  return new Uint8Array(encoder.encode(map));
+}
+
