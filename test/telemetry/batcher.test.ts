@@ -1,0 +1,180 @@
+import test from "ava";
+import type { Reading } from "../../modules/io/channels.js";
+import type { Platform } from "../../modules/platform.js";
+import { Batcher } from "../../modules/telemetry/batcher.js";
+import { FakeTimers } from "../helpers/fake-timers.js";
+import { randomInt, seededRandom } from "../helpers/seeded-random.js";
+
+/** A batcher on fake time, with every batch it closed and when. */
+function setup(options: { batchSize: number; maxAgeMs: number }) {
+  const timers = new FakeTimers();
+  // The batcher only schedules: a platform of timers is all it needs.
+  const platform = { timers, clock: timers } as unknown as Platform;
+  const batches: { at: number; readings: Reading[] }[] = [];
+  const batcher = new Batcher(platform, options, (readings) => batches.push({ at: timers.monotonic(), readings }));
+  let value = 0;
+  const add = () => {
+    const reading: Reading = { channel: "temp", unit: "Cel", value: value++, at: timers.monotonic() };
+    batcher.add(reading);
+    return reading;
+  };
+  const values = () => batches.map((b) => b.readings.map((r) => r.value));
+  return { timers, batcher, batches, add, values };
+}
+
+test("a batch closes when it holds batchSize readings, in order, and its age timer goes", (t) => {
+  const { timers, batcher, batches, add, values } = setup({ batchSize: 3, maxAgeMs: 1000 });
+  add();
+  add();
+  t.is(batches.length, 0);
+  t.is(batcher.pending, 2);
+  add();
+  t.deepEqual(values(), [[0, 1, 2]]);
+  t.is(batcher.pending, 0);
+  t.is(timers.pending, 0, "no age timer left behind");
+  timers.advance(5000);
+  t.is(batches.length, 1, "nothing more closes later");
+});
+
+test("a batch closes when its first reading is maxAgeMs old", (t) => {
+  const { timers, batches, add, values } = setup({ batchSize: 10, maxAgeMs: 1000 });
+  add();
+  timers.advance(400);
+  add();
+  timers.advance(599);
+  t.is(batches.length, 0, "999 ms: not yet");
+  timers.advance(1);
+  t.deepEqual(values(), [[0, 1]]);
+  t.is(batches[0].at, 1000, "age counts from the first reading, not the last");
+});
+
+test("the next batch's age counts from its own first reading", (t) => {
+  const { timers, batches, add } = setup({ batchSize: 2, maxAgeMs: 1000 });
+  add();
+  add(); // closed by count at 0
+  timers.advance(500);
+  add(); // a new batch starts at 500
+  timers.advance(999);
+  t.is(batches.length, 1);
+  timers.advance(1);
+  t.deepEqual(batches.map((b) => b.at), [0, 1500]);
+  timers.advance(300);
+  add(); // and after an age close, at 1800
+  timers.advance(1000);
+  t.deepEqual(batches.map((b) => b.at), [0, 1500, 2800]);
+});
+
+test("batchSize 1: every reading is its own batch, no timer", (t) => {
+  const { timers, add, values } = setup({ batchSize: 1, maxAgeMs: 1000 });
+  add();
+  add();
+  t.deepEqual(values(), [[0], [1]]);
+  t.is(timers.pending, 0);
+});
+
+test("flush closes the batch now and cancels its age timer", (t) => {
+  const { timers, batcher, batches, add, values } = setup({ batchSize: 10, maxAgeMs: 1000 });
+  add();
+  timers.advance(100);
+  add();
+  batcher.flush();
+  t.deepEqual(values(), [[0, 1]]);
+  t.is(batches[0].at, 100);
+  t.is(timers.pending, 0);
+  timers.advance(2000);
+  t.is(batches.length, 1);
+});
+
+test("flush with nothing pending calls nobody", (t) => {
+  const { batcher, batches } = setup({ batchSize: 10, maxAgeMs: 1000 });
+  batcher.flush();
+  batcher.flush();
+  t.is(batches.length, 0);
+});
+
+test("stop cancels the age timer and keeps what is pending for a final flush", (t) => {
+  const { timers, batcher, batches, add, values } = setup({ batchSize: 10, maxAgeMs: 1000 });
+  add();
+  add();
+  batcher.stop();
+  t.is(timers.pending, 0);
+  timers.advance(10_000);
+  t.is(batches.length, 0, "no batch after stop");
+  t.is(batcher.pending, 2);
+  batcher.flush();
+  t.deepEqual(values(), [[0, 1]]);
+});
+
+test("stop with nothing pending, twice, is harmless", (t) => {
+  const { timers, batcher } = setup({ batchSize: 10, maxAgeMs: 1000 });
+  batcher.stop();
+  batcher.stop();
+  t.is(timers.pending, 0);
+});
+
+test("a reading added from inside onBatch starts the next batch", (t) => {
+  const timers = new FakeTimers();
+  const platform = { timers, clock: timers } as unknown as Platform;
+  const batches: number[][] = [];
+  let batcher: Batcher | undefined = undefined;
+  batcher = new Batcher(platform, { batchSize: 2, maxAgeMs: 1000 }, (readings) => {
+    batches.push(readings.map((r) => r.value));
+    if (batches.length === 1) batcher!.add({ channel: "x", unit: "", value: 99, at: timers.monotonic() });
+  });
+  batcher.add({ channel: "x", unit: "", value: 1, at: 0 });
+  batcher.add({ channel: "x", unit: "", value: 2, at: 0 });
+  t.deepEqual(batches, [[1, 2]]);
+  t.is(batcher.pending, 1);
+  timers.advance(1000);
+  t.deepEqual(batches, [[1, 2], [99]]);
+});
+
+test("seeded random run: every reading goes out once, in order; no batch too big or too old", (t) => {
+  const random = seededRandom(0xba7c4);
+  for (let run = 0; run < 200; run++) {
+    const batchSize = 1 + randomInt(random, 8);
+    const maxAgeMs = 1 + randomInt(random, 2000);
+    const { timers, batcher, batches, add } = setup({ batchSize, maxAgeMs });
+    const added: number[] = [];
+    const flushedAt = new Set<number>();
+    for (let step = 0; step < 200; step++) {
+      const pick = random();
+      if (pick < 0.5) added.push(add().value);
+      else if (pick < 0.95) timers.advance(randomInt(random, maxAgeMs));
+      else {
+        batcher.flush();
+        flushedAt.add(batches.length);
+      }
+    }
+    batcher.flush();
+    flushedAt.add(batches.length);
+    const where = `run ${run}, batchSize ${batchSize}, maxAgeMs ${maxAgeMs}`;
+    t.deepEqual(batches.flatMap((b) => b.readings.map((r) => r.value)), added, where);
+    batches.forEach((batch, i) => {
+      const age = batch.at - batch.readings[0].at;
+      t.true(batch.readings.length >= 1 && batch.readings.length <= batchSize, `${where}: batch ${i} size ${batch.readings.length}`);
+      t.true(age <= maxAgeMs, `${where}: batch ${i} age ${age}`);
+      // A short batch closed because of its age, or because of a flush.
+      if (batch.readings.length < batchSize && !flushedAt.has(i + 1)) t.is(age, maxAgeMs, `${where}: batch ${i} closed early`);
+    });
+  }
+});
+
+/** Bad options → exact RangeError. */
+const rangeErrors: { options: { batchSize: number; maxAgeMs: number }; message: string }[] = [
+  { options: { batchSize: 0, maxAgeMs: 1000 }, message: "batchSize must be a positive integer, got 0" },
+  { options: { batchSize: -1, maxAgeMs: 1000 }, message: "batchSize must be a positive integer, got -1" },
+  { options: { batchSize: 2.5, maxAgeMs: 1000 }, message: "batchSize must be a positive integer, got 2.5" },
+  { options: { batchSize: NaN, maxAgeMs: 1000 }, message: "batchSize must be a positive integer, got NaN" },
+  { options: { batchSize: Infinity, maxAgeMs: 1000 }, message: "batchSize must be a positive integer, got Infinity" },
+  { options: { batchSize: 10, maxAgeMs: 0 }, message: "maxAgeMs must be positive, got 0" },
+  { options: { batchSize: 10, maxAgeMs: -5 }, message: "maxAgeMs must be positive, got -5" },
+  { options: { batchSize: 10, maxAgeMs: NaN }, message: "maxAgeMs must be positive, got NaN" },
+];
+
+for (const { options, message } of rangeErrors) {
+  test(`Batcher throws RangeError: ${message}`, (t) => {
+    const timers = new FakeTimers();
+    t.throws(() => new Batcher({ timers } as unknown as Platform, options, () => {}), { instanceOf: RangeError, message });
+  });
+}
