@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createMqttTransport } from "../../hosts/sim/mqtt-transport.js";
+import type { MqttConnection, MqttFailure } from "../../modules/platform.js";
+import { parseMonitorArgs, USAGE, UsageError, type MonitorOptions } from "./args.js";
+import { formatJson, formatSummary, formatText } from "./format.js";
+import { decodeMessage } from "./message-decode.js";
+import { SequenceTracker } from "./sequence-tracker.js";
+
+/** Longest wait between reconnect attempts, ms. */
+const MAX_RETRY_MS = 10_000;
+
+/** A CA file as PEM text: PEM is taken as is, DER is wrapped. Throws UsageError when unreadable. */
+function readCa(file: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw new UsageError(`--ca "${file}": cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  const text = bytes.toString("latin1");
+  if (text.includes("-----BEGIN CERTIFICATE-----")) return text;
+  if (bytes.length === 0 || bytes[0] !== 0x30) throw new UsageError(`--ca "${file}" is neither a PEM nor a DER certificate`);
+  const base64 = bytes.toString("base64").replace(/.{64}/g, "$&\n");
+  return `-----BEGIN CERTIFICATE-----\n${base64}\n-----END CERTIFICATE-----\n`;
+}
+
+/** Runs the monitor: `fieldnode-monitor --help` tells how. */
+function main(argv: string[]): void {
+  let options: MonitorOptions;
+  let ca: string | undefined;
+  try {
+    options = parseMonitorArgs(argv, process.env);
+    if (options.caFile !== undefined) ca = readCa(options.caFile);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`fieldnode-monitor: ${error.message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+
+  const tracker = new SequenceTracker();
+  const transport = createMqttTransport();
+  const clientId = `fnmon-${randomBytes(6).toString("hex")}`;
+  const filter = `${options.prefix}/${options.node ?? "+"}/#`;
+  let messages = 0, warnings = 0, attempt = 0;
+  let connection: MqttConnection | undefined;
+  let stopping = false;
+  const status = (line: string) => process.stderr.write(`fieldnode-monitor: ${line}\n`);
+
+  const onMessage = (topic: string, payload: Uint8Array) => {
+    const message = decodeMessage(topic, payload, options.prefix);
+    if (options.node !== undefined && message.node !== undefined && message.node !== options.node) return;
+    messages++;
+    if (message.kind === "warning") warnings++;
+    const findings = message.kind === "tele"
+      ? tracker.observe(message.node, message.pack.boot, message.pack.seq, message.pack.historical)
+      : [];
+    process.stdout.write(`${options.json ? formatJson(message, findings) : formatText(message, findings)}\n`);
+  };
+
+  const connect = () => {
+    attempt++;
+    connection = transport.connect(
+      {
+        url: options.broker, clientId, keepalive: 30, cleanSession: true,
+        ...(options.username === undefined ? {} : { username: options.username }),
+        ...(options.password === undefined ? {} : { password: options.password }),
+        ...(ca === undefined ? {} : { tls: { ca } }),
+      },
+      {
+        onConnect: () => {
+          attempt = 0;
+          status(`connected to ${options.broker}, subscribed to ${filter}`);
+          connection?.subscribe([filter], 1);
+        },
+        onMessage,
+        onPuback: () => undefined,
+        onClose: (failure: MqttFailure) => {
+          connection = undefined;
+          if (stopping) return;
+          status(`${failure.stage}: ${failure.message}`);
+          if (failure.stage === "connack" && (failure.returnCode === 4 || failure.returnCode === 5)) {
+            finish(1);
+            return;
+          }
+          const delay = Math.min(MAX_RETRY_MS, 500 * 2 ** Math.min(attempt, 5));
+          setTimeout(connect, delay);
+        },
+      },
+    );
+  };
+
+  const finish = (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${formatSummary({ ...tracker.summary(), messages, warnings }, options.json)}\n`);
+    connection?.disconnect();
+    // A clean DISCONNECT needs a moment on the wire; stdout to a pipe or file is synchronous.
+    setTimeout(() => process.exit(code), 200);
+  };
+  process.on("SIGINT", () => finish(0));
+  process.on("SIGTERM", () => finish(0));
+  connect();
+}
+
+try {
+  main(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`fieldnode-monitor: ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+}
