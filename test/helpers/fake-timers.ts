@@ -1,7 +1,9 @@
 /**
  * A small synchronous fake clock and `Timers` for unit tests: time moves
  * only when the test calls `advance(ms)`, and timers that fall due on the
- * way fire at their due time, in due-time order (ties in scheduling order).
+ * way fire at their due time, in due-time order; ties fire in scheduling
+ * order, and a repeat that fires is rescheduled behind the timers already
+ * waiting for its next due time.
  */
 import type { Clock, TimerHandle, Timers } from "../../modules/platform.js";
 
