@@ -27,6 +27,7 @@ export class PinBoard {
     const board = this;
     return class ModelDigital implements DigitalIO {
       #pin: number;
+      #closed = false;
       #output: boolean;
       constructor(options: DigitalOptions) {
         board.claim(options.pin);
@@ -42,6 +43,9 @@ export class PinBoard {
         board.levels.set(this.#pin, value ? 1 : 0);
       }
       close(): void {
+        // A second close must not release the pin of whoever opened it since.
+        if (this.#closed) return;
+        this.#closed = true;
         board.release(this.#pin);
       }
     };
@@ -53,6 +57,7 @@ export class PinBoard {
     return class ModelAnalog implements AnalogIO {
       readonly resolution: number;
       #pin: number;
+      #closed = false;
       constructor(options: AnalogOptions) {
         board.claim(options.pin);
         this.#pin = options.pin;
@@ -64,6 +69,9 @@ export class PinBoard {
         return Math.max(0, Math.min(max, Math.round(source ? source() : 0)));
       }
       close(): void {
+        // A second close must not release the pin of whoever opened it since.
+        if (this.#closed) return;
+        this.#closed = true;
         board.release(this.#pin);
       }
     };
@@ -75,6 +83,7 @@ export class PinBoard {
     return class ModelPWM implements PWMIO {
       readonly resolution: number;
       #pin: number;
+      #closed = false;
       constructor(options: PWMOptions) {
         board.claim(options.pin);
         this.#pin = options.pin;
@@ -86,6 +95,9 @@ export class PinBoard {
         board.duty.set(this.#pin, value);
       }
       close(): void {
+        // A second close must not release the pin of whoever opened it since.
+        if (this.#closed) return;
+        this.#closed = true;
         board.release(this.#pin);
       }
     };
