@@ -1,6 +1,7 @@
-/** An in-memory Platform for console/config tests: map flash, captured console, manual clock. */
+/** An in-memory Platform (XS-safe: no Node built-ins) for console/config tests: map flash, captured console, manual clock. */
 import { STORAGE_VALUE_MAX, type ConsolePort, type Platform, type Storage, type TimerHandle } from "../../modules/platform.js";
 import { simulatedBoard } from "../../modules/io/models/index.js";
+import { encodeUtf8 } from "../../modules/util/utf8.js";
 
 export class MemoryStorage implements Storage {
   readonly map = new Map<string, Uint8Array>();
@@ -36,7 +37,7 @@ export class CapturePort implements ConsolePort {
     this.out += text;
   }
   type(text: string | Uint8Array) {
-    this.#receiver!(typeof text === "string" ? new TextEncoder().encode(text) : text);
+    this.#receiver!(typeof text === "string" ? encodeUtf8(text) : text);
   }
   take(): string {
     const t = this.out;
@@ -63,7 +64,7 @@ export function memoryPlatform(options: { storage?: MemoryStorage; port?: Captur
     },
     storage,
     console: port,
-    mqtt: { connect: (_o, events) => { queueMicrotask(() => events.onClose({ stage: "tcp", message: "no network in tests" })); return { publish: () => false, subscribe() {}, disconnect() {}, destroy() {} }; } },
+    mqtt: { connect: (_o, events) => { void Promise.resolve().then(() => events.onClose({ stage: "tcp", message: "no network in tests" })); return { publish: () => false, subscribe() {}, disconnect() {}, destroy() {} }; } },
     io: board.io,
     system: { hardwareId: () => "test-node", resetReason: () => "power-on", restart: () => { restarts++; }, random: Math.random, networkState: () => "up (test)" },
     log: (_level, line) => logs.push(line),
