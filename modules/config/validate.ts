@@ -10,11 +10,15 @@ import { CHANNEL_TYPES, GROUP_MAX, GROUP_NAME, GROUPS, groupNames, KEYS, lookupK
 /** An unknown key; the message names the nearest valid one when there is one. */
 export class UnknownKeyError extends RangeError {
   override name = "UnknownKeyError";
+  /** The console's ERR code. */
+  readonly code = "unknown-key";
 }
 
 /** A whole-config rule (two channels on one pin, ...) that `save` refuses. */
 export class ConfigRuleError extends RangeError {
   override name = "ConfigRuleError";
+  /** The console's ERR code. */
+  readonly code = "rule";
 }
 
 /** Shows a value in a message: strings quoted and clipped, secrets hidden. */
