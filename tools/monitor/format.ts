@@ -56,7 +56,8 @@ const clip = (text: string) => (text.length > BODY_CHARS ? `${text.slice(0, BODY
 /**
  * One readable line for a message and the findings of its sequence number:
  * `<kind> <node> …`, telemetry as `boot=… seq=… <time> name=value unit …`
- * with flags HIST and UPTIME, findings after `!!`, warnings starting `WARN`.
+ * with flags HIST and UPTIME, findings after `!!`, warnings starting `WARN`;
+ * control characters escaped.
  */
 export function formatText(message: MonitorMessage, findings: readonly Finding[] = []): string {
   let line: string;
@@ -82,8 +83,12 @@ export function formatText(message: MonitorMessage, findings: readonly Finding[]
       line = `WARN ${message.topic}: ${message.reason} (${message.size} bytes: ${message.head || "empty"})`;
       break;
   }
-  return findings.length > 0 ? `${line} !! ${findings.map(formatFinding).join(" ")}` : line;
+  return escapeControls(findings.length > 0 ? `${line} !! ${findings.map(formatFinding).join(" ")}` : line);
 }
+
+/** Control characters (from topics, names or boot ids) as `\xNN`, so that one message stays one line. */
+const escapeControls = (text: string) =>
+  text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 
 /** The JSON line of a message: its fields, `findings` (for telemetry) and the receive time. */
 export function formatJson(message: MonitorMessage, findings: readonly Finding[] = [], receivedAt = new Date()): string {
