@@ -34,6 +34,8 @@ export class Channels {
   #sensors = new Map<string, Sensor | undefined>();
   /** The last I/O error each sensor reported during its latest sample. */
   #sensorErrors = new Map<string, string>();
+  /** Failed samples in a row per channel; at REOPEN_AFTER its sensor is opened afresh. */
+  #failuresInRow = new Map<string, number>();
   #timers: TimerHandle[] = [];
   #states = new Map<string, ChannelState>();
   #configs: ChannelConfig[];
@@ -49,6 +51,8 @@ export class Channels {
   start(sink: (reading: Reading) => void): void {
     for (const config of this.#configs) {
       this.#states.set(config.name, { name: config.name, unit: config.unit, faults: 0 });
+      // Opened now, not at the first sample, so a chip's first conversion is ready by then.
+      this.#sensor(config, sensorKey(config));
       const timer = this.#platform.timers.repeat(() => {
         const reading = this.read(config.name);
         if (reading) sink(reading);
@@ -69,8 +73,10 @@ export class Channels {
     const value = values?.[config.measure];
     if (value === undefined || !Number.isFinite(value)) {
       this.#fault(state, this.#sensorErrors.get(key) ?? `no ${config.measure} value`);
+      this.#failedInRow(config.name, key);
       return undefined;
     }
+    this.#failuresInRow.delete(config.name);
     state.last = value;
     this.#counters.add("samples");
     return { channel: config.name, unit: config.unit, value, at: this.#platform.clock.monotonic() };
@@ -103,6 +109,26 @@ export class Channels {
     return sensor;
   }
 
+  /**
+   * A chip that lost power comes back idle (an SHT3x leaves periodic mode), so
+   * after a few failures in a row the sensor is closed and opened again, which
+   * re-sends its start-up commands.
+   */
+  #failedInRow(channel: string, key: string): void {
+    const failures = (this.#failuresInRow.get(channel) ?? 0) + 1;
+    this.#failuresInRow.set(channel, failures);
+    if (failures < REOPEN_AFTER) return;
+    this.#failuresInRow.delete(channel);
+    const sensor = this.#sensors.get(key);
+    this.#sensors.delete(key);
+    try {
+      sensor?.close();
+    } catch {
+      // A dead chip may refuse even the close; the bus is released either way.
+    }
+    this.#counters.add("sensor_reopens");
+  }
+
   #fault(state: ChannelState, message: string): void {
     state.faults++;
     state.lastFault = message;
@@ -110,6 +136,9 @@ export class Channels {
     this.#log.warn("io", `${state.name}: ${message}`);
   }
 }
+
+/** Failed samples in a row after which a sensor is re-opened. */
+const REOPEN_AFTER = 3;
 
 /** Channels on the same chip (type and bus address or pin) share one sensor. */
 function sensorKey(config: ChannelConfig): string {

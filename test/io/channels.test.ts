@@ -148,6 +148,29 @@ test("recovery: readings come back when the fault clears, the fault count stays"
   t.true(Number.isFinite(state.last));
 });
 
+test("a chip that lost power comes back idle: after three failures in a row the sensor is re-opened and readings resume", (t) => {
+  const { timers, board, readings, start, counters, opened } = setup([temp]);
+  start();
+  timers.advance(2000);
+  t.is(readings.length, 2);
+  board.sht3x.powerCycle();
+  timers.advance(3000);
+  t.is(readings.length, 2, "an idle chip refuses fetches");
+  t.is(counters.get("sensor_reopens"), 1);
+  timers.advance(1000);
+  t.is(readings.length, 3, "re-opened: soft reset and periodic mode were sent again");
+  t.is(opened.length, 2);
+});
+
+test("the sensor is opened at start, so the first sample already finds a conversion", (t) => {
+  const { timers, readings, start, opened, counters } = setup([temp, rh]);
+  start();
+  t.is(opened.length, 1);
+  timers.advance(1000);
+  t.is(readings.length, 2);
+  t.is(counters.get("sensor_faults"), 0);
+});
+
 test("an unknown sensor type is a fault on every sample, not a crash; the others go on", (t) => {
   const bogus: ChannelConfig = { name: "co2", type: "scd99", measure: "co2", address: 0x62, intervalMs: 1000, unit: "ppm" };
   const { timers, readings, start, counters, channels, logs } = setup([bogus, temp]);
@@ -171,9 +194,9 @@ test("a chip missing at open is retried on each sample and opens once it answers
   board.bus.attach(0x44, board.sht3x);
   timers.advance(1000);
   t.deepEqual(readings.map((r) => r.at), [3000]);
-  t.is(opened.length, 3, "two failed opens, then one that stays open");
+  t.is(opened.length, 4, "a failed open at start, two on the samples, then one that stays open");
   timers.advance(2000);
-  t.is(opened.length, 3);
+  t.is(opened.length, 4);
 });
 
 test("a quantity the sensor does not have, or a NaN, is a fault", (t) => {

@@ -30,6 +30,12 @@ export class SHT3xModel implements I2CDeviceModel {
     this.#climate = climate;
   }
 
+  /** The chip lost power and came back: idle, out of periodic mode, as after power-on. */
+  powerCycle(): void {
+    this.#periodic = false;
+    this.#pending = undefined;
+  }
+
   write(bytes: Uint8Array): void {
     if (this.faults.absent) throw new Error("NACK");
     if (bytes.length !== 2) throw new Error("NACK: command must be 2 bytes");
