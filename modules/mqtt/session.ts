@@ -5,6 +5,7 @@ import type { MqttConnection, MqttFailure, Platform, TimerHandle } from "../plat
 import { encodeUtf8 } from "../util/utf8.js";
 import { Backoff } from "./backoff.js";
 import type { NodeTopics } from "./topics.js";
+import { tlsConnectOptions } from "./tls-options.js";
 
 /** Where the session is, for `status`. */
 export type SessionState = "connecting" | "connected" | "waiting" | "stopped";
@@ -121,6 +122,7 @@ export class MqttSession {
         keepalive: config.keepalive,
         cleanSession: false,
         will: { topic: this.#topics.state, payload: OFFLINE, qos: 1, retain: true },
+        tls: tlsConnectOptions(config),
       },
       {
         onConnect: () => {
