@@ -1,0 +1,185 @@
+import test from "ava";
+import { Counters } from "../../modules/counters.js";
+import { Logger } from "../../modules/log.js";
+import { Outbox, type OutboxOptions } from "../../modules/telemetry/outbox.js";
+import { decodeSegment, encodeSegment, segmentKey } from "../../modules/telemetry/outbox-format.js";
+import { memoryPlatform, MemoryStorage } from "../helpers/memory-platform.js";
+import { seededRandom } from "../helpers/seeded-random.js";
+
+/** A message that says which one it is: 4 bytes of index, then filler. */
+function message(i: number, size = 100): Uint8Array {
+  const bytes = new Uint8Array(size).fill(i & 0xff);
+  new DataView(bytes.buffer).setUint32(0, i);
+  return bytes;
+}
+const indexOf = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset).getUint32(0);
+
+function rig(storage = new MemoryStorage(), options: Partial<OutboxOptions> = {}) {
+  const mp = memoryPlatform({ storage });
+  let now = 0;
+  const counters = new Counters();
+  const outbox = new Outbox(storage, () => now, counters, new Logger(mp.platform), { flushMs: 1000, indexWriteMs: 1000, ...options });
+  return { outbox, counters, storage, mp, advance: (ms: number) => { now += ms; outbox.tick(); } };
+}
+
+/** Sends everything sendable (ids from 1) and returns the message indexes in send order. */
+function drain(outbox: Outbox, firstId = 1, max = Infinity): { ids: number[]; order: number[] } {
+  const ids: number[] = [];
+  const order: number[] = [];
+  for (let e = outbox.next(); e && ids.length < max; e = outbox.next()) {
+    outbox.sent(e, firstId + ids.length);
+    ids.push(firstId + ids.length);
+    order.push(indexOf(e.bytes));
+  }
+  return { ids, order };
+}
+
+test("a healthy link never writes flash: messages acked before flushMs stay in RAM", (t) => {
+  const { outbox, storage, advance } = rig();
+  for (let i = 0; i < 20; i++) {
+    outbox.push(message(i), false);
+    const { ids } = drain(outbox);
+    for (const id of ids) t.true(outbox.ack(id));
+    advance(500);
+  }
+  t.is(outbox.depth, 0);
+  t.is(storage.keys().filter((k) => k.startsWith("ob.")).length, 0);
+});
+
+test("messages waiting longer than flushMs go to one flash segment and survive a reboot, in order, as historical", (t) => {
+  const storage = new MemoryStorage();
+  const first = rig(storage);
+  for (let i = 0; i < 10; i++) first.outbox.push(message(i), false);
+  first.advance(999);
+  t.deepEqual(storage.keys().filter((k) => k.startsWith("ob.")), [], "not before flushMs");
+  first.advance(1);
+  t.deepEqual(storage.keys().filter((k) => /^ob\.\d/.test(k)), ["ob.0"]);
+  t.is(first.outbox.unpersisted, 0);
+  const second = rig(storage);
+  t.is(second.outbox.depth, 10);
+  const entries = [];
+  for (let e = second.outbox.next(); e; e = second.outbox.next()) { entries.push(e); second.outbox.sent(e, entries.length); }
+  t.deepEqual(entries.map((e) => indexOf(e.bytes)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  t.true(entries.every((e) => e.historical));
+});
+
+test("a message leaves only on its PUBACK; unacked in-flight messages are sent again after a reconnect", (t) => {
+  const { outbox } = rig();
+  for (let i = 0; i < 5; i++) outbox.push(message(i), false);
+  const sent = drain(outbox);
+  t.deepEqual(sent.order, [0, 1, 2, 3, 4]);
+  t.true(outbox.ack(sent.ids[0]));
+  t.true(outbox.ack(sent.ids[1]));
+  t.false(outbox.ack(999), "an unknown packet id changes nothing");
+  outbox.requeueInFlight();
+  const again = drain(outbox, 100);
+  t.deepEqual(again.order, [2, 3, 4], "oldest first, acked ones gone");
+  t.is(outbox.depth, 3);
+});
+
+test("acknowledged messages of a persisted segment are not replayed after a reboot (index A/B, generation)", (t) => {
+  const storage = new MemoryStorage();
+  const first = rig(storage);
+  for (let i = 0; i < 8; i++) first.outbox.push(message(i), false);
+  first.advance(1000); // -> ob.0
+  const { ids } = drain(first.outbox, 1, 5);
+  for (const id of ids) first.outbox.ack(id);
+  first.advance(1000); // index written
+  t.true(storage.keys().includes("ob.ia") || storage.keys().includes("ob.ib"));
+  const second = rig(storage);
+  t.is(second.outbox.depth, 3);
+  t.deepEqual(drain(second.outbox).order, [5, 6, 7]);
+});
+
+test("a fully acknowledged segment is deleted from flash", (t) => {
+  const { outbox, storage, advance } = rig();
+  for (let i = 0; i < 4; i++) outbox.push(message(i), false);
+  advance(1000);
+  t.true(storage.keys().includes("ob.0"));
+  for (const id of drain(outbox).ids) outbox.ack(id);
+  t.false(storage.keys().includes("ob.0"));
+  t.is(outbox.depth, 0);
+});
+
+test("a torn segment is detected by its CRC, skipped and counted; the others are replayed", (t) => {
+  const storage = new MemoryStorage();
+  const first = rig(storage);
+  for (let seg = 0; seg < 3; seg++) {
+    for (let i = 0; i < 3; i++) first.outbox.push(message(seg * 10 + i), false);
+    first.advance(1000);
+  }
+  t.deepEqual(storage.keys().filter((k) => /^ob\.\d/.test(k)), ["ob.0", "ob.1", "ob.2"]);
+  const torn = storage.map.get("ob.1")!;
+  storage.map.set("ob.1", torn.slice(0, torn.length - 50)); // power failed half-way through the write
+  const second = rig(storage);
+  t.is(second.counters.get("outbox_torn"), 1);
+  t.deepEqual(drain(second.outbox).order, [0, 1, 2, 20, 21, 22]);
+  t.false(storage.keys().includes("ob.1"));
+});
+
+test("a torn index write falls back to the other slot: at worst acknowledged messages come again, never a crash", (t) => {
+  const storage = new MemoryStorage();
+  const first = rig(storage);
+  for (let i = 0; i < 6; i++) first.outbox.push(message(i), false);
+  first.advance(1000);
+  const sent = drain(first.outbox);
+  first.outbox.ack(sent.ids[0]);
+  first.advance(1000); // index generation 1: skip 1
+  first.outbox.ack(sent.ids[1]);
+  storage.beforeWrite = (key, value) => (key.startsWith("ob.i") ? value.slice(0, 7) : undefined);
+  first.advance(1000); // index generation 2 is torn
+  const second = rig(storage);
+  t.deepEqual(drain(second.outbox).order, [1, 2, 3, 4, 5], "message 1 comes again: a duplicate the receiver sees by seq");
+});
+
+test("when flash is full the oldest segment is dropped and every lost message is counted", (t) => {
+  const { outbox, counters, storage, advance } = rig(new MemoryStorage(), { maxSegments: 3 });
+  for (let seg = 0; seg < 5; seg++) {
+    for (let i = 0; i < 4; i++) outbox.push(message(seg * 10 + i), false);
+    advance(1000);
+  }
+  t.is(counters.get("outbox_dropped"), 8);
+  t.deepEqual(storage.keys().filter((k) => /^ob\.\d/.test(k)), ["ob.2", "ob.3", "ob.4"]);
+  t.deepEqual(drain(outbox).order, [20, 21, 22, 23, 30, 31, 32, 33, 40, 41, 42, 43]);
+});
+
+test("a tail bigger than one storage value is split into segments of at most 4,000 bytes", (t) => {
+  const { outbox, storage } = rig();
+  for (let i = 0; i < 30; i++) outbox.push(message(i, 500), false);
+  for (const key of storage.keys().filter((k) => /^ob\.\d/.test(k))) t.true(storage.map.get(key)!.length <= 4000);
+  t.true(storage.keys().filter((k) => /^ob\.\d/.test(k)).length >= 3);
+  t.deepEqual(drain(outbox).order, [...Array(30).keys()]);
+});
+
+test("a failing flash is counted, messages stay in RAM (bounded) and are still sent", (t) => {
+  const storage = new MemoryStorage();
+  storage.beforeWrite = () => { throw new Error("flash worn out"); };
+  const { outbox, counters, advance } = rig(storage);
+  for (let i = 0; i < 40; i++) outbox.push(message(i, 500), false);
+  advance(1000);
+  t.true(counters.get("outbox_flash_errors") > 0);
+  t.true(counters.get("outbox_dropped") > 0, "RAM is bounded: the oldest go, counted");
+  const { order } = drain(outbox);
+  t.is(order.length + counters.get("outbox_dropped"), 40, "every message is either queued or counted as dropped");
+  t.deepEqual(order, [...order].sort((a, b) => a - b));
+});
+
+test("a message bigger than a segment is rejected and counted, nothing else changes", (t) => {
+  const { outbox, counters } = rig();
+  t.false(outbox.push(new Uint8Array(3990), false));
+  t.is(counters.get("outbox_rejected"), 1);
+  t.is(outbox.depth, 0);
+});
+
+test("decodeSegment never throws on random or truncated bytes (seeded)", (t) => {
+  const random = seededRandom(42);
+  const good = encodeSegment(7, [message(1), message(2, 33)]);
+  t.deepEqual((decodeSegment(7, good) as Uint8Array[]).map(indexOf), [1, 2]);
+  t.regex(decodeSegment(8, good) as string, /holds segment 7|CRC/);
+  for (let i = 0; i < 5000; i++) {
+    const bytes = random() < 0.5 ? good.slice(0, Math.floor(random() * good.length)) : Uint8Array.from({ length: Math.floor(random() * 300) }, () => Math.floor(random() * 256));
+    if (random() < 0.3 && bytes.length > 0) bytes[Math.floor(random() * bytes.length)] ^= 0xff;
+    t.notThrows(() => decodeSegment(7, bytes));
+  }
+  t.is(segmentKey(4294967295).length <= 15, true);
+});
