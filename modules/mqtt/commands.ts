@@ -85,7 +85,7 @@ export class CommandHandler {
       response = { id: null, ok: false, code: "failed", error: `internal error: ${(error as Error).message}` };
       this.#counters.add("internal_errors");
     }
-    this.#counters.add(response.ok ? "cmd_ok" : response.dup ? "cmd_dup" : "cmd_errors");
+    this.#counters.add(response.dup ? "cmd_dup" : response.ok ? "cmd_ok" : "cmd_errors");
     if (!response.ok && !response.dup) this.#log.warn("cmd", `${verb}: ${response.code}: ${response.error}`);
     return response;
   }
