@@ -1,0 +1,55 @@
+import test from "ava";
+import { decodeTelemetryPack, encodeTelemetryPack, preparePack, PREPARE_GROWTH } from "../../modules/telemetry/telemetry-pack.js";
+import type { Reading } from "../../modules/io/channels.js";
+
+const readings: Reading[] = [
+  { channel: "temp", unit: "Cel", value: 21.5, at: 5000 },
+  { channel: "rh", unit: "%RH", value: 40.25, at: 5000 },
+  { channel: "temp", unit: "Cel", value: 21.625, at: 6000 },
+];
+const EPOCH = 1_750_000_000_000;
+
+test("a pack carries node, boot and seq where a receiver finds them", (t) => {
+  const pack = decodeTelemetryPack(encodeTelemetryPack({ nodeId: "n1", bootId: "b00t", seq: 42, epochAtBoot: EPOCH }, readings));
+  t.like(pack, { nodeId: "n1", bootId: "b00t", seq: 42, bt: (EPOCH + 5000) / 1000, clock: "wall", historical: false });
+  t.deepEqual((pack as { readings: unknown[] }).readings, [
+    { n: "temp", u: "Cel", v: 21.5, t: 0 },
+    { n: "rh", u: "%RH", v: 40.25, t: 0 },
+    { n: "temp", u: "Cel", v: 21.625, t: 1 },
+  ]);
+});
+
+test("before the clock is synchronised, times are uptime seconds flagged _clock uptime", (t) => {
+  const pack = decodeTelemetryPack(encodeTelemetryPack({ nodeId: "n1", bootId: "b00t", seq: 1 }, readings));
+  t.like(pack, { bt: 5, clock: "uptime" });
+});
+
+test("preparePack marks a waiting pack historical and changes nothing else", (t) => {
+  const live = encodeTelemetryPack({ nodeId: "n1", bootId: "b00t", seq: 7, epochAtBoot: EPOCH }, readings);
+  t.is(preparePack(live, { historical: false, bootId: "b00t", epochAtBoot: EPOCH }), live, "a live pack goes out as it is");
+  const hist = preparePack(live, { historical: true, bootId: "b00t", epochAtBoot: EPOCH });
+  const before = decodeTelemetryPack(live) as Exclude<ReturnType<typeof decodeTelemetryPack>, string>;
+  t.deepEqual(decodeTelemetryPack(hist), { ...before, historical: true });
+  t.true(hist.byteLength - live.byteLength <= PREPARE_GROWTH);
+});
+
+test("an uptime pack of the running boot is re-based to wall time once the clock is known; other boots' are not", (t) => {
+  const uptime = encodeTelemetryPack({ nodeId: "n1", bootId: "b00t", seq: 3 }, readings);
+  const rebased = preparePack(uptime, { historical: true, bootId: "b00t", epochAtBoot: EPOCH });
+  t.like(decodeTelemetryPack(rebased), { bt: (EPOCH + 5000) / 1000, clock: "rebased", historical: true, seq: 3 });
+  t.true(rebased.byteLength - uptime.byteLength <= PREPARE_GROWTH, `grew ${rebased.byteLength - uptime.byteLength} bytes`);
+  const otherBoot = preparePack(uptime, { historical: true, bootId: "other", epochAtBoot: EPOCH });
+  t.like(decodeTelemetryPack(otherBoot), { bt: 5, clock: "uptime", historical: true });
+  const stillUnsynced = preparePack(uptime, { historical: false, bootId: "b00t" });
+  t.is(stillUnsynced, uptime);
+});
+
+test("preparePack is idempotent and leaves bytes it cannot read alone", (t) => {
+  const uptime = encodeTelemetryPack({ nodeId: "n1", bootId: "b00t", seq: 3 }, readings);
+  const context = { historical: true, bootId: "b00t", epochAtBoot: EPOCH };
+  const once = preparePack(uptime, context);
+  t.deepEqual(preparePack(once, context), once);
+  const junk = Uint8Array.from([0xff, 1, 2]);
+  t.is(preparePack(junk, context), junk);
+  t.is(typeof decodeTelemetryPack(junk), "string");
+});
