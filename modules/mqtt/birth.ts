@@ -26,7 +26,8 @@ export interface BirthFacts {
   maxPacketBytes: number;
 }
 
-const encoder = new Encoder({ useRecords: false, tagUint8Array: false, variableMapSize: true } as ConstructorParameters<typeof Encoder>[0]);
+// Plain CBOR maps (no tag 259), as any CBOR decoder reads them.
+const encoder = new Encoder({ useRecords: false, useTag259ForMaps: false, tagUint8Array: false, variableMapSize: true } as ConstructorParameters<typeof Encoder>[0]);
 
 /**
  * Digest of the configuration without secrets (user name, password): CRC-32

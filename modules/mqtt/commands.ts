@@ -46,7 +46,8 @@ export interface CommandResponse {
 }
 
 const decoder = new Decoder({ mapsAsObjects: false, useRecords: false } as ConstructorParameters<typeof Decoder>[0]);
-const encoder = new Encoder({ useRecords: false, tagUint8Array: false, variableMapSize: true } as ConstructorParameters<typeof Encoder>[0]);
+// Plain CBOR maps (no tag 259), as any CBOR decoder reads them.
+const encoder = new Encoder({ useRecords: false, useTag259ForMaps: false, tagUint8Array: false, variableMapSize: true } as ConstructorParameters<typeof Encoder>[0]);
 
 /** Encodes a response as CBOR (a map with string keys; absent fields are left out). */
 export function encodeResponse(response: CommandResponse): Uint8Array {
