@@ -1,4 +1,11 @@
-import { defaultConfig, type NodeConfig } from "./config/node-config.js";
+import { Encoder } from "cbor-x/encode";
+import { ConfigService } from "./config/config-service.js";
+import { KEYS } from "./config/schema.js";
+import { type NodeConfig } from "./config/node-config.js";
+import { configCommands } from "./console/commands/config.js";
+import { ioCommands } from "./console/commands/io.js";
+import { systemCommands } from "./console/commands/system.js";
+import { Actuators } from "./io/actuators.js";
 import { helpCommand } from "./console/commands/help.js";
 import { statusCommand } from "./console/commands/status.js";
 import { versionCommand } from "./console/commands/version.js";
@@ -6,74 +13,237 @@ import { Console } from "./console/console.js";
 import { Counters } from "./counters.js";
 import { Channels, type Reading } from "./io/channels.js";
 import { Logger } from "./log.js";
-import { MqttSession } from "./mqtt/session.js";
+import { encodeBirth } from "./mqtt/birth.js";
+import { CommandHandler, encodeResponse } from "./mqtt/commands.js";
+import { MqttSession, type SessionOptions } from "./mqtt/session.js";
 import { nodeTopics } from "./mqtt/topics.js";
 import type { Platform } from "./platform.js";
 import { Batcher } from "./telemetry/batcher.js";
-import { MemoryOutbox } from "./telemetry/memory-outbox.js";
-import { encodeTelemetryPack } from "./telemetry/telemetry-pack.js";
+import { Forwarder, type ForwarderOptions } from "./telemetry/forwarder.js";
+import { Outbox, type OutboxOptions } from "./telemetry/outbox.js";
+import { encodeTelemetryPack, PREPARE_GROWTH } from "./telemetry/telemetry-pack.js";
+import { nextBootCount } from "./util/boot-count.js";
+import { encodeUtf8 } from "./util/utf8.js";
 import { FIRMWARE_VERSION } from "./version.js";
 
 /** A running node, as its host sees it. */
 export interface NodeHandle {
   readonly nodeId: string;
   readonly bootId: string;
+  /** The config service: staged edits, saves, and `applyRemote` for MQTT config commands. */
+  readonly config: ConfigService;
+  /** The outputs; `actuators.set(name, value)` is what console `act` and remote commands call. */
+  readonly actuators: Actuators;
+  /** The node's event sink: logs, and publishes a CBOR map to `.../evt` (queued while offline). */
+  events(kind: string, detail: string): void;
   /** Publishes retained `offline`, closes the MQTT session, stops sampling. */
   stop(): Promise<void>;
 }
 
-/** Telemetry packs kept while the broker is away (each is one message). */
-const OUTBOX_CAPACITY = 256;
+/**
+ * Tunables of the uplink that are not config keys (yet); the simulator sets
+ * them from test flags. Defaults: OUTBOX_DEFAULTS, FORWARDER_DEFAULTS,
+ * `Backoff` (1 s base, 60 s cap), and 1,024 bytes for `maxPacketBytes`.
+ */
+export interface UplinkOptions {
+  outbox?: Partial<OutboxOptions>;
+  forwarder?: Partial<ForwarderOptions>;
+  session?: SessionOptions;
+  /** Largest MQTT packet the node sends; telemetry packs close early to stay under it. */
+  maxPacketBytes?: number;
+}
+
+const DEFAULT_MAX_PACKET = 1024;
+/** How often the outbox checks whether its RAM tail must go to flash. */
+const OUTBOX_TICK_MS = 1000;
+
+/** Events kept while the broker is away; beyond this the oldest go (counted in events_dropped). */
+const EVENT_QUEUE = 8;
+
+/** How `startNode` finds its config when not handed a NodeConfig. */
+export interface StartOptions {
+  /**
+   * Values that replace stored ones for this boot only, never saved (the
+   * simulator's --id and --broker). Precedence: overrides > saved config >
+   * factory defaults. A bad override throws (TypeError/RangeError).
+   */
+  overrides?: Record<string, string>;
+}
 
 /**
  * The composition root: wires channels → batcher → SenML-CBOR → outbox →
  * MQTT, and the console, on top of the platform port. The same call boots
  * the firmware on the ESP32 and in the simulator.
  */
-export function startNode(platform: Platform, config: NodeConfig = defaultConfig(platform.system.hardwareId())): NodeHandle {
+export function startNode(platform: Platform, options: NodeConfig | StartOptions = {}, uplink: UplinkOptions = {}): NodeHandle {
   const log = new Logger(platform);
   const counters = new Counters();
   const bootId = randomHex(platform, 8);
+  // Config: the newest good record in flash (else defaults), then the boot overrides.
+  const configService = new ConfigService(platform.storage, platform.system.hardwareId());
+  if (!("nodeId" in options) && options.overrides) configService.setOverrides(options.overrides);
+  const config: NodeConfig = "nodeId" in options ? options : configService.resolved();
+  if (config.logLevel) log.level = config.logLevel;
+  const eventQueue: Uint8Array[] = [];
+  const eventEncoder = new Encoder({ useRecords: false, tagUint8Array: false } as ConstructorParameters<typeof Encoder>[0]);
+  const events = (kind: string, detail: string) => {
+    counters.add("events");
+    log.warn("event", `${kind}: ${detail}`);
+    const payload = eventEncoder.encode({ kind, detail, boot: bootId, uptime: Math.floor(platform.clock.monotonic() / 1000) });
+    if (session.publish(topics.evt, payload, 1) === false) {
+      eventQueue.push(payload);
+      if (eventQueue.length > EVENT_QUEUE) {
+        eventQueue.shift();
+        counters.add("events_dropped");
+      }
+    }
+  };
+  const flushEvents = () => {
+    while (eventQueue.length > 0 && session.publish(topics.evt, eventQueue[0], 1) !== false) eventQueue.shift();
+  };
   const topics = nodeTopics(config.mqtt.prefix, config.nodeId);
-  const outbox = new MemoryOutbox(OUTBOX_CAPACITY);
+  const bootCount = nextBootCount(platform.storage);
+  const maxPacketBytes = uplink.maxPacketBytes ?? DEFAULT_MAX_PACKET;
+  // PUBLISH overhead: fixed header (≤ 5), topic (2 + length), packet id (2); and room for `_hist`/re-basing.
+  const packLimit = maxPacketBytes - 9 - encodeUtf8(topics.tele).byteLength - PREPARE_GROWTH;
+  if (packLimit < 64) throw new RangeError(`maxPacketBytes ${maxPacketBytes} leaves ${packLimit} bytes for a pack; need at least 64`);
+  const outbox = new Outbox(platform.storage, () => platform.clock.monotonic(), counters, log, uplink.outbox);
   let seq = 0;
+  let reportedLoss = 0;
+  const epochAtBoot = (): number | undefined => {
+    const wall = platform.clock.wallTime();
+    return wall === undefined ? undefined : wall - platform.clock.monotonic();
+  };
 
   const session = new MqttSession(platform, log, counters, config.mqtt, config.mqtt.clientId || config.nodeId, topics, {
     onConnected: () => {
-      outbox.requeueInFlight();
-      sendQueued();
+      publishBirth();
+      reportLoss();
+      flushEvents();
+      forwarder.online();
     },
-    onMessage: () => counters.add("mqtt_commands_ignored"),
-    onPuback: (id) => {
-      if (outbox.ack(id)) counters.add("tele_acked");
-      sendQueued();
-    },
-    onWritable: () => sendQueued(),
-  });
+    onMessage: (topic, payload) => onCommand(topic, payload),
+    onPuback: (id) => forwarder.ack(id),
+    onWritable: () => forwarder.pump(),
+    onDisconnected: () => forwarder.offline(),
+  }, uplink.session);
 
-  function sendQueued(): void {
-    outbox.flush((payload) => session.publish(topics.tele, payload, 1));
+  const forwarder = new Forwarder(platform, outbox, counters, (payload) => session.publish(topics.tele, payload, 1),
+    (historical) => ({ historical, bootId, epochAtBoot: epochAtBoot() }), uplink.forwarder);
+
+  function publishBirth(): void {
+    const payload = encodeBirth({
+      firmware: FIRMWARE_VERSION,
+      host: platform.name,
+      bootId,
+      bootCount,
+      resetReason: platform.system.resetReason(),
+      clockSynced: platform.clock.wallTime() !== undefined,
+      config,
+      actuators: (config.actuators ?? []).map((a) => ({ name: a.name, kind: a.type, safe: a.safeState })),
+      outbox: {
+        depth: outbox.depth, segments: outbox.segments.used, maxSegments: outbox.segments.max,
+        dropped: counters.get("outbox_dropped"), torn: counters.get("outbox_torn"),
+      },
+      maxPacketBytes,
+    });
+    if (session.publish(topics.birth, payload, 1, true) === false) counters.add("birth_not_sent");
+  }
+
+  /** Raises an `outbox_loss` event (once per change) when the outbox had to drop or skip data. */
+  function reportLoss(): void {
+    const dropped = counters.get("outbox_dropped");
+    const torn = counters.get("outbox_torn");
+    if (dropped + torn === reportedLoss) return;
+    reportedLoss = dropped + torn;
+    events("outbox_loss", `dropped ${dropped}, torn ${torn}, rejected ${counters.get("outbox_rejected")} since boot`);
+  }
+
+  const commands = new CommandHandler({
+    wallTime: () => platform.clock.wallTime(),
+    ping: () => new Map<string, unknown>([["boot", bootId], ["up", Math.floor(platform.clock.monotonic() / 1000)], ["seq", seq], ["outbox", outbox.depth]]),
+    read: (name) => {
+      if (!channels.list().some((c) => c.name === name)) return { ok: false, code: "not_found", error: `no channel "${name.slice(0, 32)}"` };
+      const reading = channels.read(name);
+      if (!reading) return { ok: false, code: "failed", error: `${name}: ${channels.list().find((c) => c.name === name)?.lastFault ?? "read failed"}` };
+      const at = epochAtBoot();
+      return { ok: true, result: new Map<string, unknown>([["n", reading.channel], ["u", reading.unit], ["v", reading.value],
+        [at === undefined ? "ut" : "t", at === undefined ? reading.at / 1000 : (at + reading.at) / 1000]]) };
+    },
+    actuate: (name, value) => {
+      if (!actuators.names().includes(name)) return { ok: false, code: "not_found", error: `no actuator "${name.slice(0, 32)}"` };
+      try {
+        return { ok: true, result: actuators.set(name, String(value)) };
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        return { ok: false, code: code === "bad-value" ? "out_of_range" : code === "min-on" || code === "min-off" ? "forbidden" : "failed", error: (error as Error).message };
+      }
+    },
+    configure: (entries) => {
+      const result = configService.applyRemote(entries);
+      if (result.ok) return { ok: true, result: new Map<string, unknown>([["gen", result.generation], ["applied", result.applied], ["restart", result.restartNeeded]]) };
+      const message = result.errors.map((e) => `${e.key}: ${e.message}`).join("; ");
+      return { ok: false, code: /not remotely settable/.test(message) ? "forbidden" : "out_of_range", error: message };
+    },
+    rebirth: () => {
+      publishBirth();
+      return { ok: true };
+    },
+    reboot: () => {
+      log.warn("node", "reboot requested over MQTT");
+      platform.timers.once(() => platform.system.restart(), 500);
+      return { ok: true };
+    },
+  }, counters, log);
+
+  function onCommand(topic: string, payload: Uint8Array): void {
+    if (!topic.startsWith(topics.cmdPrefix)) {
+      counters.add("mqtt_unexpected_topic");
+      return;
+    }
+    const response = commands.handle(topic.slice(topics.cmdPrefix.length), payload);
+    if (session.publish(topics.resp, encodeResponse(response), 1) === false) counters.add("cmd_resp_not_sent");
+  }
+
+  function packOf(readings: readonly Reading[], packSeq: number): Uint8Array {
+    return encodeTelemetryPack({ nodeId: config.nodeId, bootId, seq: packSeq, epochAtBoot: epochAtBoot() }, readings);
   }
 
   function onBatch(readings: Reading[]): void {
-    const wall = platform.clock.wallTime();
-    const epochAtBoot = wall === undefined ? undefined : wall - platform.clock.monotonic();
-    const payload = encodeTelemetryPack({ nodeId: config.nodeId, bootId, seq: ++seq, epochAtBoot }, readings);
+    const payload = packOf(readings, ++seq);
     counters.add("tele_packs");
-    const dropped = outbox.push(payload);
-    if (dropped > 0) {
-      counters.add("outbox_dropped", dropped);
-      log.warn("tele", `outbox full: dropped ${dropped} oldest pack(s)`);
-    }
-    sendQueued();
+    if (payload.byteLength > packLimit) counters.add("tele_oversize");
+    forwarder.add(payload);
   }
 
   const channels = new Channels(platform, log, counters, config.channels);
-  const batcher = new Batcher(platform, config.telemetry, onBatch);
+  const batcher = new Batcher(platform, { ...config.telemetry, fits: (readings) => packOf(readings, 0xffffffff).byteLength <= packLimit }, onBatch);
+  const housekeeping = platform.timers.repeat(() => {
+    try {
+      outbox.tick();
+    } catch (error) {
+      counters.add("internal_errors");
+      log.error("outbox", `tick failed: ${(error as Error).message}`);
+    }
+  }, OUTBOX_TICK_MS);
+
+  const actuators = new Actuators(platform, log, config.actuators ?? []);
+  configService.onSaved = (changed) => {
+    counters.add("config_saves");
+    if (changed.includes("log.level")) log.level = configService.resolved().logLevel ?? log.level;
+    log.info("config", `saved generation ${configService.generation}: ${changed.length} key(s) changed`);
+  };
 
   const console = new Console(platform.console, counters);
+  console.masksAfter = (typed) => {
+    const m = /^\s*set\s+(\S+)\s/.exec(typed);
+    return m !== null && m[1] in SECRET_KEYS;
+  };
   console.register(helpCommand(console));
   console.register(versionCommand(platform.name));
+  for (const command of configCommands(configService)) console.register(command);
+  for (const command of systemCommands(platform, log, () => configService.factoryReset())) console.register(command);
+  for (const command of ioCommands(channels, actuators)) console.register(command);
   console.register(
     statusCommand(() => [
       ["node", config.nodeId],
@@ -84,28 +254,51 @@ export function startNode(platform: Platform, config: NodeConfig = defaultConfig
       ["clock", platform.clock.wallTime() === undefined ? "not synchronised (uptime stamps)" : "synchronised"],
       ["network", platform.system.networkState()],
       ["mqtt", session.describe()],
-      ["outbox", `${outbox.depth}/${outbox.capacity} packs`],
+      ["outbox", `${outbox.depth} packs, ${outbox.segments.used}/${outbox.segments.max} segments on flash, ${outbox.unpersisted} in RAM only; dropped ${counters.get("outbox_dropped")}, torn ${counters.get("outbox_torn")}`],
+      ["config", configStatus(configService)],
+      ["actuators", actuators.describe().join(", ") || "none"],
       ["channels", channels.list().map((c) => `${c.name}=${c.last === undefined ? "-" : c.last.toFixed(2)} ${c.unit}${c.faults ? ` (${c.faults} faults)` : ""}`).join(", ")],
       ["counters", counters.entries().map(([k, v]) => `${k}=${v}`).join(" ") || "none"],
     ]),
   );
 
-  log.info("node", `fieldnode ${FIRMWARE_VERSION} on ${platform.name}, node ${config.nodeId}, boot ${bootId}`);
+  log.info("node", `fieldnode ${FIRMWARE_VERSION} on ${platform.name}, node ${config.nodeId}, boot ${bootId} (#${bootCount})`);
+  actuators.start();
   channels.start((reading) => batcher.add(reading));
   session.start();
   console.start();
+  if (configService.loaded.notes.length > 0) events("config", configService.loaded.notes.join("; "));
 
   return {
     nodeId: config.nodeId,
     bootId,
+    config: configService,
+    actuators,
+    events,
     async stop() {
+      actuators.stop();
       channels.stop();
       batcher.flush();
       batcher.stop();
+      platform.timers.clear(housekeeping);
+      forwarder.offline();
+      outbox.persist();
       await session.stop();
-      log.info("node", "stopped");
+      log.info("node", `stopped (last seq ${seq}, ${outbox.depth} pack(s) kept in the outbox)`);
     },
   };
+}
+
+/** Secret keys, for masking their values while typed. */
+const SECRET_KEYS: Record<string, true> = Object.fromEntries(Object.entries(KEYS).filter(([, spec]) => spec.secret).map(([key]) => [key, true]));
+
+/** One status line about the config: where it came from, and problems found at boot. */
+function configStatus(service: ConfigService): string {
+  const { loaded } = service;
+  const source = service.generation !== undefined ? `generation ${service.generation}` : "factory defaults (never saved)";
+  const unsaved = service.unsavedKeys().length;
+  const problems = loaded.notes.length > 0 ? `; at boot: ${loaded.notes.join("; ")}` : "";
+  return `${source}${unsaved ? `, ${unsaved} unsaved change(s)` : ""}${problems}`;
 }
 
 function randomHex(platform: Platform, digits: number): string {

@@ -6,8 +6,14 @@ export interface SimOptions {
   broker?: string;
   id?: string;
   stateDir?: string;
-  console: "stdio";
+  console: "stdio" | "pty";
   help: boolean;
+  /** Config overrides for this run from `--override key=value` (repeatable). */
+  configOverrides: Record<string, string>;
+  /** Raw `--uplink` text (parsed by uplink-flags.ts). */
+  uplink?: string;
+  /** The simulated clock reports "not synchronised" for this long after boot (ms). */
+  clockSyncDelayMs: number;
 }
 
 /** A command-line mistake: main prints it and exits with code 2. */
@@ -19,9 +25,21 @@ Runs the fieldnode firmware on this computer, with a simulated board.
 
   --broker <url>     MQTT broker, mqtt://host:port or mqtts://host:port
                      (default: start an embedded broker on 127.0.0.1 and print its address)
-  --id <nodeId>      node id (default: derived from the host name)
+  --id <nodeId>      node id (default: the saved node.id, else derived from the host name)
   --state <dir>      the node's flash: config and outbox files (default: .state/<nodeId>)
   --console <mode>   stdio (default): type commands on stdin, like a serial monitor
+                     pty: open a pseudo-terminal and print its path, for screen or picocom
+                     (needs python3)
+
+Config precedence: --id overrides node.id, --broker (or the embedded broker's
+address) overrides mqtt.url, for this run only (never saved; "show" marks them
+[override]) > the config saved in the node's flash (set + save at the console)
+> factory defaults.
+  --override <k>=<v> set a config key for this run only (repeatable), e.g. ch.temp.interval=100
+  --uplink <list>    uplink tuning for tests and labs, comma-separated name=number:
+                     rate, burst, in-flight, start-jitter-ms (forwarder), flush-ms, index-ms,
+                     max-segments (outbox), backoff-base-ms, backoff-cap-ms, max-packet
+  --clock-sync-delay <ms>  the wall clock stays unsynchronised this long (like SNTP at boot)
   -h, --help         this text
 
 Type "help" at the console for its commands; Ctrl-C stops the node cleanly.`;
@@ -43,6 +61,9 @@ export function parseSimArgs(argv: string[]): SimOptions {
         state: { type: "string" },
         console: { type: "string", default: "stdio" },
         help: { type: "boolean", short: "h", default: false },
+        override: { type: "string", multiple: true, default: [] },
+        uplink: { type: "string" },
+        "clock-sync-delay": { type: "string", default: "0" },
       },
     });
   } catch (error) {
@@ -52,13 +73,25 @@ export function parseSimArgs(argv: string[]): SimOptions {
   if (values.broker !== undefined) checkBrokerUrl(values.broker);
   if (values.id !== undefined && !NODE_ID.test(values.id))
     throw new UsageError(`--id "${values.id}" is not a node id: use 1-32 of a-z, 0-9 and "-", starting with a letter or digit`);
-  if (values.console !== "stdio") throw new UsageError(`--console must be stdio, got "${values.console}"`);
+  if (values.console !== "stdio" && values.console !== "pty") throw new UsageError(`--console must be stdio or pty, got "${values.console}"`);
   if (values.state !== undefined && values.state.trim() === "") throw new UsageError("--state needs a directory");
+  const configOverrides: Record<string, string> = {};
+  for (const item of values.override ?? []) {
+    const eq = item.indexOf("=");
+    if (eq < 1) throw new UsageError(`--override "${item}" must be key=value`);
+    configOverrides[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  const clockSyncDelayMs = Number(values["clock-sync-delay"]);
+  if (!Number.isInteger(clockSyncDelayMs) || clockSyncDelayMs < 0)
+    throw new UsageError(`--clock-sync-delay must be whole milliseconds >= 0, got "${values["clock-sync-delay"]}"`);
   return {
+    configOverrides,
+    uplink: values.uplink,
+    clockSyncDelayMs,
     broker: values.broker,
     id: values.id,
     stateDir: values.state,
-    console: values.console,
+    console: values.console as "stdio" | "pty",
     help: values.help ?? false,
   };
 }

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 import { join } from "node:path";
-import { defaultConfig } from "../../modules/config/node-config.js";
 import { startNode, type NodeHandle } from "../../modules/node.js";
 import { parseSimArgs, USAGE, UsageError, type SimOptions } from "./args.js";
 import { startEmbeddedBroker } from "./embedded-broker.js";
 import { FileStorage } from "./file-storage.js";
 import { createMqttTransport } from "./mqtt-transport.js";
 import { createSimPlatform, simHardwareId } from "./sim-platform.js";
+import { PtyConsole } from "./pty-console.js";
 import { StdioConsole } from "./stdio-console.js";
+import { parseUplinkFlag } from "./uplink-flags.js";
 
 /** Runs the simulator: `fieldnode-sim --help` tells how. */
 async function main(argv: string[]): Promise<void> {
@@ -29,8 +30,25 @@ async function main(argv: string[]): Promise<void> {
   const broker = options.broker ? undefined : await startEmbeddedBroker();
   if (broker) process.stdout.write(`embedded broker listening on ${broker.url}\n`);
   const brokerUrl = options.broker ?? broker!.url;
-  const console = new StdioConsole();
+  let console: StdioConsole | PtyConsole;
+  if (options.console === "pty") {
+    try {
+      console = await PtyConsole.open();
+    } catch (error) {
+      process.stderr.write(`fieldnode-sim: ${(error as Error).message}\n`);
+      await broker?.close();
+      process.exit(1);
+    }
+    process.stdout.write(`console on ${console.path}: attach with "screen ${console.path} 115200" or "picocom ${console.path}"\n`);
+  } else console = new StdioConsole();
   const transport = createMqttTransport();
+  let uplink;
+  try {
+    uplink = parseUplinkFlag(options.uplink ?? "");
+  } catch (error) {
+    process.stderr.write(`fieldnode-sim: ${(error as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
 
   let node: NodeHandle | undefined;
   let resetReason = "power-on";
@@ -44,10 +62,12 @@ async function main(argv: string[]): Promise<void> {
       resetReason,
       restart: () => void reboot(),
       log: (_level, line) => process.stdout.write(`${line}\n`),
+      clockSyncDelayMs: options.clockSyncDelayMs,
     });
-    const config = defaultConfig(nodeId);
-    config.mqtt.url = brokerUrl;
-    node = startNode(platform, config);
+    // Flags override the saved config for this run only (see USAGE).
+    const overrides: Record<string, string> = { ...options.configOverrides, "mqtt.url": brokerUrl };
+    if (options.id !== undefined) overrides["node.id"] = options.id;
+    node = startNode(platform, { overrides }, uplink);
   };
 
   const reboot = async () => {
