@@ -47,7 +47,8 @@ serialBrokerTest("broker killed and restarted 4 times under 10 packs/s: no QoS 1
     t.deepEqual(boot1.missing, [], "no gaps");
     t.is(boot1.max, last, "nothing after the last pack the node made");
     t.deepEqual(unexplainedDuplicates(boot1), [], "every re-sent copy carries _hist or is the broker's byte-identical redelivery");
-    t.log(`boot 1: ${last} packs, ${boot1.duplicates.length} duplicate(s), each re-sent with _hist or redelivered by the broker; ` +
+    const identical = boot1.duplicates.filter((seq) => boot1.bytes.get(seq)!.slice(1).every((b) => b.length === boot1.bytes.get(seq)![0].length && b.every((x, i) => x === boot1.bytes.get(seq)![0][i]))).length;
+    t.log(`boot 1: ${last} packs, ${boot1.duplicates.length} duplicate(s): ${identical} byte-identical broker redeliveries, the rest re-sent by the node with _hist; ` +
       `${[...boot1.copies.values()].filter((c) => c.every((p) => p.historical)).length} delivered only as historical replays`);
   } finally {
     sub.close();
