@@ -162,11 +162,25 @@ export class Outbox {
     if (this.#indexDirty && now - this.#indexWrittenAt >= this.#options.indexWriteMs) this.#writeIndex();
   }
 
-  /** Writes the RAM tail to flash now (shutdown, full tail), and the index when stale. */
+  /** Writes the RAM tail to flash now (shutdown, full tail), as many segments as it takes, and the index when stale. */
   persist(): void {
     if (this.#indexDirty) this.#writeIndex();
-    const entries = this.#tail.filter((e) => !e.acked);
-    if (entries.length === 0) { this.#tail = []; this.#tailBytes = 0; return; }
+    this.#tail = this.#tail.filter((e) => !e.acked);
+    while (this.#tail.length > 0) {
+      let size = SEGMENT_OVERHEAD;
+      let count = 0;
+      while (count < this.#tail.length && size + ENTRY_OVERHEAD + this.#tail[count].bytes.byteLength <= STORAGE_VALUE_MAX) {
+        size += ENTRY_OVERHEAD + this.#tail[count].bytes.byteLength;
+        count++;
+      }
+      if (!this.#writeSegment(this.#tail.slice(0, count))) break;
+      this.#tail = this.#tail.slice(count);
+    }
+    this.#tailBytes = this.#tail.reduce((sum, e) => sum + ENTRY_OVERHEAD + e.bytes.byteLength, 0);
+  }
+
+  /** Writes one segment; false (counted, logged) when the flash refuses it. */
+  #writeSegment(entries: OutboxEntry[]): boolean {
     while (this.#segments.length >= this.#options.maxSegments) this.#dropOldest();
     const n = this.#next;
     try {
@@ -174,14 +188,13 @@ export class Outbox {
     } catch (error) {
       this.#counters.add("outbox_flash_errors");
       this.#log.error("outbox", `cannot write segment ${n}: ${(error as Error).message}; kept in RAM`);
-      return;
+      return false;
     }
     this.#next = n + 1;
     this.#counters.add("outbox_segments_written");
     const inFlight = entries.some((e) => e.packetId !== undefined);
     this.#segments.push({ n, count: entries.length, skip: 0, entries: inFlight ? entries : undefined });
-    this.#tail = [];
-    this.#tailBytes = 0;
+    return true;
   }
 
   #loaded(segment: Segment): OutboxEntry[] | undefined {

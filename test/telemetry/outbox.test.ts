@@ -183,3 +183,20 @@ test("decodeSegment never throws on random or truncated bytes (seeded)", (t) => 
   }
   t.is(segmentKey(4294967295).length <= 15, true);
 });
+
+test("after the flash recovers, a RAM tail bigger than one segment is written as several segments", (t) => {
+  const storage = new MemoryStorage();
+  let broken = true;
+  storage.beforeWrite = () => { if (broken) throw new Error("flash busy"); };
+  const { outbox, counters, advance } = rig(storage);
+  for (let i = 0; i < 12; i++) outbox.push(message(i, 500), false);
+  advance(1000);
+  t.true(counters.get("outbox_flash_errors") > 0);
+  broken = false;
+  advance(1000);
+  t.is(outbox.unpersisted, 0, "everything reached flash");
+  t.true(storage.keys().filter((k) => /^ob\.\d/.test(k)).length >= 2);
+  t.is(outbox.depth + counters.get("outbox_dropped"), 12);
+  const second = rig(storage);
+  t.is(second.outbox.depth, outbox.depth, "and survives a reboot");
+});
