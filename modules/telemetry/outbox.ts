@@ -181,7 +181,6 @@ export class Outbox {
 
   /** Writes one segment; false (counted, logged) when the flash refuses it. */
   #writeSegment(entries: OutboxEntry[]): boolean {
-    while (this.#segments.length >= this.#options.maxSegments) this.#dropOldest();
     const n = this.#next;
     try {
       this.#storage.write(segmentKey(n), encodeSegment(n, entries.map((e) => e.bytes)));
@@ -194,6 +193,8 @@ export class Outbox {
     this.#counters.add("outbox_segments_written");
     const inFlight = entries.some((e) => e.packetId !== undefined);
     this.#segments.push({ n, count: entries.length, skip: 0, entries: inFlight ? entries : undefined });
+    // Only now, with the new segment safely written, does the oldest make room (a torn write loses nothing old).
+    while (this.#segments.length > this.#options.maxSegments) this.#dropOldest();
     return true;
   }
 
