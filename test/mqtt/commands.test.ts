@@ -113,3 +113,26 @@ test("responses are CBOR maps with string keys; absent fields are left out", (t)
   t.deepEqual(decode(encodeResponse({ id: null, ok: true })), { id: null, ok: true });
   t.is(encodeResponse({ id: "a", ok: true })[0], 0xa2, "a plain map: no tag 259 in front");
 });
+
+test("20,000 seeded random payloads: never a throw, and nothing applied unless the answer is ok", async (t) => {
+  const { seededRandom } = await import("../helpers/seeded-random.js");
+  const random = seededRandom(7);
+  const { handler, calls } = rig();
+  const verbs = ["ping", "read", "act", "set", "rebirth", "reboot", "nope", ""];
+  const values = [() => "x", () => 1, () => -1e300, () => true, () => null, () => new Map([["node.site", 1]]), () => [1, 2], () => new Uint8Array(3)];
+  for (let i = 0; i < 20_000; i++) {
+    let payload: Uint8Array;
+    if (random() < 0.5) payload = Uint8Array.from({ length: Math.floor(random() * 40) }, () => Math.floor(random() * 256));
+    else {
+      const entries: [unknown, unknown][] = [];
+      const n = Math.floor(random() * 4);
+      for (let k = 0; k < n; k++) entries.push([["id", "ch", "name", "value", "keys", "exp", 3][Math.floor(random() * 7)], values[Math.floor(random() * values.length)]()]);
+      payload = map(entries);
+      if (random() < 0.3 && payload.length > 1) payload = payload.slice(0, Math.floor(random() * payload.length));
+    }
+    const before = calls.length;
+    const response = handler.handle(verbs[Math.floor(random() * verbs.length)], payload);
+    t.true(typeof response.ok === "boolean");
+    if (!response.ok) t.is(calls.length, before, `refused but applied: ${JSON.stringify(response)}`);
+  }
+});
