@@ -1,0 +1,41 @@
+import config from "mc/config";
+
+/** The host's settings, from the manifest `config` section or `mcconfig key=value`. */
+export interface BoardConfig {
+  /** Platform name in status and birth: "esp32" or "mcsim". */
+  host: string;
+  /** "wifi": join `wifiSsid`; "host": the desktop's network (mcsim). */
+  network: "wifi" | "host";
+  /** "uart0": the console owns UART0 (release builds); "trace": output to xsbug/stdout, no input. */
+  console: "uart0" | "trace";
+  wifiSsid: string;
+  wifiPassword: string;
+  /** Broker URL overriding the firmware default; empty keeps the default. */
+  mqttUrl: string;
+  /** SNTP server ("pool.ntp.org" from the SDK's manifest_net.json). */
+  sntpHost: string | undefined;
+}
+
+/**
+ * Reads the board settings from `mc/config`. Keys (flat, dotted, so that
+ * `mcconfig ... wifi.ssid=MyNet` sets them): "fieldnode.host",
+ * "fieldnode.network", "fieldnode.console", "wifi.ssid", "wifi.password",
+ * "mqtt.url", "sntp". Unknown or mistyped values fall back to the defaults:
+ * esp32, wifi, uart0, no credentials, no broker override. The SDK's own
+ * `ssid`/`password` keys are deliberately not used: they make the SDK's
+ * `setup/network` hold back `main` until Wi-Fi is up, and a field node must
+ * boot its console without a network.
+ */
+export function readBoardConfig(): BoardConfig {
+  const values = config as Record<string, unknown>;
+  const text = (key: string): string => (typeof values[key] === "string" ? (values[key] as string) : "");
+  return {
+    host: text("fieldnode.host") || "esp32",
+    network: text("fieldnode.network") === "host" ? "host" : "wifi",
+    console: text("fieldnode.console") === "trace" ? "trace" : "uart0",
+    wifiSsid: text("wifi.ssid"),
+    wifiPassword: text("wifi.password"),
+    mqttUrl: text("mqtt.url"),
+    sntpHost: text("sntp") || undefined,
+  };
+}

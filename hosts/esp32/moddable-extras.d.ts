@@ -1,0 +1,83 @@
+/**
+ * Declarations that @moddable/typings 5.6.0 lacks or gets wrong, checked
+ * against the Moddable SDK sources this host builds with. Remove an entry
+ * once the npm typings carry it.
+ *
+ * - `resetReason`: the ESP32-only module in build/devices/esp32/modules has
+ *   no typings at all.
+ * - ECMA-419 IO instances: the typings omit `close()` on I2C, Analog, PWM and
+ *   PulseCount, the PWM `resolution` option, and make PulseCount's `control`
+ *   pin mandatory; the SDK implements and accepts all of them.
+ * - `embedded:network/mqtt/client`: the typings declare
+ *   `onControl(opcode, message)`, but the SDK client calls
+ *   `onControl(message)`; `ModdableMqttControl` is the message it passes.
+ */
+
+declare module "resetReason" {
+  /** ESP-IDF `esp_reset_reason()` as a number and as Moddable's label ("Power-On", "Software", "Task WDT"...). */
+  export default function getResetReason(): { reason: number; string: string };
+}
+
+/** An ECMA-419 I2C instance as the SDK implements it. */
+interface ModdableI2C {
+  write(buffer: ArrayBufferView | ArrayBuffer, stop?: boolean): void;
+  read(byteLength: number, stop?: boolean): ArrayBuffer;
+  close(): void;
+}
+
+/** An ECMA-419 Digital instance as the SDK implements it. */
+interface ModdableDigital {
+  read(): number;
+  write(value: number): void;
+  close(): void;
+}
+
+/** An ECMA-419 Analog instance as the SDK implements it. */
+interface ModdableAnalog {
+  readonly resolution: number;
+  read(): number;
+  close(): void;
+}
+
+/** An ECMA-419 PWM instance as the SDK implements it. */
+interface ModdablePWM {
+  readonly resolution: number;
+  write(value: number): void;
+  close(): void;
+}
+
+/** An ECMA-419 PulseCount instance as the SDK implements it. */
+interface ModdablePulseCount {
+  read(): number;
+  write(value: number): void;
+  close(): void;
+}
+
+/** `device.io` of `embedded:provider/builtin` with the shapes above. */
+interface ModdableIOClasses {
+  I2C: new (options: { data: number; clock: number; hz: number; address: number; port?: number }) => ModdableI2C;
+  Digital: {
+    new (options: { pin: number; mode: unknown }): ModdableDigital;
+    readonly Input: unknown;
+    readonly InputPullUp: unknown;
+    readonly InputPullDown: unknown;
+    readonly Output: unknown;
+  };
+  Analog: new (options: { pin: number; resolution?: number }) => ModdableAnalog;
+  PWM: new (options: { pin: number; hz?: number; resolution?: number }) => ModdablePWM;
+  PulseCount?: new (options: { signal: number; control?: number }) => ModdablePulseCount;
+}
+
+/** The `device` global that the SDK's `system` module installs (absent under mcsim). */
+interface ModdableDevice {
+  io: ModdableIOClasses;
+  I2C?: { default?: { data: number; clock: number } };
+}
+
+/** The message the SDK MQTT client passes to `onControl`. */
+interface ModdableMqttControl {
+  operation: number;
+  id?: number;
+  returnCode?: number;
+  payload?: number[];
+}

@@ -1,0 +1,83 @@
+/// <reference path="./moddable-extras.d.ts" />
+import Instrumentation from "instrumentation";
+import Modules from "modules";
+import Net from "net";
+import type { SystemServices } from "../../modules/platform.js";
+
+/** ESP-IDF reset reasons (Moddable's labels) as the port names them. */
+const RESET_REASONS: Readonly<Record<string, string>> = Object.freeze({
+  "Power-On": "power-on",
+  "External Pin": "power-on",
+  Software: "software",
+  Panic: "panic",
+  "Interrupt WDT": "watchdog",
+  "Task WDT": "watchdog",
+  "Other WDT": "watchdog",
+  Brownout: "brownout",
+});
+
+/**
+ * System services of the board:
+ * - `hardwareId`: the station MAC from `Net.get("MAC")`, lower-case hex
+ *   without colons ("a4d18cdbc020"), or "mcsim" when there is none;
+ * - `resetReason`: the ESP32 `resetReason` module when the build has it
+ *   (looked up through `Modules`, so the mcsim build links without it),
+ *   else "unknown";
+ * - `restart`: `System.restart()` of the SDK's ECMA-419 `system` module
+ *   (esp_restart on the ESP32); throws `Error` where the host has none
+ *   (mcsim), so the console can answer ERR;
+ * - `random`: `Math.random` (the ESP32's hardware RNG once radio is on);
+ * - `freeMemory`: the "System Free Memory" instrument, when the build is
+ *   instrumented;
+ * - `networkState`: whatever `networkState` reports (the Wi-Fi link).
+ */
+export function createSystemServices(networkState: () => string): SystemServices {
+  let hardwareId: string | undefined;
+  const freeMemoryIndex = instrumentIndex("System Free Memory");
+  return {
+    hardwareId(): string {
+      hardwareId ??= macId();
+      return hardwareId;
+    },
+    resetReason,
+    restart(): void {
+      const system = (globalThis as { System?: { restart?: () => void } }).System;
+      if (typeof system?.restart !== "function") throw new Error("restart is not available on this host");
+      system.restart();
+    },
+    random: Math.random,
+    freeMemory(): number | undefined {
+      if (freeMemoryIndex === undefined) return undefined;
+      try {
+        return Instrumentation.get(freeMemoryIndex);
+      } catch {
+        return undefined;
+      }
+    },
+    networkState,
+  };
+}
+
+function macId(): string {
+  let mac: unknown;
+  try {
+    mac = Net.get("MAC");
+  } catch {
+    mac = undefined;
+  }
+  return typeof mac === "string" && mac.length > 0 ? mac.replaceAll(":", "").toLowerCase() : "mcsim";
+}
+
+function resetReason(): string {
+  if (!Modules.has("resetReason")) return "unknown";
+  const getResetReason = Modules.importNow("resetReason") as typeof import("resetReason").default;
+  return RESET_REASONS[getResetReason().string] ?? "unknown";
+}
+
+function instrumentIndex(name: "System Free Memory"): number | undefined {
+  try {
+    return Instrumentation.map(name);
+  } catch {
+    return undefined;
+  }
+}
