@@ -24,7 +24,7 @@
  */
 import { STORAGE_VALUE_MAX, type Storage } from "../platform.js";
 import { decodeUtf8, encodeUtf8 } from "../util/utf8.js";
-import { crc32 } from "./crc32.js";
+import { crc32 } from "../util/crc32.js";
 import { migrate } from "./migrate.js";
 import { SCHEMA_VERSION, type RawConfig, type Value } from "./schema.js";
 
@@ -221,5 +221,5 @@ function recordCrc(schema: number, generation: number, payload: Uint8Array): num
   head[0] = schema;
   view.setUint32(1, generation);
   view.setUint32(5, payload.length);
-  return crc32(payload, crc32(head));
+  return crc32(payload, 0, payload.length, crc32(head));
 }

@@ -9,9 +9,12 @@ const TABLE = (() => {
   return table;
 })();
 
-/** CRC-32 of `bytes[start, end)`; `crc32(encodeUtf8("123456789")) === 0xcbf43926`. */
-export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  let c = 0xffffffff;
+/**
+ * CRC-32 of `bytes[start, end)`; `crc32(encodeUtf8("123456789")) === 0xcbf43926`.
+ * Pass an earlier result as `previous` to continue it over more bytes.
+ */
+export function crc32(bytes: Uint8Array, start = 0, end = bytes.length, previous = 0): number {
+  let c = (previous ^ 0xffffffff) >>> 0;
   for (let i = start; i < end; i++) c = TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
