@@ -83,9 +83,15 @@ export class LineReader {
   #erase(): void {
     if (this.#overflow > 0 || this.#length === 0) return;
     // Erase a whole UTF-8 character: drop continuation bytes, then the lead.
+    const end = this.#length;
     while (this.#length > 0 && (this.#bytes[this.#length - 1] & 0xc0) === 0x80) this.#length--;
     if (this.#length > 0) this.#length--;
-    this.#echo?.("\b \b");
+    if (!this.#echo) return;
+    // Rub out on screen only what was shown: a stray byte was never echoed.
+    const erased = this.#bytes.subarray(this.#length, end);
+    const masked = this.#mask?.(decodeUtf8(this.#bytes.subarray(0, this.#length)));
+    const shown = masked ? (erased[0] & 0xc0) !== 0x80 : !decodeUtf8(erased).includes("\ufffd");
+    if (shown) this.#echo("\b \b");
   }
 
   #cancel(): void {
