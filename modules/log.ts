@@ -12,6 +12,8 @@ export const LOG_LEVELS: readonly LogLevel[] = ["error", "warn", "info", "debug"
 export class Logger {
   #platform: Platform;
   #level: LogLevel = "info";
+  /** Wraps each write, so the console can keep log lines out of a half-typed command. */
+  interject: ((write: () => void) => void) | undefined;
 
   constructor(platform: Platform) {
     this.#platform = platform;
@@ -29,8 +31,10 @@ export class Logger {
   write(level: LogLevel, tag: string, message: string): void {
     if (SEVERITY[level] > SEVERITY[this.#level]) return;
     const seconds = (this.#platform.clock.monotonic() / 1000).toFixed(3);
+    const line = `[${seconds}] ${level.toUpperCase()} ${tag}: ${message}`;
     try {
-      this.#platform.log(level, `[${seconds}] ${level.toUpperCase()} ${tag}: ${message}`);
+      if (this.interject) this.interject(() => this.#platform.log(level, line));
+      else this.#platform.log(level, line);
     } catch {
       // A failing log sink must not take the loop down with it.
     }

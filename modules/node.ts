@@ -235,6 +235,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   };
 
   const console = new Console(platform.console, counters);
+  log.interject = (write) => console.interject(write);
   console.masksAfter = (typed) => {
     const m = /^\s*set\s+(\S+)\s/.exec(typed);
     return m !== null && m[1] in SECRET_KEYS;

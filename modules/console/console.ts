@@ -36,6 +36,8 @@ export class Console {
   #queue: LineEvent[] = [];
   #busy = false;
   #prompt = "> ";
+  /** True while the prompt waits for input on a terminal (no reply is being written). */
+  #promptShown = false;
   /**
    * Decides, from what has been typed so far on a line, whether the next
    * characters are a secret and must be echoed as "*" (e.g. after
@@ -73,7 +75,19 @@ export class Console {
 
   /** Writes an unsolicited line (events, log echo) without breaking the prompt. */
   print(line: string): void {
-    this.#port.write(`${line}\r\n`);
+    this.interject(() => this.#port.write(`${line}\r\n`));
+  }
+
+  /**
+   * Runs `write` (which prints whole lines) so that, on a terminal, it does not
+   * land in the middle of what the technician is typing: the prompt line is
+   * cleared first and redrawn, with the typed text, afterwards.
+   */
+  interject(write: () => void): void {
+    if (!this.#promptShown) return write();
+    this.#port.write("\r\x1b[K");
+    write();
+    this.#port.write(this.#prompt + this.#reader.shown);
   }
 
   /**
@@ -81,6 +95,7 @@ export class Console {
    * return; for a slow one, the returned promise resolves when it is.
    */
   execute(line: string): void | Promise<void> {
+    this.#promptShown = false;
     const reply: Reply = (text) => this.#port.write(`${text}\r\n`);
     const parsed = tokenize(line.trim());
     if ("error" in parsed) return this.#fail(new ConsoleError("bad-quote", parsed.error));
@@ -109,6 +124,7 @@ export class Console {
   }
 
   #enqueue(event: LineEvent): void {
+    this.#promptShown = false;
     if (this.#queue.length >= MAX_QUEUED_LINES) {
       this.#counters.add("console_dropped_lines");
       this.#port.write("ERR busy too many lines queued; line dropped\r\n");
@@ -139,7 +155,9 @@ export class Console {
   }
 
   #showPrompt(): void {
-    if (this.#port.interactive) this.#port.write(this.#prompt);
+    if (!this.#port.interactive) return;
+    this.#port.write(this.#prompt);
+    this.#promptShown = true;
   }
 
   /** The registered name closest to a typo (edit distance at most 2). */

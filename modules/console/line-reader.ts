@@ -22,6 +22,8 @@ export class LineReader {
   #mask: ((typed: string) => boolean) | undefined;
   /** 0: text; 1: after ESC; 2: inside a CSI sequence (ESC [ ... final byte). */
   #escape = 0;
+  /** What the terminal shows of the line being typed (masked characters as "*"). */
+  #shown = "";
 
   /**
    * `mask` is asked, before echoing a character, with the line typed so far:
@@ -73,10 +75,10 @@ export class LineReader {
     this.#bytes[this.#length++] = byte;
     if (!this.#echo) return;
     if (this.#mask?.(decodeUtf8(this.#bytes.subarray(0, start)))) {
-      if ((byte & 0xc0) !== 0x80) this.#echo("*");
+      if ((byte & 0xc0) !== 0x80) this.#show("*");
       return;
     }
-    if (byte < 0x80) this.#echo(String.fromCharCode(byte));
+    if (byte < 0x80) this.#show(String.fromCharCode(byte));
     else this.#echoTail();
   }
 
@@ -91,10 +93,23 @@ export class LineReader {
     const erased = this.#bytes.subarray(this.#length, end);
     const masked = this.#mask?.(decodeUtf8(this.#bytes.subarray(0, this.#length)));
     const shown = masked ? (erased[0] & 0xc0) !== 0x80 : !decodeUtf8(erased).includes("\ufffd");
-    if (shown) this.#echo("\b \b");
+    if (!shown) return;
+    this.#shown = this.#shown.slice(0, -1);
+    this.#echo("\b \b");
+  }
+
+  /** The line as the terminal shows it so far, to redraw it after an interjected log line. */
+  get shown(): string {
+    return this.#shown;
+  }
+
+  #show(text: string): void {
+    this.#shown += text;
+    this.#echo!(text);
   }
 
   #cancel(): void {
+    this.#shown = "";
     this.#length = 0;
     this.#overflow = 0;
     this.#echo?.("^C\r\n");
@@ -102,6 +117,7 @@ export class LineReader {
   }
 
   #endLine(): void {
+    this.#shown = "";
     this.#echo?.("\r\n");
     if (this.#overflow > 0) this.#emit({ overflow: MAX_LINE_BYTES + this.#overflow });
     else this.#emit({ line: decodeUtf8(this.#bytes.subarray(0, this.#length)) });
@@ -114,6 +130,6 @@ export class LineReader {
     let start = this.#length - 1;
     while (start > 0 && (this.#bytes[start] & 0xc0) === 0x80) start--;
     const text = decodeUtf8(this.#bytes.subarray(start, this.#length));
-    if (!text.includes("\ufffd")) this.#echo!(text);
+    if (!text.includes("\ufffd")) this.#show(text);
   }
 }
