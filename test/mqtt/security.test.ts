@@ -124,6 +124,11 @@ brokerTest("wrong password: a CONNACK failure, distinct from TLS", async (t) => 
     sim = await configuredNode(t, broker, pki.ca.certFile, [`set mqtt.password wrong-${PASSWORD}`]);
     const line = await mqttStatus(sim, /last failure/);
     t.regex(line, /last failure connack: broker refused the connection: (bad user name or password|not authorized) \(return code [45]\)/);
+    // The monitor, given a wrong password, says so and gives up with code 1 (retrying cannot help).
+    const monitor = startMonitor(["--broker", urlOf(broker), "--ca", pki.ca.certFile, "--username", USER], { FIELDNODE_MONITOR_PASSWORD: `wrong-${PASSWORD}` });
+    t.is(await monitor.exited, 1);
+    t.regex(monitor.stderr, /fieldnode-monitor: connack: broker refused the connection: (bad user name or password|not authorized)/);
+    t.false(monitor.stderr.includes(PASSWORD) || monitor.lines.some((l) => l.includes(PASSWORD)));
     await stopAndCheckSecrets(t, sim);
     t.false(sim.output.includes(`wrong-${PASSWORD}`));
   } finally {

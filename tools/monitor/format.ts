@@ -67,8 +67,8 @@ export function formatText(message: MonitorMessage, findings: readonly Finding[]
       const flags = [pack.historical ? "HIST" : "", pack.clock === "uptime" ? "UPTIME" : "", pack.clock === "rebased" ? "REBASED" : ""]
         .filter((f) => f !== "");
       const readings = pack.readings.map((r) => {
-        const dt = r.time - pack.bt;
-        return `${r.local}=${formatValue(r)}${dt !== 0 ? ` @+${Number(dt.toFixed(3))}s` : ""}`;
+        const dt = Number((r.time - pack.bt).toFixed(3));
+        return `${r.local}=${formatValue(r)}${dt !== 0 ? ` @${dt > 0 ? "+" : ""}${dt}s` : ""}`;
       });
       line = [`tele ${message.node} boot=${pack.boot} seq=${pack.seq} ${formatTime(pack.bt, pack.clock)}`, ...flags, readings.join(", ")]
         .filter((part) => part !== "").join(" ");
