@@ -250,7 +250,7 @@ export class ConfigService {
 
   #view(key: string, spec: KeySpec): KeyView {
     const value = this.#pending.has(key) ? this.#pending.get(key) : undefined;
-    const text = spec.secret ? (value ? "(set)" : "(not set)") : value === undefined ? "(not set)" : `${typeof value === "string" ? showString(value) : String(value)}${spec.unit ? ` ${spec.unit}` : ""}`;
+    const text = spec.secret ? (value ? "(set)" : "(not set)") : value === undefined ? "(not set)" : `${typeof value === "string" ? showString(value) : showValue(value, spec)}${spec.unit ? ` ${spec.unit}` : ""}`;
     const view: KeyView = {
       key,
       spec,

@@ -38,6 +38,8 @@ export interface KeySpec {
   readonly restart?: boolean;
   /** May be set over MQTT (ConfigService.applyRemote). */
   readonly remote?: boolean;
+  /** Shown in hexadecimal, as datasheets give it (I2C addresses). */
+  readonly hex?: boolean;
 }
 
 /** SenML units (RFC 8428 section 12.1 and the IANA registry) the firmware reports. */
@@ -79,7 +81,7 @@ export const KEYS: Readonly<Record<string, KeySpec>> = Object.freeze({
 export const CHANNEL_FIELDS: Readonly<Record<string, KeySpec>> = Object.freeze({
   type: { type: "enum", values: Object.keys(CHANNEL_TYPES), help: "sensor type; setting it creates the channel", restart: true },
   measure: { type: "enum", values: ["temperature", "humidity"], help: "which of the sensor's quantities", restart: true },
-  address: { type: "int", min: 0x03, max: 0x77, help: "I2C address (7-bit) for I2C sensors", restart: true },
+  address: { type: "int", min: 0x03, max: 0x77, help: "I2C address (7-bit) for I2C sensors", restart: true, hex: true },
   pin: { type: "int", min: 0, max: 48, help: "GPIO or ADC pin for pin sensors", restart: true },
   interval: { type: "int", default: 1000, min: 100, max: 86_400_000, unit: "ms", help: "sampling interval", restart: true, remote: true },
   unit: { type: "enum", values: SENML_UNITS, help: "SenML unit of the reported value", restart: true },

@@ -25,6 +25,7 @@ export class ConfigRuleError extends RangeError {
 export function showValue(value: unknown, spec?: KeySpec): string {
   if (spec?.secret) return "(secret)";
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (spec?.hex && typeof value === "number" && Number.isInteger(value)) return `0x${value.toString(16)}`;
   return String(value);
 }
 
@@ -77,7 +78,8 @@ export function checkValue(key: string, value: unknown): Value {
   switch (spec.type) {
     case "int":
       if (typeof value !== "number" || !Number.isInteger(value)) throw new TypeError(`${key} must be an integer${unitText(spec)}, got ${shown}`);
-      if (value < spec.min! || value > spec.max!) throw new RangeError(`${key} must be ${spec.min}..${spec.max}${unitText(spec)}, got ${shown}`);
+      if (value < spec.min! || value > spec.max!)
+        throw new RangeError(`${key} must be ${showValue(spec.min, spec)}..${showValue(spec.max, spec)}${unitText(spec)}, got ${shown}`);
       return value;
     case "bool":
       if (typeof value !== "boolean") throw new TypeError(`${key} must be true or false, got ${shown}`);
