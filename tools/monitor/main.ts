@@ -103,6 +103,8 @@ function main(argv: string[]): void {
     // A clean DISCONNECT needs a moment on the wire; stdout to a pipe or file is synchronous.
     setTimeout(() => process.exit(code), 200);
   };
+  // Piped into `head` or a closed pager: stop quietly rather than die on EPIPE.
+  process.stdout.on("error", () => process.exit(0));
   process.on("SIGINT", () => finish(0));
   process.on("SIGTERM", () => finish(0));
   connect();

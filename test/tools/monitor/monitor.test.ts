@@ -31,7 +31,7 @@ test("command-line mistakes exit with code 2 and say what is wrong", async (t) =
 
 interface TeleLine { kind: "tele"; node: string; pack: { seq: number; boot: string; readings: { local: string; unit: string }[] }; findings: { type: string; seq?: number }[] }
 
-brokerTest("the monitor reports a node's telemetry with consecutive seqs, then a re-published pack as DUP", async (t) => {
+brokerTest("the monitor reports a node's telemetry with consecutive seqs, a re-published pack as DUP, a restart as NEW-BOOT", async (t) => {
   const broker = await startMosquitto();
   if (!broker) return;
   const dir = mkdtempSync(join(tmpdir(), "fieldnode-monitor-"));
@@ -41,7 +41,9 @@ brokerTest("the monitor reports a node's telemetry with consecutive seqs, then a
   let captured = "";
   capture.stdout.setEncoding("utf8").on("data", (chunk: string) => (captured += chunk));
   await monitor.until(() => /connected to/.test(monitor.stderr), "the monitor to connect");
-  const sim = startSim(["--broker", broker.url, "--id", "mon-1", "--state", join(dir, "state")]);
+  // Two readings per pack: a pack a second, so the test needs no long waits.
+  const simArgs = ["--broker", broker.url, "--id", "mon-1", "--state", join(dir, "state"), "--override", "telemetry.batch_size=2"];
+  let sim = startSim(simArgs);
   try {
     const tele = () => monitor.lines.map((line) => JSON.parse(line) as { kind: string; node?: string }).filter((m): m is TeleLine => m.kind === "tele" && m.node === "mon-1");
     await monitor.until(() => tele().length >= 3, "three telemetry packs");
@@ -62,11 +64,20 @@ brokerTest("the monitor reports a node's telemetry with consecutive seqs, then a
     const dup = monitor.lines.slice(from).map((line) => JSON.parse(line)).find((m) => m.kind === "tele" && m.findings.some((f: { type: string }) => f.type === "DUP"));
     t.like(decodeTelemetry(Buffer.from(captured.trim(), "hex")), { seq: dup.findings[0].seq, boot: dup.pack.boot }, "the DUP is the re-published pack");
 
+    // A restart with the same flash: a new boot id, seqs from 1 again.
+    sim.child.kill("SIGINT");
+    t.is(await sim.exited, 0);
+    sim = startSim(simArgs);
+    await monitor.until(() => tele().some((p) => p.findings.some((f) => f.type === "NEW-BOOT")), "NEW-BOOT");
+    const reboot = tele().find((p) => p.findings.some((f) => f.type === "NEW-BOOT"))!;
+    t.is(reboot.pack.seq, 1);
+    t.not(reboot.pack.boot, packs[0].pack.boot);
+
     monitor.child.kill("SIGINT");
     t.is(await monitor.exited, 0);
     const summary = JSON.parse(monitor.lines.at(-1)!);
-    t.like(summary, { kind: "summary", gaps: 0, dups: 1, newBoots: 0, warnings: 0 });
-    t.true(summary.packs >= 4);
+    t.like(summary, { kind: "summary", gaps: 0, dups: 1, newBoots: 1, warnings: 0 });
+    t.true(summary.packs >= 5);
   } finally {
     sim.child.kill("SIGKILL");
     monitor.child.kill("SIGKILL");
