@@ -70,7 +70,7 @@ export const KEYS: Readonly<Record<string, KeySpec>> = Object.freeze({
   "mqtt.client_id": { type: "string", default: "", pattern: /^[A-Za-z0-9_-]{0,23}$/, patternHelp: "0-23 of A-Z a-z 0-9 _ - (empty: the node id)", help: "MQTT client id; empty uses the node id", restart: true },
   "mqtt.prefix": { type: "string", default: "fieldnode", pattern: /^[A-Za-z0-9_-]{1,32}(\/[A-Za-z0-9_-]{1,32}){0,3}$/, patternHelp: "1-4 topic levels of A-Z a-z 0-9 _ -, no wildcards", help: "topic prefix", restart: true },
   "mqtt.keepalive": { type: "int", default: 30, min: 5, max: 3600, unit: "s", help: "MQTT keepalive", restart: true, remote: true },
-  "mqtt.tls_ca": { type: "string", default: "", maxBytes: 400, pattern: /^[A-Za-z0-9+/=]*$/, patternHelp: "base64 of a DER certificate (empty: the host's store)", help: "CA certificate for mqtts:// (base64 DER)", restart: true },
+  "mqtt.tls_ca": { type: "string", default: "", maxBytes: 2800, pattern: /^[A-Za-z0-9+/=]*$/, patternHelp: "base64 of a DER certificate (empty: the host's store)", help: "CA certificate for mqtts:// (base64 DER)", restart: true },
   "mqtt.tls_fingerprint": { type: "string", default: "", pattern: /^([0-9a-f]{64})?$/, patternHelp: "64 lower-case hex digits (SHA-256), or empty", help: "pin the broker's certificate by SHA-256 fingerprint", restart: true },
   "telemetry.batch_size": { type: "int", default: 10, min: 1, max: 100, unit: "readings", help: "send a pack when it holds this many readings", restart: true, remote: true },
   "telemetry.max_interval": { type: "int", default: 10, min: 1, max: 3600, unit: "s", help: "...or when its oldest reading is this old", restart: true, remote: true },

@@ -1,7 +1,8 @@
 import { decodeUtf8 } from "../util/utf8.js";
 
 /** Longest accepted command line, in bytes. */
-export const MAX_LINE_BYTES = 1024;
+/** Room for `set mqtt.tls_ca <base64 DER>` of an RSA-4096 CA on one pasted line. */
+export const MAX_LINE_BYTES = 3072;
 
 /** What the reader hands on: a complete line, or the fact that one was too long. */
 export type LineEvent = { line: string } | { overflow: number };

@@ -62,7 +62,7 @@ const CASES: [string, RegExp][] = [
   ["reboot now", /^ERR usage reboot takes no arguments\r\n$/],
   ["factory-reset please", /^ERR usage usage: factory-reset \[yes\]\r\n$/],
   ["sav", /^ERR unknown-command unknown command "sav"; did you mean "save"\? type help for the list\r\n$/],
-  ["x".repeat(2000), /^ERR line-too-long line of 2000 bytes exceeds the maximum of 1024; ignored\r\n$/],
+  ["x".repeat(5000), /^ERR line-too-long line of 5000 bytes exceeds the maximum of 3072; ignored\r\n$/],
 ];
 
 test("every command and error path, in order, through the console", (t) => {

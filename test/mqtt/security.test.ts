@@ -3,11 +3,9 @@
  * password file, the simulator configured at its console (set, save,
  * reboot), and what `status` says for each way the connection can be wrong.
  *
- * Trust: the node's `mqtt.tls_ca` key holds base64 DER of at most 400
- * bytes, and the test CA (P-256) takes 500, so the console refuses it (see
- * the `failing` test at the end). Until that is fixed, the node trusts the
- * test CA through the host's store (NODE_EXTRA_CA_CERTS for the simulator
- * process), which is what an empty `mqtt.tls_ca` means.
+ * Trust: most tests give the simulator the test CA through the host's store
+ * (NODE_EXTRA_CA_CERTS), which is what an empty `mqtt.tls_ca` means; the last
+ * test sets the CA at the console as `mqtt.tls_ca` (base64 DER) instead.
  */
 import test, { type ExecutionContext } from "ava";
 import { randomBytes } from "node:crypto";
@@ -186,9 +184,8 @@ brokerTest("fingerprint pin: the right one connects, a wrong one is a TLS failur
 /** The CA as `mqtt.tls_ca` wants it: base64 of the DER. */
 const base64Der = (pem: string) => pem.replace(/-----[^-]+-----|\s/g, "");
 
-// Known gap, kept visible: `mqtt.tls_ca` allows 400 bytes, a P-256 CA in base64 DER takes about 500
-// (an RSA-2048 one about 1,200). `failing` passes while the gap exists; drop it once the key is large enough.
-(mosquittoBinary === undefined ? test.skip : test.serial.failing)("the CA set at the console as mqtt.tls_ca is trusted (known gap: mqtt.tls_ca is limited to 400 bytes)", async (t) => {
+// No NODE_EXTRA_CA_CERTS here: only the CA typed at the console can make this connect.
+brokerTest("the CA set at the console as mqtt.tls_ca is trusted", async (t) => {
   const broker = await tlsBroker();
   let sim: SimProcess | undefined;
   try {
