@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { brokerUrlProblem } from "./broker-url.js";
 
 /** What `fieldnode-sim` was asked to do. */
 export interface SimOptions {
@@ -98,15 +99,6 @@ export function parseSimArgs(argv: string[]): SimOptions {
 
 /** Accepts mqtt:// and mqtts:// URLs with a host and an optional valid port. */
 export function checkBrokerUrl(text: string): void {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`--broker "${text}" is not a URL; expected mqtt://host:port or mqtts://host:port`);
-  }
-  if (url.protocol !== "mqtt:" && url.protocol !== "mqtts:")
-    throw new UsageError(`--broker "${text}": scheme must be mqtt:// or mqtts://, got ${url.protocol}//`);
-  if (!url.hostname) throw new UsageError(`--broker "${text}" has no host`);
-  if (url.pathname !== "" && url.pathname !== "/") throw new UsageError(`--broker "${text}": a broker URL has no path`);
-  if (url.username || url.password) throw new UsageError(`--broker: put credentials in the node's config, not in the URL`);
+  const problem = brokerUrlProblem(text, "put credentials in the node's config");
+  if (problem) throw new UsageError(problem);
 }

@@ -24,6 +24,7 @@ import {
   type Timers,
 } from "../../modules/platform.js";
 import { encodeUtf8 } from "../../modules/util/utf8.js";
+import { seededRandom } from "../helpers/seeded-random.js";
 
 /** Options of `createTestPlatform`; every one has a deterministic default. */
 export interface TestPlatformOptions {
@@ -376,14 +377,3 @@ export class RecordingMqtt implements MqttTransport {
   }
 }
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

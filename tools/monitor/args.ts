@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { brokerUrlProblem } from "../../hosts/sim/broker-url.js";
 
 /** What `fieldnode-monitor` was asked to do. */
 export interface MonitorOptions {
@@ -91,15 +92,6 @@ export function parseMonitorArgs(argv: string[], env: Record<string, string | un
 }
 
 function checkBroker(text: string): void {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`--broker "${text}" is not a URL; expected mqtt://host:port or mqtts://host:port`);
-  }
-  if (url.protocol !== "mqtt:" && url.protocol !== "mqtts:")
-    throw new UsageError(`--broker "${text}": scheme must be mqtt:// or mqtts://, got ${url.protocol}//`);
-  if (!url.hostname) throw new UsageError(`--broker "${text}" has no host`);
-  if (url.pathname !== "" && url.pathname !== "/") throw new UsageError(`--broker "${text}": a broker URL has no path`);
-  if (url.username || url.password) throw new UsageError("--broker: give credentials with --username and --password, not in the URL");
+  const problem = brokerUrlProblem(text, "give credentials with --username and --password");
+  if (problem) throw new UsageError(problem);
 }
