@@ -31,17 +31,17 @@ Runs the fieldnode firmware on this computer, with a simulated board.
   --console <mode>   stdio (default): type commands on stdin, like a serial monitor
                      pty: open a pseudo-terminal and print its path, for screen or picocom
                      (needs python3)
-
-Config precedence: --id overrides node.id, --broker (or the embedded broker's
-address) overrides mqtt.url, for this run only (never saved; "show" marks them
-[override]) > the config saved in the node's flash (set + save at the console)
-> factory defaults.
   --override <k>=<v> set a config key for this run only (repeatable), e.g. ch.temp.interval=100
   --uplink <list>    uplink tuning for tests and labs, comma-separated name=number:
                      rate, burst, in-flight, start-jitter-ms (forwarder), flush-ms, index-ms,
                      max-segments (outbox), backoff-base-ms, backoff-cap-ms, max-packet
   --clock-sync-delay <ms>  the wall clock stays unsynchronised this long (like SNTP at boot)
   -h, --help         this text
+
+Config precedence: --id overrides node.id, --broker (or the embedded broker's
+address) overrides mqtt.url, for this run only (never saved; "show" marks them
+[override]) > the config saved in the node's flash (set + save at the console)
+> factory defaults.
 
 Type "help" at the console for its commands; Ctrl-C stops the node cleanly.`;
 

@@ -25,6 +25,14 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
 
+  // Every flag is checked before anything starts.
+  let uplink;
+  try {
+    uplink = parseUplinkFlag(options.uplink ?? "");
+  } catch (error) {
+    process.stderr.write(`fieldnode-sim: ${(error as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
   const nodeId = options.id ?? simHardwareId();
   const storage = new FileStorage(options.stateDir ?? join(".state", nodeId));
   const broker = options.broker ? undefined : await startEmbeddedBroker();
@@ -42,13 +50,6 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`console on ${console.path}: attach with "screen ${console.path} 115200" or "picocom ${console.path}"\n`);
   } else console = new StdioConsole();
   const transport = createMqttTransport();
-  let uplink;
-  try {
-    uplink = parseUplinkFlag(options.uplink ?? "");
-  } catch (error) {
-    process.stderr.write(`fieldnode-sim: ${(error as Error).message}\n\n${USAGE}\n`);
-    process.exit(2);
-  }
 
   let node: NodeHandle | undefined;
   let resetReason = "power-on";
@@ -61,7 +62,11 @@ async function main(argv: string[]): Promise<void> {
       mqtt: transport,
       resetReason,
       restart: () => void reboot(),
-      log: (_level, line) => process.stdout.write(`${line}\n`),
+      // On a board, log lines share the UART with the console: so they do on the pty.
+      log: (_level, line) => {
+        process.stdout.write(`${line}\n`);
+        if (console instanceof PtyConsole) console.write(`${line}\r\n`);
+      },
       clockSyncDelayMs: options.clockSyncDelayMs,
     });
     // Flags override the saved config for this run only (see USAGE).

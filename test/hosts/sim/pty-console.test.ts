@@ -1,0 +1,49 @@
+import test from "ava";
+import { spawnSync } from "node:child_process";
+import { closeSync, createReadStream, mkdtempSync, openSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startSim } from "../../helpers/sim-process.js";
+
+const hasPython = spawnSync("python3", ["-c", "import pty"]).status === 0;
+const ptyTest = hasPython ? test : (title: string) => test.skip(`${title} (SKIPPED: python3 with its pty module not installed)`, () => undefined);
+
+ptyTest("--console pty: a terminal attached to the printed path drives the console as over a UART", async (t) => {
+  const sim = startSim(["--console", "pty", "--broker", "mqtt://127.0.0.1:1", "--id", "pty-1", "--state", mkdtempSync(join(tmpdir(), "fieldnode-"))]);
+  t.teardown(() => void sim.child.kill("SIGKILL"));
+  const [, path] = await sim.waitFor(/console on (\/dev\/\S+): attach with/);
+
+  // Attach as screen or picocom would: open the terminal device and read what it shows.
+  const fd = openSync(path, "r+");
+  const reader = createReadStream("", { fd, autoClose: false, encoding: "utf8" });
+  let screen = "";
+  reader.on("data", (chunk) => (screen += chunk));
+  reader.on("error", () => {});
+  const until = async (pattern: RegExp) => {
+    const deadline = Date.now() + 10_000;
+    while (!pattern.test(screen)) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; screen:\n${screen}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  try {
+    writeSync(fd, "verx\x7fsion\r");
+    await until(/fieldnode \S+ \(sim\)\r\nOK\r\n/);
+    t.regex(screen, /verx[\b] [\b]sion\r\n/, "typed characters and the backspace are echoed by the node");
+
+    writeSync(fd, "set mqtt.password hunter2\r");
+    await until(/\[unsaved\]/);
+    t.false(screen.includes("hunter2"), "a secret typed at the terminal is never shown");
+    t.regex(screen, /set mqtt\.password \*{7}/);
+
+    writeSync(fd, "bogus\r");
+    await until(/ERR unknown-command /);
+    await until(/WARN mqtt: tcp: /);
+    t.pass("log lines reach the terminal too, as on a board's UART");
+  } finally {
+    reader.destroy();
+    closeSync(fd);
+    sim.child.kill("SIGINT");
+    t.is(await sim.exited, 0);
+  }
+});
