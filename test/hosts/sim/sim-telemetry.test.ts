@@ -144,6 +144,7 @@ test("command-line mistakes exit with code 2 before anything starts", async (t) 
     [["--broker", "http://x:1"], /scheme must be mqtt:\/\/ or mqtts:\/\//],
     [["--broker", "not a url"], /is not a URL/],
     [["--id", "Bad Id"], /is not a node id/],
+    [["--uplink", "bogus=1"], /--uplink: unknown "bogus"/],
   ] as const) {
     const sim = startSim([...args]);
     t.is(await sim.exited, 2, args.join(" "));
