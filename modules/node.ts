@@ -68,6 +68,11 @@ export interface StartOptions {
    * factory defaults. A bad override throws (TypeError/RangeError).
    */
   overrides?: Record<string, string>;
+  /**
+   * A build's own settings, used in place of the factory defaults until the
+   * first save (the board's `mcconfig key=value` settings). Below the saved config.
+   */
+  defaults?: Record<string, string>;
 }
 
 /**
@@ -81,8 +86,10 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   const bootId = randomHex(platform, 8);
   // Config: the newest good record in flash (else defaults), then the boot overrides.
   const configService = new ConfigService(platform.storage, platform.system.hardwareId());
+  if (!("nodeId" in options) && options.defaults) configService.seedDefaults(options.defaults);
   if (!("nodeId" in options) && options.overrides) configService.setOverrides(options.overrides);
   const config: NodeConfig = "nodeId" in options ? options : configService.resolved();
+  if (config.wifi?.ssid) platform.system.joinNetwork?.(config.wifi);
   if (config.logLevel) log.level = config.logLevel;
   const eventQueue: Uint8Array[] = [];
   const eventEncoder = new Encoder({ useRecords: false, tagUint8Array: false } as ConstructorParameters<typeof Encoder>[0]);

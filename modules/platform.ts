@@ -152,6 +152,12 @@ export interface SystemServices {
   freeMemory?(): number | undefined;
   /** Network link state for `status` ("up", "connecting", "down: <reason>"). */
   networkState(): string;
+  /**
+   * Joins the Wi-Fi network the config names (`wifi.ssid`, `wifi.password`);
+   * called once at boot when `wifi.ssid` is set. Hosts that use a network of
+   * their own (the simulator) leave it out.
+   */
+  joinNetwork?(credentials: { ssid: string; password: string }): void;
 }
 
 /**

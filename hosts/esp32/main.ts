@@ -1,6 +1,5 @@
 import "./builtin-names.js";
 import TCP from "embedded:io/socket/tcp";
-import { defaultConfig } from "../../modules/config/node-config.js";
 import { simulatedBoard } from "../../modules/io/models/index.js";
 import { startNode } from "../../modules/node.js";
 import type { LogLevel, Platform } from "../../modules/platform.js";
@@ -34,22 +33,23 @@ export default function main(): void {
   };
   const timers = createTimers((error) => log("error", `timer callback threw: ${String(error)}`));
 
-  let networkState = (): string => "up (host network)";
-  if (board.network === "wifi") {
-    if (board.wifiSsid) {
-      const link = new WifiLink({
-        ssid: board.wifiSsid,
-        password: board.wifiPassword,
-        sntpHost: board.sntpHost,
-        onTimeSet: () => clock.markSynchronised(),
-        log: (line) => log("info", line),
-      });
-      link.start();
-      networkState = () => link.state();
-    } else {
-      networkState = () => "down: no Wi-Fi configured (build with wifi.ssid=...)";
-    }
-  }
+  // Wi-Fi is joined when the firmware asks, with the credentials of its config
+  // (set at the console, or seeded from the build settings below).
+  let link: WifiLink | undefined;
+  const joinNetwork = (credentials: { ssid: string; password: string }): void => {
+    if (board.network !== "wifi" || link) return;
+    link = new WifiLink({
+      ...credentials,
+      sntpHost: board.sntpHost,
+      onTimeSet: () => clock.markSynchronised(),
+      log: (line) => log("info", line),
+    });
+    link.start();
+  };
+  const networkState = (): string => {
+    if (board.network !== "wifi") return "up (host network)";
+    return link ? link.state() : "down: no Wi-Fi configured (set wifi.ssid and wifi.password, save, reboot)";
+  };
 
   const platform: Platform = {
     name: board.host,
@@ -59,11 +59,14 @@ export default function main(): void {
     console,
     mqtt: createMqttTransport({ tcp: TCP }, (line) => log("warn", line)),
     io: builtinIO() ?? simulatedBoard(() => clock.monotonic()).io,
-    system: createSystemServices(() => networkState()),
+    system: { ...createSystemServices(networkState), joinNetwork },
     log,
   };
 
-  const config = defaultConfig(platform.system.hardwareId());
-  if (board.mqttUrl) config.mqtt.url = board.mqttUrl;
-  startNode(platform, config);
+  // Build settings stand in for factory defaults until a technician saves a config.
+  const defaults: Record<string, string> = {};
+  if (board.mqttUrl) defaults["mqtt.url"] = board.mqttUrl;
+  if (board.wifiSsid) defaults["wifi.ssid"] = board.wifiSsid;
+  if (board.wifiPassword) defaults["wifi.password"] = board.wifiPassword;
+  startNode(platform, { defaults });
 }

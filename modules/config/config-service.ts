@@ -75,6 +75,22 @@ export class ConfigService {
   }
 
   /**
+   * Build-time settings (e.g. `mcconfig ... mqtt.url=...`) that take the place
+   * of the factory defaults while the flash holds no config record: they
+   * become the saved-looking baseline that a technician's `save` then keeps
+   * or changes. Ignored once a record exists. Throws like `set` for a bad one.
+   */
+  seedDefaults(values: Record<string, string>): void {
+    if (this.loaded.source === "record") return;
+    const candidate = new Map(this.#saved);
+    for (const [key, text] of Object.entries(values)) candidate.set(key, parseText(key, text));
+    checkConfig(candidate);
+    this.#saved = candidate;
+    this.#pending = new Map(candidate);
+    this.#running = new Map(candidate);
+  }
+
+  /**
    * Applies boot-time overrides (e.g. the simulator's --id and --broker) to the
    * running config only; they are never saved. Throws like `set` for a bad one.
    */
