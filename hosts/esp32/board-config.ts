@@ -12,6 +12,10 @@ export interface BoardConfig {
   wifiPassword: string;
   /** Broker URL overriding the firmware default; empty keeps the default. */
   mqttUrl: string;
+  /** CA for mqtts:// as base64 DER (config `mqtt.tls_ca`); empty: none. */
+  mqttTlsCa: string;
+  /** SHA-256 pin for mqtts:// (config `mqtt.tls_fingerprint`; this host refuses to connect with one). */
+  mqttTlsFingerprint: string;
   /** SNTP server ("pool.ntp.org" from the SDK's manifest_net.json). */
   sntpHost: string | undefined;
 }
@@ -20,7 +24,7 @@ export interface BoardConfig {
  * Reads the board settings from `mc/config`. Keys (flat, dotted, so that
  * `mcconfig ... wifi.ssid=MyNet` sets them): "fieldnode.host",
  * "fieldnode.network", "fieldnode.console", "wifi.ssid", "wifi.password",
- * "mqtt.url", "sntp". Unknown or mistyped values fall back to the defaults:
+ * "mqtt.url", "mqtt.tls_ca", "mqtt.tls_fingerprint", "sntp". Unknown or mistyped values fall back to the defaults:
  * esp32, wifi, uart0, no credentials, no broker override. The SDK's own
  * `ssid`/`password` keys are deliberately not used: they make the SDK's
  * `setup/network` hold back `main` until Wi-Fi is up, and a field node must
@@ -36,6 +40,8 @@ export function readBoardConfig(): BoardConfig {
     wifiSsid: text("wifi.ssid"),
     wifiPassword: text("wifi.password"),
     mqttUrl: text("mqtt.url"),
+    mqttTlsCa: text("mqtt.tls_ca"),
+    mqttTlsFingerprint: text("mqtt.tls_fingerprint"),
     sntpHost: text("sntp") || undefined,
   };
 }

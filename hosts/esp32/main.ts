@@ -1,5 +1,6 @@
 import "./builtin-names.js";
 import TCP from "embedded:io/socket/tcp";
+import TLSSocket from "embedded:io/socket/tcp/tls";
 import { simulatedBoard } from "../../modules/io/models/index.js";
 import { startNode } from "../../modules/node.js";
 import type { LogLevel, Platform } from "../../modules/platform.js";
@@ -57,7 +58,7 @@ export default function main(): void {
     timers,
     storage: new PreferenceStorage(),
     console,
-    mqtt: createMqttTransport({ tcp: TCP }, (line) => log("warn", line)),
+    mqtt: createMqttTransport({ tcp: TCP, tls: TLSSocket }, (line) => log("warn", line)),
     io: builtinIO() ?? simulatedBoard(() => clock.monotonic()).io,
     system: { ...createSystemServices(networkState), joinNetwork },
     log,
@@ -68,5 +69,7 @@ export default function main(): void {
   if (board.mqttUrl) defaults["mqtt.url"] = board.mqttUrl;
   if (board.wifiSsid) defaults["wifi.ssid"] = board.wifiSsid;
   if (board.wifiPassword) defaults["wifi.password"] = board.wifiPassword;
+  if (board.mqttTlsCa) defaults["mqtt.tls_ca"] = board.mqttTlsCa;
+  if (board.mqttTlsFingerprint) defaults["mqtt.tls_fingerprint"] = board.mqttTlsFingerprint;
   startNode(platform, { defaults });
 }

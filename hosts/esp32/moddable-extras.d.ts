@@ -8,6 +8,7 @@
  * - ECMA-419 IO instances: the typings omit `close()` on I2C, Analog, PWM and
  *   PulseCount, the PWM `resolution` option, and make PulseCount's `control`
  *   pin mandatory; the SDK implements and accepts all of them.
+ * - `Uint8Array.fromBase64`: in XS, not in the ES2022 lib (see below).
  * - `embedded:network/mqtt/client`: the typings declare
  *   `onControl(opcode, message)`, but the SDK client calls
  *   `onControl(message)`; `ModdableMqttControl` is the message it passes.
@@ -80,4 +81,14 @@ interface ModdableMqttControl {
   id?: number;
   returnCode?: number;
   payload?: number[];
+}
+
+/**
+ * `Uint8Array.fromBase64` (TC39 "Uint8Array to/from base64", ES2026): XS
+ * implements it (`mxUint8ArrayBase64`, on by default); TypeScript's ES2022
+ * lib, which this build keeps, does not declare it. Used by the ESP32 host
+ * only (never by `modules/`, which also runs on Node 20).
+ */
+interface Uint8ArrayConstructor {
+  fromBase64(text: string, options?: { alphabet?: "base64" | "base64url"; lastChunkHandling?: "loose" | "strict" | "stop-before-partial" }): Uint8Array;
 }

@@ -15,6 +15,13 @@ import { observedNetResolver } from "./net-resolver.js";
 /** An ECMA-419 socket class (`embedded:io/socket/tcp`, or `.../tcp/tls`). */
 export type SocketClass = new (options: any) => object;
 
+/** The callbacks an ECMA-419 socket is constructed with (the part the transport observes). */
+interface SocketCallbacks {
+  onReadable(count: number): void;
+  onWritable(count: number): void;
+  onError(error?: unknown): void;
+}
+
 /** Sockets the transport may use; without `tls`, mqtts:// fails at the "tls" stage. */
 export interface MqttSockets {
   tcp: SocketClass;
@@ -34,9 +41,16 @@ export const MQTT_INCOMING_MAX = 4096;
  * what the transport saw before it):
  * - "dns": `Net.resolve` did not resolve the host;
  * - "tcp": no connection (refused, unreachable, or no answer within the
- *   client's 30 s connect timeout); "tls" instead for mqtts://, whose socket
- *   only becomes writable after the handshake, so TCP and TLS faults look
- *   alike;
+ *   client's 30 s connect timeout), for mqtts:// too (the TCP socket under
+ *   TLS is observed on its own);
+ * - "tls" (mqtts:// only): TCP connected but the handshake failed (the
+ *   server certificate is not signed by the configured CA or a built-in one,
+ *   is out of date or the clock is not set, does not name the host; or a
+ *   fatal alert), with the SDK's reason in the message; the configured CA is
+ *   not a PEM certificate; or a fingerprint pin is configured: "fingerprint
+ *   pinning not supported on this platform" (the SDK's TLS socket does not
+ *   expose the peer certificate, and connecting without the requested pin
+ *   would be weaker than what was asked);
  * - "connack": the link came up but no CONNACK was accepted; the client
  *   drops the CONNACK return code, so `returnCode` is never set, and the
  *   session-present flag, so `onConnect` always reports `false`;
@@ -72,6 +86,11 @@ class ModdableMqttConnection implements MqttConnection {
   #client: MQTTClient | undefined;
   #phase: Phase = "resolving";
   #socketFailed = false;
+  /** mqtts:// only: the TCP socket under TLS connected (so a later failure is the handshake's). */
+  #tcpUp = false;
+  /** mqtts:// only: what the SDK's TLS code threw (its TLSError message, e.g. "certificate: auth err"). */
+  #tlsError: string | undefined;
+  #hasCa = false;
   #dnsFailure = "host name did not resolve";
   #lastReceived = 0;
   #writable = 0;
@@ -98,6 +117,23 @@ class ModdableMqttConnection implements MqttConnection {
     }
     const host = url[2]!;
     const port = url[3] === undefined ? (this.#secure ? 8883 : 1883) : Number(url[3]);
+    let secure: SecureOptions | undefined;
+    if (this.#secure) {
+      if (options.tls?.fingerprint) {
+        // The SDK's TLS socket keeps the peer certificate to itself, so a pin cannot be checked:
+        // refuse rather than connect without the check the technician asked for.
+        this.#fail("tls", "fingerprint pinning not supported on this platform");
+        return;
+      }
+      const ca = options.tls?.ca;
+      const certificate = ca === undefined ? undefined : firstDerCertificate(ca);
+      if (certificate === null) {
+        this.#fail("tls", "the configured CA is not a PEM certificate");
+        return;
+      }
+      this.#hasCa = certificate !== undefined;
+      secure = { serverName: host, verify: true, ...(certificate ? { certificate } : {}) };
+    }
     try {
       this.#client = new MQTTClient({
         host,
@@ -126,7 +162,7 @@ class ModdableMqttConnection implements MqttConnection {
         },
         socket: {
           io: this.#observedSocket(socketClass),
-          ...(this.#secure ? { TCP: { io: sockets.tcp }, secure: tlsOptions(options) } : {}),
+          ...(secure ? { TCP: { io: this.#observedTcp(sockets.tcp) }, secure } : {}),
         },
         onControl: (first: unknown, second?: unknown) => this.#onControl((typeof first === "object" ? first : second) as ModdableMqttControl),
         onReadable: (count, info) => this.#onReadable(count, info),
@@ -184,25 +220,75 @@ class ModdableMqttConnection implements MqttConnection {
   #observedSocket(socketClass: SocketClass): SocketClass {
     const connection = this;
     return class ObservedSocket {
-      constructor(options: { onReadable(count: number): void; onWritable(count: number): void; onError(error?: unknown): void }) {
-        return new socketClass({
+      constructor(options: SocketCallbacks) {
+        try {
+          return connection.#openSocket(socketClass, options) as ObservedSocket;
+        } catch (error) {
+          // The TLS socket sets up its session first: a CA it cannot take (not DER, out of date) throws here.
+          if (connection.#secure) connection.#tlsError ??= error instanceof Error ? error.message : String(error);
+          throw error;
+        }
+      }
+    };
+  }
+
+  #openSocket(socketClass: SocketClass, options: SocketCallbacks): object {
+    const connection = this;
+    return new socketClass({
+      ...options,
+      onReadable(count: number) {
+        connection.#lastReceived = Time.ticks;
+        options.onReadable(count);
+      },
+      onWritable(count: number) {
+        if (connection.#phase === "connecting" || connection.#phase === "resolving") {
+          connection.#phase = "login";
+          connection.#lastReceived = Time.ticks;
+        }
+        options.onWritable(count);
+      },
+      onError(error?: unknown) {
+        connection.#socketFailed = true;
+        options.onError(error);
+      },
+    });
+  }
+
+  /**
+   * The TCP socket under the SDK's TLS socket, observed: it tells whether TCP
+   * connected, and it catches what the TLS code throws from its socket
+   * callbacks (a refused certificate or host name, a fatal alert). The SDK's
+   * TLS socket lets those escape instead of calling `onError`, which would
+   * leave the MQTT client waiting for its 30 s connect timeout; here they
+   * become an error at once, with the reason kept for the "tls" failure.
+   */
+  #observedTcp(tcpClass: SocketClass): SocketClass {
+    const connection = this;
+    return class ObservedTcp {
+      constructor(options: SocketCallbacks) {
+        let socket: object | undefined;
+        const guard = (callback: () => void): void => {
+          try {
+            callback();
+          } catch (error) {
+            connection.#tlsError ??= error instanceof Error ? error.message : String(error);
+            if (socket !== undefined) options.onError(error);
+          }
+        };
+        socket = new tcpClass({
           ...options,
           onReadable(count: number) {
-            connection.#lastReceived = Time.ticks;
-            options.onReadable(count);
+            guard(() => options.onReadable(count));
           },
           onWritable(count: number) {
-            if (connection.#phase === "connecting" || connection.#phase === "resolving") {
-              connection.#phase = "login";
-              connection.#lastReceived = Time.ticks;
-            }
-            options.onWritable(count);
+            connection.#tcpUp = true;
+            guard(() => options.onWritable(count));
           },
           onError(error?: unknown) {
-            connection.#socketFailed = true;
             options.onError(error);
           },
-        }) as ObservedSocket;
+        });
+        return socket as ObservedTcp;
       }
     };
   }
@@ -268,7 +354,11 @@ class ModdableMqttConnection implements MqttConnection {
         this.#fail("dns", this.#dnsFailure);
         return;
       case "connecting":
-        this.#fail(this.#secure ? "tls" : "tcp", this.#secure ? "TCP connect or TLS handshake failed" : "TCP connect failed or timed out");
+        if (!this.#secure || (!this.#tcpUp && this.#tlsError === undefined)) {
+          this.#fail("tcp", "TCP connect failed or timed out");
+        } else {
+          this.#fail("tls", this.#tlsFailure());
+        }
         return;
       case "login":
         this.#fail("connack", this.#socketFailed ? "broker closed the link before CONNACK" : "broker refused CONNECT (the SDK client does not report the return code)");
@@ -286,6 +376,16 @@ class ModdableMqttConnection implements MqttConnection {
         }
       }
     }
+  }
+
+  /** Why the handshake failed, as far as the SDK's TLS code said, with the likely cause. */
+  #tlsFailure(): string {
+    const reason = this.#tlsError;
+    if (reason === undefined) return "TLS handshake failed or timed out";
+    if (Date.now() < CLOCK_PLAUSIBLE) return `TLS failed (${reason}): the clock is not set yet, so certificate dates cannot be checked`;
+    if (!reason.startsWith("certificate:")) return `TLS failed: ${reason}`;
+    if (!this.#hasCa) return `server certificate not accepted (${reason}): no CA configured (mqtt.tls_ca) and the broker's CA is not built in`;
+    return `server certificate not accepted (${reason}): not signed by the configured CA, expired, or not issued for this host name`;
   }
 
   #flushSubscribes(): void {
@@ -341,8 +441,40 @@ function parseBrokerUrl(url: string): RegExpExecArray | null {
   return new RegExp("^(mqtts?)://([^:/?#\\s]+)(?::(\\d{1,5}))?/?$").exec(url);
 }
 
-function tlsOptions(options: MqttConnectOptions): Record<string, unknown> {
-  return options.tls?.ca ? { ca: options.tls.ca } : {};
+/** 2024-01-01: a clock before this was not set (SNTP has not answered). */
+const CLOCK_PLAUSIBLE = 1_704_067_200_000;
+
+/**
+ * `options.secure` of the SDK's TLS socket (`embedded:io/socket/tcp/tls`),
+ * which hands it to its `ssl/session`: `serverName` is sent as SNI and is
+ * the name the server certificate's subjectAltName must match (DNS name, or
+ * IPv4 address); `verify` checks the chain and the dates; `certificate` is
+ * one trusted CA as DER, added to the CAs built into the firmware.
+ */
+interface SecureOptions {
+  serverName: string;
+  verify: boolean;
+  certificate?: ArrayBuffer;
+}
+
+/**
+ * The first certificate of a PEM text as DER, for the SDK's TLS session,
+ * which takes one trusted certificate as DER and does not read PEM. The port
+ * hands a PEM bundle; the firmware's config holds one CA, so further
+ * certificates in the bundle are ignored. Returns null when there is none
+ * or its base64 is invalid. No RegExp (see `parseBrokerUrl`).
+ */
+export function firstDerCertificate(pem: string): ArrayBuffer | null {
+  const begin = "-----BEGIN CERTIFICATE-----";
+  const start = pem.indexOf(begin);
+  const end = pem.indexOf("-----END CERTIFICATE-----", start + 1);
+  if (start < 0 || end < 0) return null;
+  try {
+    const der = Uint8Array.fromBase64(pem.slice(start + begin.length, end));
+    return der.byteLength > 0 && der[0] === 0x30 ? der.buffer as ArrayBuffer : null;
+  } catch {
+    return null;
+  }
 }
 
 function remainingLengthBytes(length: number): number {
