@@ -4,7 +4,7 @@
  * `save` checks on the whole config. Wrong shape → TypeError, wrong value →
  * RangeError; messages name the key and the value.
  */
-import { encodeUtf8 } from "../util/utf8.js";
+import { utf8Length } from "../util/utf8.js";
 import { CHANNEL_TYPES, GROUP_MAX, GROUP_NAME, GROUPS, groupNames, KEYS, lookupKey, type GroupId, type KeyRef, type KeySpec, type RawConfig, type Value } from "./schema.js";
 
 /** An unknown key; the message names the nearest valid one when there is one. */
@@ -94,7 +94,7 @@ export function checkValue(key: string, value: unknown): Value {
     default: {
       if (typeof value !== "string") throw new TypeError(`${key} must be a string, got ${shown}`);
       if (/[\x00-\x1f\x7f]/.test(value)) throw new RangeError(`${key} must not contain control characters, got ${shown}`);
-      const bytes = encodeUtf8(value).length;
+      const bytes = utf8Length(value);
       if (spec.maxBytes !== undefined && bytes > spec.maxBytes) throw new RangeError(`${key} must be at most ${spec.maxBytes} bytes, got ${bytes}`);
       if (spec.pattern && !spec.pattern.test(value)) throw new RangeError(`${key} must be ${spec.patternHelp}, got ${shown}`);
       return value;

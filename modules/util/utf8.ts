@@ -3,18 +3,60 @@
  * globals, and the firmware must not depend on either host's globals.
  */
 
-/** Encodes a string as UTF-8 (lone surrogates become U+FFFD). */
-export function encodeUtf8(text: string): Uint8Array {
-  const out: number[] = [];
-  for (const ch of text) {
-    let cp = ch.codePointAt(0)!;
-    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
-    if (cp < 0x80) out.push(cp);
-    else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
-    else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
-    else out.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+/**
+ * Code point at `i` of `text`, with a lone surrogate as U+FFFD; a pair counts
+ * as one (the caller skips the low half when the result is above U+FFFF).
+ */
+function codePointAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 0xd800 || c > 0xdfff) return c;
+  const next = text.charCodeAt(i + 1);
+  if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) return 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+  return 0xfffd;
+}
+
+/** Bytes `text` takes in UTF-8, without encoding it (no allocation). */
+export function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const cp = codePointAt(text, i);
+    if (cp < 0x80) n += 1;
+    else if (cp < 0x800) n += 2;
+    else if (cp < 0x10000) n += 3;
+    else {
+      n += 4;
+      i++;
+    }
   }
-  return Uint8Array.from(out);
+  return n;
+}
+
+/**
+ * Encodes a string as UTF-8 (lone surrogates become U+FFFD) into one
+ * pre-sized buffer: on XS a growing array of numbers costs a slot per byte.
+ */
+export function encodeUtf8(text: string): Uint8Array {
+  const out = new Uint8Array(utf8Length(text));
+  let o = 0;
+  for (let i = 0; i < text.length; i++) {
+    const cp = codePointAt(text, i);
+    if (cp < 0x80) out[o++] = cp;
+    else if (cp < 0x800) {
+      out[o++] = 0xc0 | (cp >> 6);
+      out[o++] = 0x80 | (cp & 63);
+    } else if (cp < 0x10000) {
+      out[o++] = 0xe0 | (cp >> 12);
+      out[o++] = 0x80 | ((cp >> 6) & 63);
+      out[o++] = 0x80 | (cp & 63);
+    } else {
+      out[o++] = 0xf0 | (cp >> 18);
+      out[o++] = 0x80 | ((cp >> 12) & 63);
+      out[o++] = 0x80 | ((cp >> 6) & 63);
+      out[o++] = 0x80 | (cp & 63);
+      i++;
+    }
+  }
+  return out;
 }
 
 /**

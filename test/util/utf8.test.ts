@@ -1,5 +1,5 @@
 import test from "ava";
-import { decodeUtf8, encodeUtf8 } from "../../modules/util/utf8.js";
+import { decodeUtf8, encodeUtf8, utf8Length } from "../../modules/util/utf8.js";
 import { randomInt, seededRandom } from "../helpers/seeded-random.js";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
@@ -137,7 +137,7 @@ test("decodeUtf8 never throws and matches TextDecoder on 100k seeded random inpu
   t.is(mismatches, 0, first);
 });
 
-test("encodeUtf8 matches TextEncoder and decodeUtf8 inverts it on 100k seeded random strings", (t) => {
+test("encodeUtf8 and utf8Length match TextEncoder and decodeUtf8 inverts it on 100k seeded random strings", (t) => {
   const random = seededRandom(0x5eed_0002);
   const unit = () => {
     const pick = random();
@@ -164,7 +164,7 @@ test("encodeUtf8 matches TextEncoder and decodeUtf8 inverts it on 100k seeded ra
     const expected = referenceEncoder.encode(text);
     // After encoding, lone surrogates are U+FFFD: what TextDecoder makes of TextEncoder's bytes.
     const back = decodeUtf8(encoded);
-    if (hex(encoded) !== hex(expected) || back !== referenceDecoder.decode(expected)) {
+    if (hex(encoded) !== hex(expected) || back !== referenceDecoder.decode(expected) || utf8Length(text) !== expected.length) {
       if (mismatches++ === 0) first = `run ${run}: ${JSON.stringify(text)} → ${hex(encoded)}, TextEncoder ${hex(expected)}, decoded back ${JSON.stringify(back)}`;
     }
   }
