@@ -1,7 +1,8 @@
 import type { Counters } from "../counters.js";
 import type { ConsolePort } from "../platform.js";
 import { ConsoleError } from "./console-error.js";
-import { LineReader, MAX_LINE_BYTES, type LineEvent } from "./line-reader.js";
+import { HISTORY_LINE_BYTES, LineHistory } from "./line-history.js";
+import { LineReader, MAX_LINE_BYTES, type LineEditing, type LineEvent } from "./line-reader.js";
 import { tokenize } from "./tokenize.js";
 
 /** Where a command writes its reply lines (the final OK/ERR line is the console's). */
@@ -26,7 +27,9 @@ const MAX_QUEUED_LINES = 16;
 /**
  * The serial console: one command per line, every reply ends with exactly
  * one line `OK` or `ERR <code> <message>`. Commands come from a registry;
- * nothing a line contains can throw out of here.
+ * nothing a line contains can throw out of here. On a terminal (an
+ * interactive port) Up/Down recall earlier lines from a `LineHistory`; a line
+ * in which `masksAfter` masks anything (a secret) is never kept there.
  */
 export class Console {
   #port: ConsolePort;
@@ -38,6 +41,8 @@ export class Console {
   #prompt = "> ";
   /** True while the prompt waits for input on a terminal (no reply is being written). */
   #promptShown = false;
+  /** Lines Up/Down recall; only on a terminal. */
+  #history: LineHistory | undefined;
   /**
    * Decides, from what has been typed so far on a line, whether the next
    * characters are a secret and must be echoed as "*" (e.g. after
@@ -49,7 +54,19 @@ export class Console {
     this.#port = port;
     this.#counters = counters;
     const echo = port.interactive ? (text: string) => port.write(text) : undefined;
-    this.#reader = new LineReader((event) => this.#enqueue(event), echo, (typed) => this.masksAfter?.(typed) ?? false);
+    let editing: LineEditing | undefined;
+    if (port.interactive) {
+      const history = (this.#history = new LineHistory());
+      editing = {
+        recall: (direction) => (direction === "older" ? history.older() : history.newer()),
+        redraw: (shown) => port.write(`\r${this.#promptShown ? this.#prompt : ""}\x1b[K${shown}`),
+      };
+    }
+    const emit = (event: LineEvent) => {
+      this.#remember(event);
+      this.#enqueue(event);
+    };
+    this.#reader = new LineReader(emit, echo, (typed) => this.masksAfter?.(typed) ?? false, editing);
   }
 
   /** Adds a command; a second one with the same name is a programming error. */
@@ -121,6 +138,22 @@ export class Console {
   #ok(): void {
     this.#port.write("OK\r\n");
     this.#counters.add("console_ok");
+  }
+
+  /** Keeps a finished line for recall, unless it holds a secret; any line ends a recall. */
+  #remember(event: LineEvent): void {
+    const history = this.#history;
+    if (!history) return;
+    if ("overflow" in event || this.#holdsSecret(event.line)) history.reset();
+    else history.add(event.line);
+  }
+
+  /** True when `masksAfter` masks any part of `line` (checked up to a length history could keep). */
+  #holdsSecret(line: string): boolean {
+    const mask = this.masksAfter;
+    if (!mask || line.length > HISTORY_LINE_BYTES) return false;
+    for (let i = 0; i < line.length; i++) if (mask(line.slice(0, i))) return true;
+    return false;
   }
 
   #enqueue(event: LineEvent): void {

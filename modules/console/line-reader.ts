@@ -1,4 +1,4 @@
-import { decodeUtf8 } from "../util/utf8.js";
+import { decodeUtf8, encodeUtf8 } from "../util/utf8.js";
 
 /** Longest accepted command line, in bytes. */
 /** Room for `set mqtt.tls_ca <base64 DER>` of an RSA-4096 CA on one pasted line. */
@@ -8,10 +8,26 @@ export const MAX_LINE_BYTES = 3072;
 export type LineEvent = { line: string } | { overflow: number };
 
 /**
+ * What a terminal adds to the line discipline, supplied by whoever knows the
+ * prompt and keeps the history (the console): the reader parses the keys and
+ * owns the line, the editing side decides what to recall and how to redraw.
+ */
+export interface LineEditing {
+  /** Up ("older") or Down ("newer"): the text to put on the line instead, or undefined to leave it. */
+  recall(direction: "older" | "newer"): string | undefined;
+  /** Shows `shown` as the whole line, prompt included, in place of what the terminal shows now. */
+  redraw(shown: string): void;
+}
+
+/**
  * Serial line discipline: assembles bytes into lines. CR, LF and CRLF all end
  * a line; backspace and DEL erase; other control bytes are dropped; a line
- * over `MAX_LINE_BYTES` is discarded up to its end and reported once. When
- * `echo` is given (a person at a terminal), typed characters are echoed.
+ * over `MAX_LINE_BYTES` is discarded up to its end and reported once.
+ * Escape sequences are swallowed. When `echo` is given (a person at a
+ * terminal), typed characters are echoed and Ctrl-U clears the line; with
+ * `editing` too, Up and Down (ESC [ A / ESC [ B, ESC O A / ESC O B) replace
+ * the line with a recalled one. Without `echo`, Ctrl-U is dropped like any
+ * other control byte.
  */
 export class LineReader {
   #bytes = new Uint8Array(MAX_LINE_BYTES);
@@ -21,7 +37,8 @@ export class LineReader {
   #emit: (event: LineEvent) => void;
   #echo: ((text: string) => void) | undefined;
   #mask: ((typed: string) => boolean) | undefined;
-  /** 0: text; 1: after ESC; 2: inside a CSI sequence (ESC [ ... final byte). */
+  #editing: LineEditing | undefined;
+  /** 0: text; 1: after ESC; 2: after ESC [ or ESC O; 3: inside its parameters (ESC [ 1 ; 5 ... final byte). */
   #escape = 0;
   /** What the terminal shows of the line being typed (masked characters as "*"). */
   #shown = "";
@@ -29,11 +46,13 @@ export class LineReader {
   /**
    * `mask` is asked, before echoing a character, with the line typed so far:
    * true echoes "*" instead (secrets typed at a terminal are never shown).
+   * `editing` is used only together with `echo`.
    */
-  constructor(emit: (event: LineEvent) => void, echo?: (text: string) => void, mask?: (typed: string) => boolean) {
+  constructor(emit: (event: LineEvent) => void, echo?: (text: string) => void, mask?: (typed: string) => boolean, editing?: LineEditing) {
     this.#emit = emit;
     this.#echo = echo;
     this.#mask = mask;
+    this.#editing = echo && editing;
   }
 
   /** Feeds received bytes; may emit any number of lines. */
@@ -44,10 +63,17 @@ export class LineReader {
         this.#escape = byte === 0x5b || byte === 0x4f ? 2 : 0;
         continue;
       }
-      if (this.#escape === 2) {
-        if (byte >= 0x20 && byte <= 0x3f) continue;
+      if (this.#escape >= 2) {
+        if (byte >= 0x20 && byte <= 0x3f) {
+          this.#escape = 3;
+          continue;
+        }
+        const bare = this.#escape === 2;
         this.#escape = 0;
-        if (byte >= 0x40 && byte <= 0x7e) continue;
+        if (byte >= 0x40 && byte <= 0x7e) {
+          if (bare && (byte === 0x41 || byte === 0x42)) this.#recall(byte === 0x41 ? "older" : "newer");
+          continue;
+        }
       }
       if (byte === 0x1b) {
         this.#escape = 1;
@@ -61,6 +87,7 @@ export class LineReader {
       if (byte === 0x0d || byte === 0x0a) this.#endLine();
       else if (byte === 0x08 || byte === 0x7f) this.#erase();
       else if (byte === 0x03) this.#cancel();
+      else if (byte === 0x15) this.#clearLine();
       else if (byte >= 0x20 || byte === 0x09) this.#append(byte === 0x09 ? 0x20 : byte);
     }
   }
@@ -107,6 +134,37 @@ export class LineReader {
   #show(text: string): void {
     this.#shown += text;
     this.#echo!(text);
+  }
+
+  /** Ctrl-U: empties the line, on screen too (a terminal only). */
+  #clearLine(): void {
+    if (!this.#echo) return;
+    const columns = [...this.#shown].length;
+    this.#length = 0;
+    this.#overflow = 0;
+    this.#shown = "";
+    if (this.#editing) this.#editing.redraw("");
+    else this.#echo("\b \b".repeat(columns));
+  }
+
+  /** Up/Down: puts a recalled line in place of the one being typed. */
+  #recall(direction: "older" | "newer"): void {
+    const text = this.#editing?.recall(direction);
+    if (text === undefined) return;
+    let bytes = encodeUtf8(text);
+    if (bytes.length > MAX_LINE_BYTES) bytes = bytes.subarray(0, 0);
+    this.#bytes.set(bytes);
+    this.#length = bytes.length;
+    this.#overflow = 0;
+    // Shown as typing it would show it: masked where the mask says so, invalid UTF-8 not at all.
+    let shown = "";
+    let typed = "";
+    for (const ch of decodeUtf8(bytes)) {
+      if (ch !== "\ufffd") shown += this.#mask?.(typed) ? "*" : ch;
+      typed += ch;
+    }
+    this.#shown = shown;
+    this.#editing!.redraw(shown);
   }
 
   #cancel(): void {
