@@ -21,7 +21,7 @@ import type { Platform } from "./platform.js";
 import { Batcher } from "./telemetry/batcher.js";
 import { Forwarder, type ForwarderOptions } from "./telemetry/forwarder.js";
 import { Outbox, type OutboxOptions } from "./telemetry/outbox.js";
-import { encodeTelemetryPack, PREPARE_GROWTH } from "./telemetry/telemetry-pack.js";
+import { encodeTelemetryPack, packLimit as packLimitFor } from "./telemetry/telemetry-pack.js";
 import { nextBootCount } from "./util/boot-count.js";
 import { encodeUtf8 } from "./util/utf8.js";
 import { FIRMWARE_VERSION } from "./version.js";
@@ -53,7 +53,8 @@ export interface UplinkOptions {
   maxPacketBytes?: number;
 }
 
-const DEFAULT_MAX_PACKET = 1024;
+/** Default `UplinkOptions.maxPacketBytes`. */
+export const DEFAULT_MAX_PACKET = 1024;
 /** How often the outbox checks whether its RAM tail must go to flash. */
 const OUTBOX_TICK_MS = 1000;
 
@@ -111,8 +112,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   const topics = nodeTopics(config.mqtt.prefix, config.nodeId);
   const bootCount = nextBootCount(platform.storage);
   const maxPacketBytes = uplink.maxPacketBytes ?? DEFAULT_MAX_PACKET;
-  // PUBLISH overhead: fixed header (≤ 5), topic (2 + length), packet id (2); and room for `_hist`/re-basing.
-  const packLimit = maxPacketBytes - 9 - encodeUtf8(topics.tele).byteLength - PREPARE_GROWTH;
+  const packLimit = packLimitFor(maxPacketBytes, encodeUtf8(topics.tele).byteLength);
   if (packLimit < 64) throw new RangeError(`maxPacketBytes ${maxPacketBytes} leaves ${packLimit} bytes for a pack; need at least 64`);
   const outbox = new Outbox(platform.storage, () => platform.clock.monotonic(), counters, log, uplink.outbox);
   let seq = 0;

@@ -125,3 +125,12 @@ export function preparePack(bytes: Uint8Array, context: SendContext): Uint8Array
 
 /** Bytes `preparePack` may add to a pack: `_hist` (10) + a float64 bt (≤ 9) + "rebased" (1), rounded up. */
 export const PREPARE_GROWTH = 24;
+
+/**
+ * Largest pack that still fits one QoS 1 PUBLISH of `maxPacketBytes` on
+ * `topicBytes` of topic once `preparePack` has had its say: fixed header
+ * (≤ 5), topic (2 + length), packet id (2) and `PREPARE_GROWTH` come off.
+ */
+export function packLimit(maxPacketBytes: number, topicBytes: number): number {
+  return maxPacketBytes - 9 - topicBytes - PREPARE_GROWTH;
+}
