@@ -1,12 +1,17 @@
 import { performance } from "node:perf_hooks";
 import { join } from "node:path";
+import { KEYS } from "../../modules/config/schema.js";
 import type { Reading } from "../../modules/io/channels.js";
-import { buildTelemetryRecords, encodeTelemetryPack } from "../../modules/telemetry/telemetry-pack.js";
+import { DEFAULT_MAX_PACKET } from "../../modules/node.js";
+import type { Platform, TimerHandle } from "../../modules/platform.js";
+import { Batcher } from "../../modules/telemetry/batcher.js";
+import { buildTelemetryRecords, encodeTelemetryPack, packLimit } from "../../modules/telemetry/telemetry-pack.js";
 import { loadSkab, SKAB_DIR, syntheticSkab } from "./skab.js";
 
 /**
- * `npm run bench`: bytes on the wire and encode speed of fieldnode's
- * SenML-CBOR packs, side by side with baselines measured in the same run.
+ * `npm run bench`: bytes on the wire, encode speed and memory under XS of
+ * fieldnode's firmware, side by side with baselines measured in the same run.
+ * Without ../shared it says so and uses synthetic data.
  */
 const file = process.argv[2] ?? join(SKAB_DIR, "anomaly-free.csv");
 const skab = loadSkab(file);
@@ -24,6 +29,40 @@ function packs(seconds: number): Reading[][] {
   for (let i = 0; i < rows.length; i += seconds) out.push(rows.slice(i, i + seconds).flat());
   return out;
 }
+
+/**
+ * The packs the firmware sends: readings go, second by second, through the
+ * firmware's own Batcher with node.ts's size check (a pack closes early when
+ * the next reading would push its PUBLISH over `maxPacketBytes`).
+ */
+function firmwarePacks(batchSize: number, maxAgeMs: number, maxPacketBytes: number): Reading[][] {
+  const limit = packLimit(maxPacketBytes, Buffer.byteLength(TOPIC));
+  let now = 0;
+  let timer: { due: number; run: () => void } | undefined;
+  const timers = {
+    once: (run: () => void, ms: number): TimerHandle => (timer = { due: now + ms, run }),
+    clear: (handle: TimerHandle | undefined) => void (handle === timer && (timer = undefined)),
+  };
+  const out: Reading[][] = [];
+  const fits = (readings: Reading[]) => encodeTelemetryPack({ nodeId: "pump-7", bootId: "9f3a01c2", seq: 0xffffffff, epochAtBoot: EPOCH_AT_BOOT }, readings).byteLength <= limit;
+  const batcher = new Batcher({ timers } as unknown as Platform, { batchSize, maxAgeMs, fits }, (batch) => out.push(batch));
+  for (const second of rows) {
+    now = second[0].at;
+    if (timer && timer.due <= now) {
+      const due = timer;
+      timer = undefined;
+      due.run();
+    }
+    for (const reading of second) batcher.add(reading);
+  }
+  batcher.flush();
+  return out;
+}
+
+const BATCH_DEFAULT = Number(KEYS["telemetry.batch_size"].default);
+const BATCH_MAX = Number(KEYS["telemetry.batch_size"].max);
+const MAX_AGE_DEFAULT_MS = Number(KEYS["telemetry.max_interval"].default) * 1000;
+const kB = (n: number) => n.toLocaleString("en-US");
 
 function senmlJson(seq: number, readings: Reading[]): string {
   const records = buildTelemetryRecords({ nodeId: "pump-7", bootId: "9f3a01c2", seq, epochAtBoot: EPOCH_AT_BOOT }, readings);
@@ -44,10 +83,15 @@ function timeIt(run: () => void, minMs = 300): number {
   return (performance.now() - start) / n;
 }
 
+const variants: { label: string; batch: Reading[][] }[] = [
+  ...[1, 10, 60].map((seconds) => ({ label: `every ${seconds} s`, batch: packs(seconds) })),
+  { label: `firmware: ${BATCH_DEFAULT} readings / ${MAX_AGE_DEFAULT_MS / 1000} s (defaults), ≤ ${kB(DEFAULT_MAX_PACKET)} B`, batch: firmwarePacks(BATCH_DEFAULT, MAX_AGE_DEFAULT_MS, DEFAULT_MAX_PACKET) },
+  { label: `firmware: ${BATCH_MAX} readings (max) / ${MAX_AGE_DEFAULT_MS / 1000} s, ≤ ${kB(DEFAULT_MAX_PACKET)} B`, batch: firmwarePacks(BATCH_MAX, MAX_AGE_DEFAULT_MS, DEFAULT_MAX_PACKET) },
+];
 const table: Record<string, string | number>[] = [];
-for (const seconds of [1, 10, 60]) {
-  const batch = packs(seconds);
+for (const { label, batch } of variants) {
   let cbor = 0;
+  let largest = 0;
   let json = 0;
   let cborWire = 0;
   let jsonWire = 0;
@@ -57,6 +101,7 @@ for (const seconds of [1, 10, 60]) {
     cbor += c;
     json += j;
     cborWire += c + mqttOverhead(c);
+    largest = Math.max(largest, c + mqttOverhead(c));
     jsonWire += j + mqttOverhead(j);
   });
   const naiveWire = rows.flat().reduce((sum, r) => {
@@ -65,8 +110,10 @@ for (const seconds of [1, 10, 60]) {
   }, 0);
   const hours = rows.length / 3600;
   table.push({
-    "pack (s)": seconds,
+    pack: label,
     messages: batch.length,
+    "readings/pack": +(rows.length * 8 / batch.length).toFixed(1),
+    "largest CBOR PUBLISH B": largest,
     "SenML-CBOR B/pack": Math.round(cbor / batch.length),
     "SenML-JSON B/pack": Math.round(json / batch.length),
     "CBOR wire kB/h": +(cborWire / hours / 1000).toFixed(1),
@@ -75,7 +122,7 @@ for (const seconds of [1, 10, 60]) {
     "CBOR vs per-reading": `${((100 * cborWire) / naiveWire).toFixed(1)} %`,
   });
 }
-console.log("\nBytes on the wire (payload + MQTT PUBLISH header), one node, 8 channels at 1 Hz:");
+console.log(`\nBytes on the wire (payload + MQTT PUBLISH header), one node, 8 channels at 1 Hz; the firmware rows close packs as the node does (${kB(DEFAULT_MAX_PACKET)} B: default maxPacketBytes):`);
 console.table(table);
 
 const sample = packs(10).slice(0, 200);
@@ -86,3 +133,14 @@ console.table([
   { encoder: "fieldnode SenML-CBOR (cbor-x)", "µs/pack": +((cborMs * 1000) / sample.length).toFixed(1) },
   { encoder: "baseline SenML-JSON (JSON.stringify)", "µs/pack": +((jsonMs * 1000) / sample.length).toFixed(1) },
 ]);
+
+const AWAY_MINUTES = 30;
+try {
+  const { footprintTable } = await import("./footprint.js");
+  const { rows: memory, notes } = await footprintTable(AWAY_MINUTES);
+  console.log(`\nMemory inside the XS engine (xsnap), firmware booted on the test platform, beside the empty harness; broker away = every reconnect refused for ${AWAY_MINUTES} virtual minutes:`);
+  console.table(memory);
+  for (const note of notes) console.log(`  ${note}`);
+} catch (error) {
+  console.log(`\nMemory inside the XS engine: not measured (${(error as Error).message.split("\n")[0]})`);
+}

@@ -1,0 +1,62 @@
+/**
+ * Guest entry for the memory table of `npm run bench`: boots the whole
+ * firmware (`startNode`) on XS and runs it in virtual time, playing a broker
+ * that acknowledges every pack, or one that is away (every connect refused,
+ * so the outbox fills). The harness forgets what it recorded (publishes,
+ * closed connections) so that what stays in memory is the firmware's.
+ * Commands: "boot", "run" (ms), "broker-away", "outbox", "flash".
+ */
+import { startNode } from "../../../modules/node.js";
+import type { XsGuest } from "../../helpers/xs.js";
+import { createTestPlatform } from "../platform.js";
+
+declare const xsHarness: XsGuest;
+
+const test = createTestPlatform({ seed: 7, settle: () => xsHarness.settle() });
+let away = false;
+
+xsHarness.on("boot", () => {
+  const node = startNode(test.platform);
+  test.mqtt.accept(false);
+  return { nodeId: node.nodeId };
+});
+
+/** Advances `ms` of virtual time in 1 s steps, playing the broker after each step. */
+xsHarness.on("run", async (ms: number) => {
+  let published = 0;
+  for (let done = 0; done < ms; done += 1000) {
+    await test.timers.advance(Math.min(1000, ms - done));
+    const latest = test.mqtt.connections[test.mqtt.connections.length - 1];
+    if (away && latest && !latest.closed) test.mqtt.fail({ stage: "tcp", message: "connection refused" });
+    for (const publish of test.mqtt.publishes) {
+      published++;
+      if (!away && publish.qos === 1 && !latest?.closed) test.mqtt.ack(publish.packetId);
+    }
+    test.mqtt.publishes.length = 0;
+    test.mqtt.connections.splice(0, test.mqtt.connections.length - 1);
+    test.logs.length = 0;
+  }
+  return { published, now: test.clock.monotonic() };
+});
+
+/** From now on the connection drops and every reconnect is refused. */
+xsHarness.on("broker-away", () => {
+  away = true;
+  test.mqtt.fail({ stage: "tcp", message: "connection reset" });
+});
+
+/** The outbox line of the console's `status` (depth, segments, dropped). */
+xsHarness.on("outbox", async () => {
+  test.console.inject("status\r\n");
+  await xsHarness.settle();
+  const line = test.console.take().split("\r\n").find((l) => /^\s*outbox\b/.test(l)) ?? "";
+  return line.replace(/^\s*outbox\s*:?\s*/, "");
+});
+
+/** What the simulated flash holds (in the guest's RAM here; on the board it is flash). */
+xsHarness.on("flash", () => {
+  let bytes = 0;
+  const keys = test.storage.keys();
+  for (const key of keys) bytes += test.storage.read(key)?.byteLength ?? 0;
+  return { keys: keys.length, bytes, outboxSegments: keys.filter((key) => key.startsWith("ob.")).length };
+});
