@@ -12,14 +12,26 @@ import type { Storage } from "../platform.js";
 import { decodeConfig, encodeConfig } from "./codec.js";
 import type { NodeConfig } from "./node-config.js";
 import { resolveConfig } from "./resolve.js";
-import { factoryDefaults, fillInstance, GROUP_NAME, GROUPS, KEYS, lookupKey, type GroupId, type KeySpec, type RawConfig, type Value } from "./schema.js";
+import { ADMIN_KEYS, FallbackRecord } from "./fallback-record.js";
+import { factoryDefaults, fillInstance, GROUP_NAME, GROUPS, KEYS, lookupKey, REMOTE_ADMIN, type GroupId, type KeySpec, type RawConfig, type Value } from "./schema.js";
 import { ConfigStore, type LoadResult } from "./store.js";
 import { checkConfig, checkValue, parseText, requireKey, showValue, UnknownKeyError } from "./validate.js";
+
+/**
+ * One refused key of `applyRemote`. `code`: `forbidden` for a key that is
+ * never remotely settable, `not_allowed` for a broker/credential key while
+ * `mqtt.remote_admin` is off; absent for a bad value or a broken rule.
+ */
+export interface RemoteError {
+  key: string;
+  message: string;
+  code?: "forbidden" | "not_allowed";
+}
 
 /** Outcome of `applyRemote`: all changes applied and saved, or none. */
 export type RemoteResult =
   | { ok: true; generation: number; applied: string[]; restartNeeded: string[] }
-  | { ok: false; errors: { key: string; message: string }[] };
+  | { ok: false; errors: RemoteError[] };
 
 /** One key as `get` reports it. Secrets carry no value, only whether they are set. */
 export interface KeyView {
@@ -40,6 +52,8 @@ export class ConfigService {
   #pending: RawConfig;
   #running: RawConfig;
   #overrides = new Map<string, Value>();
+  /** The broker fallback's record: armed by a remote change of `admin` keys (broker-fallback.ts). */
+  readonly fallback: FallbackRecord;
   /** What load found: source, generation, problems. */
   readonly loaded: LoadResult;
   /** Called after a save or remote apply with the keys that changed (for live keys such as log.level). */
@@ -50,6 +64,7 @@ export class ConfigService {
     this.#store = new ConfigStore(storage);
     this.#hardwareId = hardwareId;
     this.loaded = this.#store.load();
+    this.fallback = new FallbackRecord(storage);
     const raw = factoryDefaults();
     if (this.loaded.source === "record") {
       const candidate = new Map<string, Value>();
@@ -188,6 +203,8 @@ export class ConfigService {
     const changed = diff(this.#pending, this.#saved);
     const generation = this.#store.save(this.#pending);
     this.#saved = new Map(this.#pending);
+    // The technician set the broker by hand: that is the setting to keep, not one to fall back from.
+    if (this.fallback.value && changed.some((k) => ADMIN_KEYS.includes(k))) this.fallback.erase();
     if (changed.length > 0) this.onSaved?.(changed);
     return generation;
   }
@@ -212,15 +229,17 @@ export class ConfigService {
   }
 
   /**
-   * Applies changes sent remotely (MQTT `cmd/config`), all or nothing: every
-   * key must exist and be flagged remotely-settable, every value valid
-   * (strings are parsed like console text, numbers/booleans checked as
-   * they are), the result must pass the whole-config rules; then it is saved
-   * at once. The technician's staged edits of other keys are kept.
+   * Applies changes sent remotely (MQTT `cmd/set`), all or nothing: every
+   * key must exist and be flagged remotely-settable (`admin` keys only while
+   * the saved `mqtt.remote_admin` is true), every value valid (strings are
+   * parsed like console text, numbers/booleans checked as they are), the
+   * result must pass the whole-config rules; then it is saved at once. The
+   * technician's staged edits of other keys are kept. A change of an `admin`
+   * key first arms the broker fallback with the settings this boot runs on.
    * Error messages never contain a secret value.
    */
   applyRemote(changes: Record<string, unknown> | Map<string, unknown>): RemoteResult {
-    const errors: { key: string; message: string }[] = [];
+    const errors: RemoteError[] = [];
     const parsed = new Map<string, Value>();
     if (typeof changes !== "object" || changes === null || Array.isArray(changes)) return { ok: false, errors: [{ key: "", message: "changes must be an object of key: value" }] };
     const entries = changes instanceof Map ? [...changes.entries()] : Object.entries(changes);
@@ -229,7 +248,14 @@ export class ConfigService {
       try {
         if (typeof key !== "string") throw new TypeError(`config keys must be strings, got ${typeof key}`);
         const ref = requireKey(key, this.#saved);
-        if (!ref.spec.remote) throw new RangeError(`${key} is not remotely settable`);
+        if (ref.spec.admin && this.#saved.get(REMOTE_ADMIN) !== true) {
+          errors.push({ key, code: "not_allowed", message: `${key} is a broker/credential key: the technician must enable ${REMOTE_ADMIN} at the serial console first` });
+          continue;
+        }
+        if (!ref.spec.remote && !ref.spec.admin) {
+          errors.push({ key, code: "forbidden", message: `${key} is not remotely settable` });
+          continue;
+        }
         if (ref.kind === "group" && !this.#saved.has(`${ref.group}.${ref.name}.type`)) throw noInstance(ref.group, ref.name);
         parsed.set(key, typeof value === "string" && ref.spec.type !== "string" ? parseText(key, value) : checkValue(key, value));
       } catch (error) {
@@ -244,10 +270,19 @@ export class ConfigService {
     } catch (error) {
       return { ok: false, errors: [{ key: "", message: (error as Error).message }] };
     }
+    const adminChanged = [...parsed.keys()].filter((k) => ADMIN_KEYS.includes(k) && parsed.get(k) !== this.#saved.get(k));
+    const armedBefore = this.fallback.value;
     let generation: number;
     try {
+      if (adminChanged.length > 0) this.#armFallback(adminChanged);
       generation = this.#store.save(candidate);
     } catch (error) {
+      try {
+        if (armedBefore) this.fallback.write(armedBefore);
+        else if (adminChanged.length > 0) this.fallback.erase();
+      } catch {
+        // The config was not saved: a stale fallback record only restores what is saved already.
+      }
       return { ok: false, errors: [{ key: "", message: `save failed: ${(error as Error).message}` }] };
     }
     const changed = diff(candidate, this.#saved);
@@ -257,8 +292,46 @@ export class ConfigService {
     return { ok: true, generation, applied: [...parsed.keys()], restartNeeded: [...parsed.keys()].filter((k) => lookupKey(k)!.spec.restart && this.#running.get(k) !== parsed.get(k)) };
   }
 
+  /**
+   * The broker fallback's revert: saves `previous` for every `admin` key,
+   * keeping all other keys as saved. Returns the keys that changed. Throws
+   * (changing nothing) when the result breaks a rule or the save fails.
+   */
+  revertAdmin(previous: RawConfig): string[] {
+    const candidate = new Map(this.#saved);
+    for (const key of ADMIN_KEYS) if (previous.has(key)) candidate.set(key, previous.get(key)!);
+    checkConfig(candidate);
+    const changed = diff(candidate, this.#saved);
+    if (changed.length === 0) return changed;
+    this.#store.save(candidate);
+    this.#saved = candidate;
+    for (const key of changed) this.#pending.set(key, candidate.get(key)!);
+    this.onSaved?.(changed);
+    return changed;
+  }
+
+  /** True when a boot-time override replaces an `admin` key, so this boot does not run on the saved broker settings. */
+  adminOverridden(): boolean {
+    return ADMIN_KEYS.some((key) => this.#overrides.has(key));
+  }
+
+  /**
+   * Arms (or widens) the fallback before a remote change of `keys`: the
+   * previous settings are the ones this boot connected with (the running
+   * values; for an overridden key, the saved one). An armed fallback keeps
+   * its older previous settings, which are the ones known to work.
+   */
+  #armFallback(keys: string[]): void {
+    const armed = this.fallback.value;
+    const previous: RawConfig = new Map();
+    for (const key of ADMIN_KEYS) previous.set(key, (this.#overrides.has(key) ? this.#saved.get(key) : this.#running.get(key)) ?? KEYS[key].default!);
+    const merged = armed?.state === "trial" ? [...new Set([...armed.keys, ...keys])] : keys;
+    this.fallback.write({ state: "trial", boots: 0, keys: merged, previous: armed?.state === "trial" ? armed.previous : previous });
+  }
+
   /** Erases every config record: the next boot starts from factory defaults. */
   factoryReset(): void {
+    this.fallback.erase();
     this.#store.erase();
     this.#saved = factoryDefaults();
     this.#pending = new Map(this.#saved);

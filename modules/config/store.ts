@@ -38,9 +38,9 @@ const CHUNK_DATA = STORAGE_VALUE_MAX - HEADER;
 const SLOTS = ["a", "b"] as const;
 type Slot = (typeof SLOTS)[number];
 
-/** Storage key of chunk `index` of `slot`. */
-export function chunkKey(slot: Slot, index: number): string {
-  return `cfg.${slot}.${index}`;
+/** Storage key of chunk `index` of `slot`; `prefix` names the store (`cfg`: the config, `cfr`: the broker fallback). */
+export function chunkKey(slot: Slot, index: number, prefix = "cfg"): string {
+  return `${prefix}.${slot}.${index}`;
 }
 
 /** What `load` found. */
@@ -71,10 +71,13 @@ export function newer(a: number, b: number): boolean {
 /** The A/B record store. `load()` first, then `save()`; one instance per storage. */
 export class ConfigStore {
   #storage: Storage;
+  #prefix: string;
   #current: { slot: Slot; generation: number } | undefined;
 
-  constructor(storage: Storage) {
+  /** `prefix` (1-3 letters, default `cfg`) keeps a second record kind apart from the config's keys. */
+  constructor(storage: Storage, prefix = "cfg") {
     this.#storage = storage;
+    this.#prefix = prefix;
   }
 
   /** Generation of the current good record, if any. */
@@ -133,11 +136,11 @@ export class ConfigStore {
       view.setUint32(10, payload.length);
       view.setUint32(14, crc);
       chunk.set(part, HEADER);
-      this.#storage.write(chunkKey(slot, index), chunk);
+      this.#storage.write(chunkKey(slot, index, this.#prefix), chunk);
     }
     this.#current = { slot, generation };
     // Stale chunks of a longer older record in this slot: harmless (the header count rules), but free the flash.
-    for (let index = count; index < MAX_CHUNKS; index++) if (this.#storage.read(chunkKey(slot, index)) !== undefined) this.#storage.delete(chunkKey(slot, index));
+    for (let index = count; index < MAX_CHUNKS; index++) if (this.#storage.read(chunkKey(slot, index, this.#prefix)) !== undefined) this.#storage.delete(chunkKey(slot, index, this.#prefix));
     return generation;
   }
 
@@ -156,7 +159,7 @@ export class ConfigStore {
 
   /** Erases every config record (factory reset). */
   erase(): void {
-    for (const slot of SLOTS) for (let index = 0; index < MAX_CHUNKS; index++) this.#storage.delete(chunkKey(slot, index));
+    for (const slot of SLOTS) for (let index = 0; index < MAX_CHUNKS; index++) this.#storage.delete(chunkKey(slot, index, this.#prefix));
     this.#current = undefined;
   }
 
@@ -164,7 +167,7 @@ export class ConfigStore {
   #readSlot(slot: Slot): Decoded | string | undefined {
     let first: Uint8Array | undefined;
     try {
-      first = this.#storage.read(chunkKey(slot, 0));
+      first = this.#storage.read(chunkKey(slot, 0, this.#prefix));
     } catch (error) {
       return `read failed: ${(error as Error).message}`;
     }
@@ -177,7 +180,7 @@ export class ConfigStore {
     for (let index = 0; index < head.count; index++) {
       let chunk: Uint8Array | undefined;
       try {
-        chunk = index === 0 ? first : this.#storage.read(chunkKey(slot, index));
+        chunk = index === 0 ? first : this.#storage.read(chunkKey(slot, index, this.#prefix));
       } catch (error) {
         return `read failed: ${(error as Error).message}`;
       }

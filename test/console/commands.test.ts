@@ -138,9 +138,9 @@ test("CR, LF and CRLF all end a line; binary garbage is dropped", (t) => {
 test("applyRemote: all or nothing, only remotely-settable keys, saved at once", (t) => {
   const rig = consoleRig();
   const gen = rig.config.generation!;
-  const bad = rig.config.applyRemote({ "mqtt.keepalive": 60, "wifi.password": "x", "telemetry.batch_size": 0 });
+  const bad = rig.config.applyRemote({ "mqtt.keepalive": 60, "mqtt.prefix": "x", "telemetry.batch_size": 0 });
   t.false(bad.ok);
-  if (!bad.ok) t.deepEqual(bad.errors.map((e) => e.message), ["wifi.password is not remotely settable", "telemetry.batch_size must be 1..100 (readings), got 0"]);
+  if (!bad.ok) t.deepEqual(bad.errors.map((e) => e.message), ["mqtt.prefix is not remotely settable", "telemetry.batch_size must be 1..100 (readings), got 0"]);
   t.is(rig.config.generation, gen);
   t.is(rig.config.get("mqtt.keepalive").value, 30);
   const good = rig.config.applyRemote(new Map<string, unknown>([["mqtt.keepalive", "60"], ["act.pump.min_on_s", 30]]));
