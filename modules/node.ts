@@ -1,4 +1,5 @@
 import { Encoder } from "cbor-x/encode";
+import { BrokerFallback } from "./config/broker-fallback.js";
 import { ConfigService } from "./config/config-service.js";
 import { KEYS } from "./config/schema.js";
 import { type NodeConfig } from "./config/node-config.js";
@@ -89,6 +90,9 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   const configService = new ConfigService(platform.storage, platform.system.hardwareId());
   if (!("nodeId" in options) && options.defaults) configService.seedDefaults(options.defaults);
   if (!("nodeId" in options) && options.overrides) configService.setOverrides(options.overrides);
+  // Remotely changed broker settings on trial: counted here, reverted before resolving when they failed too often.
+  const fallback = "nodeId" in options ? undefined : new BrokerFallback(platform, configService, log, counters);
+  fallback?.boot();
   const config: NodeConfig = "nodeId" in options ? options : configService.resolved();
   if (config.wifi?.ssid) platform.system.joinNetwork?.(config.wifi);
   if (config.logLevel) log.level = config.logLevel;
@@ -125,6 +129,8 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   const session = new MqttSession(platform, log, counters, config.mqtt, config.mqtt.clientId || config.nodeId, topics, {
     onConnected: () => {
       publishBirth();
+      const reverted = fallback?.connected();
+      if (reverted !== undefined) events("config_reverted", reverted);
       reportLoss();
       flushEvents();
       forwarder.online();
@@ -190,7 +196,8 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       const result = configService.applyRemote(entries);
       if (result.ok) return { ok: true, result: new Map<string, unknown>([["gen", result.generation], ["applied", result.applied], ["restart", result.restartNeeded]]) };
       const message = result.errors.map((e) => `${e.key}: ${e.message}`).join("; ");
-      return { ok: false, code: /not remotely settable/.test(message) ? "forbidden" : "out_of_range", error: message };
+      const code = result.errors.some((e) => e.code === "not_allowed") ? "not_allowed" : result.errors.some((e) => e.code === "forbidden") ? "forbidden" : "out_of_range";
+      return { ok: false, code, error: message };
     },
     rebirth: () => {
       publishBirth();
@@ -264,6 +271,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       ["mqtt", session.describe()],
       ["outbox", `${outbox.depth} packs, ${outbox.segments.used}/${outbox.segments.max} segments on flash, ${outbox.unpersisted} in RAM only; dropped ${counters.get("outbox_dropped")}, torn ${counters.get("outbox_torn")}`],
       ["config", configStatus(configService)],
+      ...(fallback?.describe() !== undefined ? [["fallback", fallback.describe()!] as [string, string]] : []),
       ["actuators", actuators.describe().join(", ") || "none"],
       ["channels", channels.list().map((c) => `${c.name}=${c.last === undefined ? "-" : c.last.toFixed(2)} ${c.unit}${c.faults ? ` (${c.faults} faults)` : ""}`).join(", ")],
       ["counters", counters.entries().map(([k, v]) => `${k}=${v}`).join(" ") || "none"],
@@ -289,6 +297,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       batcher.flush();
       batcher.stop();
       platform.timers.clear(housekeeping);
+      fallback?.stop();
       forwarder.offline();
       outbox.persist();
       await session.stop();

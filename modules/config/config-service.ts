@@ -294,8 +294,10 @@ export class ConfigService {
 
   /**
    * The broker fallback's revert: saves `previous` for every `admin` key,
-   * keeping all other keys as saved. Returns the keys that changed. Throws
-   * (changing nothing) when the result breaks a rule or the save fails.
+   * keeping all other keys as saved, and makes them the running values too
+   * (it runs at boot before the config is resolved, or right before a
+   * restart). Returns the keys that changed. Throws (changing nothing) when
+   * the result breaks a rule or the save fails.
    */
   revertAdmin(previous: RawConfig): string[] {
     const candidate = new Map(this.#saved);
@@ -305,7 +307,10 @@ export class ConfigService {
     if (changed.length === 0) return changed;
     this.#store.save(candidate);
     this.#saved = candidate;
-    for (const key of changed) this.#pending.set(key, candidate.get(key)!);
+    for (const key of changed) {
+      this.#pending.set(key, candidate.get(key)!);
+      if (!this.#overrides.has(key)) this.#running.set(key, candidate.get(key)!);
+    }
     this.onSaved?.(changed);
     return changed;
   }

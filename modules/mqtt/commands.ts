@@ -12,7 +12,7 @@ const ID = /^[\x21-\x7e]{1,32}$/;
 /** Error codes of a command response (docs/contracts.md). */
 export type CommandCode =
   | "bad_request" | "too_large" | "unknown_verb" | "expired" | "no_clock"
-  | "not_found" | "out_of_range" | "forbidden" | "unsupported" | "failed";
+  | "not_found" | "out_of_range" | "forbidden" | "not_allowed" | "unsupported" | "failed";
 
 /** What a command handler answers: a result, or an error with a code. */
 export type CommandOutcome = { ok: true; result?: unknown } | { ok: false; code: CommandCode; error: string };
@@ -26,7 +26,11 @@ export interface CommandTargets {
   read(channel: string): CommandOutcome;
   /** Sets an actuator. */
   actuate(name: string, value: number | boolean): CommandOutcome;
-  /** Sets remotely settable config keys, all or none. */
+  /**
+   * Sets remotely settable config keys, all or none: `forbidden` for a key
+   * never settable remotely, `not_allowed` for a broker/credential key while
+   * the technician has not enabled `mqtt.remote_admin`.
+   */
   configure(entries: Map<string, string | number | boolean>): CommandOutcome;
   /** Publishes the birth message again. */
   rebirth(): CommandOutcome;

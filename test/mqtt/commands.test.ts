@@ -14,7 +14,12 @@ function rig(now: number | null = 1_750_000_000_000) {
     ping: () => { calls.push("ping"); return "pong"; },
     read: (ch) => (ch === "temp" ? ok(`read ${ch}`, 21.5) : { ok: false, code: "not_found", error: `no channel "${ch}"` }),
     actuate: (name, value) => (typeof value === "number" && value > 100 ? { ok: false, code: "out_of_range", error: "0-100" } : ok(`act ${name}=${value}`)),
-    configure: (entries) => ([...entries.keys()].includes("mqtt.url") ? { ok: false, code: "forbidden", error: "mqtt.url is not remotely settable" } : ok(`set ${[...entries].map(([k, v]) => `${k}=${v}`).join(",")}`)),
+    configure: (entries) => {
+      const keys = [...entries.keys()];
+      if (keys.includes("mqtt.url")) return { ok: false, code: "not_allowed", error: "mqtt.url: mqtt.url is a broker/credential key: the technician must enable mqtt.remote_admin at the serial console first" };
+      if (keys.includes("mqtt.remote_admin")) return { ok: false, code: "forbidden", error: "mqtt.remote_admin: mqtt.remote_admin is not remotely settable" };
+      return ok(`set ${[...entries].map(([k, v]) => `${k}=${v}`).join(",")}`);
+    },
     rebirth: () => ok("rebirth"),
     reboot: () => ok("reboot"),
   };
@@ -76,7 +81,8 @@ const BAD: [string, string, Uint8Array, string, RegExp][] = [
   ["set keys not a map", "set", map([["id", "s1"], ["keys", ["node.site"]]]), "bad_request", /"keys" must be a non-empty map/],
   ["set empty", "set", map([["id", "s2"], ["keys", new Map()]]), "bad_request", /non-empty map/],
   ["set value an array", "set", map([["id", "s3"], ["keys", new Map([["node.site", [1]]])]]), "bad_request", /value of "node.site"/],
-  ["set broker", "set", map([["id", "s4"], ["keys", new Map([["mqtt.url", "mqtt://evil:1883"]])]]), "forbidden", /not remotely settable/],
+  ["set broker without the technician's switch", "set", map([["id", "s4"], ["keys", new Map([["mqtt.url", "mqtt://evil:1883"]])]]), "not_allowed", /^mqtt\.url: .*must enable mqtt\.remote_admin at the serial console/],
+  ["set the switch itself", "set", map([["id", "s5"], ["keys", new Map([["mqtt.remote_admin", true]])]]), "forbidden", /not remotely settable/],
 ];
 
 for (const [title, verb, payload, code, message] of BAD) {
