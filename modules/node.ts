@@ -1,7 +1,6 @@
 import { Encoder } from "cbor-x/encode";
 import { BrokerFallback } from "./config/broker-fallback.js";
 import { ConfigService } from "./config/config-service.js";
-import { KEYS } from "./config/schema.js";
 import { type NodeConfig } from "./config/node-config.js";
 import { configCommands } from "./console/commands/config.js";
 import { ioCommands } from "./console/commands/io.js";
@@ -11,6 +10,7 @@ import { helpCommand } from "./console/commands/help.js";
 import { statusCommand } from "./console/commands/status.js";
 import { versionCommand } from "./console/commands/version.js";
 import { Console } from "./console/console.js";
+import { masksSecret } from "./console/secret-mask.js";
 import { Counters } from "./counters.js";
 import { Channels, type Reading } from "./io/channels.js";
 import { Logger } from "./log.js";
@@ -250,10 +250,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
 
   const console = new Console(platform.console, counters);
   log.interject = (write) => console.interject(write);
-  console.masksAfter = (typed) => {
-    const m = /^\s*set\s+(\S+)\s/.exec(typed);
-    return m !== null && m[1] in SECRET_KEYS;
-  };
+  console.masksAfter = masksSecret;
   console.register(helpCommand(console));
   console.register(versionCommand(platform.name));
   for (const command of configCommands(configService)) console.register(command);
@@ -307,7 +304,6 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
 }
 
 /** Secret keys, for masking their values while typed. */
-const SECRET_KEYS: Record<string, true> = Object.fromEntries(Object.entries(KEYS).filter(([, spec]) => spec.secret).map(([key]) => [key, true]));
 
 /** One status line about the config: where it came from, and problems found at boot. */
 function configStatus(service: ConfigService): string {

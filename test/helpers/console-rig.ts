@@ -4,7 +4,6 @@
  * run and the XS run. XS-safe (no Node built-ins).
  */
 import { ConfigService } from "../../modules/config/config-service.js";
-import { KEYS } from "../../modules/config/schema.js";
 import { configCommands } from "../../modules/console/commands/config.js";
 import { helpCommand } from "../../modules/console/commands/help.js";
 import { ioCommands } from "../../modules/console/commands/io.js";
@@ -16,6 +15,7 @@ import { Actuators } from "../../modules/io/actuators.js";
 import { Channels } from "../../modules/io/channels.js";
 import { Logger } from "../../modules/log.js";
 import { CapturePort, memoryPlatform, MemoryStorage } from "./memory-platform.js";
+import { masksSecret } from "../../modules/console/secret-mask.js";
 
 export const RIG_SECRETS = { "wifi.password": "WIFI-s3cret-xyzzy", "mqtt.password": "MQTT-s3cret-plugh" };
 
@@ -42,10 +42,7 @@ export function consoleRig(options: { storage?: MemoryStorage; interactive?: boo
   const actuators = new Actuators(platform, log, resolved.actuators ?? []);
   actuators.start();
   const console = new Console(port, counters);
-  console.masksAfter = (typed) => {
-    const m = /^\s*set\s+(\S+)\s/.exec(typed);
-    return m !== null && Boolean(KEYS[m[1]]?.secret);
-  };
+  console.masksAfter = masksSecret;
   console.register(helpCommand(console));
   console.register(versionCommand(platform.name));
   for (const c of configCommands(config)) console.register(c);
