@@ -33,8 +33,8 @@ Runs the fieldnode firmware on this computer, with a simulated board.
                      (needs python3)
   --override <k>=<v> set a config key for this run only (repeatable), e.g. ch.temp.interval=100
   --uplink <list>    uplink tuning for tests and labs, comma-separated name=number:
-                     rate, burst, in-flight, start-jitter-ms (forwarder), flush-ms, index-ms,
-                     max-segments (outbox), backoff-base-ms, backoff-cap-ms, max-packet
+                     rate, burst, in-flight, start-jitter-ms (forwarder), flush-ms, offline-flush-ms,
+                     index-ms, max-segments (outbox), backoff-base-ms, backoff-cap-ms, max-packet
   --clock-sync-delay <ms>  the wall clock stays unsynchronised this long (like SNTP at boot)
   -h, --help         this text
 

@@ -1,7 +1,7 @@
 import type { UplinkOptions } from "../../modules/node.js";
 
 /** Names `--uplink` accepts, each a non-negative number. */
-const NAMES = ["rate", "burst", "in-flight", "start-jitter-ms", "flush-ms", "index-ms", "max-segments", "backoff-base-ms", "backoff-cap-ms", "max-packet"] as const;
+const NAMES = ["rate", "burst", "in-flight", "start-jitter-ms", "flush-ms", "offline-flush-ms", "index-ms", "max-segments", "backoff-base-ms", "backoff-cap-ms", "max-packet"] as const;
 
 /**
  * Parses `--uplink rate=50,flush-ms=200,...` (test and lab knob) into the
@@ -26,6 +26,7 @@ export function parseUplinkFlag(text: string): UplinkOptions {
   set(options.forwarder!, "maxInFlight", "in-flight");
   set(options.forwarder!, "startJitterMs", "start-jitter-ms");
   set(options.outbox!, "flushMs", "flush-ms");
+  set(options.outbox!, "offlineFlushMs", "offline-flush-ms");
   set(options.outbox!, "indexWriteMs", "index-ms");
   set(options.outbox!, "maxSegments", "max-segments");
   set(options.session!, "backoffBaseMs", "backoff-base-ms");

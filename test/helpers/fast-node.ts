@@ -7,13 +7,13 @@ import { mosquittoBinary, startMosquitto, type Mosquitto } from "./mosquitto.js"
 /**
  * Simulator flags for a node that publishes about 10 packs a second (two
  * channels every 100 ms, 2 readings per pack), flushes its outbox to flash
- * after 300 ms, retries the broker quickly and replays at up to 100 packs/s.
+ * after 300 ms (in flight or not: the fault tests kill it while offline), retries the broker quickly and replays at up to 100 packs/s.
  */
 export function fastNodeArgs(brokerUrl: string, id: string, stateDir: string, extra: string[] = []): string[] {
   return [
     "--broker", brokerUrl, "--id", id, "--state", stateDir,
     "--override", "ch.temp.interval=100", "--override", "ch.rh.interval=100", "--override", "telemetry.batch_size=2",
-    "--uplink", "rate=100,burst=20,in-flight=16,flush-ms=300,index-ms=500,backoff-base-ms=200,backoff-cap-ms=1000,start-jitter-ms=200",
+    "--uplink", "rate=100,burst=20,in-flight=16,flush-ms=300,offline-flush-ms=300,index-ms=500,backoff-base-ms=200,backoff-cap-ms=1000,start-jitter-ms=200",
     ...extra,
   ];
 }

@@ -18,7 +18,7 @@ function rig(storage = new MemoryStorage(), options: Partial<OutboxOptions> = {}
   const mp = memoryPlatform({ storage });
   let now = 0;
   const counters = new Counters();
-  const outbox = new Outbox(storage, () => now, counters, new Logger(mp.platform), { flushMs: 1000, indexWriteMs: 1000, ...options });
+  const outbox = new Outbox(storage, () => now, counters, new Logger(mp.platform), { flushMs: 1000, offlineFlushMs: 1000, indexWriteMs: 1000, ...options });
   return { outbox, counters, storage, mp, advance: (ms: number) => { now += ms; outbox.tick(); } };
 }
 
@@ -105,7 +105,8 @@ test("a torn segment is detected by its CRC, skipped and counted; the others are
   const storage = new MemoryStorage();
   const first = rig(storage);
   for (let seg = 0; seg < 3; seg++) {
-    for (let i = 0; i < 3; i++) first.outbox.push(message(seg * 10 + i), false);
+    // 3 × 1,300 bytes fill a segment: the next message closes it (smaller ones would top up one segment).
+    for (let i = 0; i < 3; i++) first.outbox.push(message(seg * 10 + i, 1300), false);
     first.advance(1000);
   }
   t.deepEqual(storage.keys().filter((k) => /^ob\.\d/.test(k)), ["ob.0", "ob.1", "ob.2"]);
@@ -135,7 +136,7 @@ test("a torn index write falls back to the other slot: at worst acknowledged mes
 test("when flash is full the oldest segment is dropped and every lost message is counted", (t) => {
   const { outbox, counters, storage, advance } = rig(new MemoryStorage(), { maxSegments: 3 });
   for (let seg = 0; seg < 5; seg++) {
-    for (let i = 0; i < 4; i++) outbox.push(message(seg * 10 + i), false);
+    for (let i = 0; i < 4; i++) outbox.push(message(seg * 10 + i, 990), false); // 4 × 990 bytes fill a segment
     advance(1000);
   }
   t.is(counters.get("outbox_dropped"), 8);
@@ -228,7 +229,7 @@ test("power loss during any flash write never loses what was already persisted (
       return value.slice(0, Math.floor(value.length / 2));
     };
     const random = seededRandom(1000 + crashAt);
-    const { outbox, advance } = rig(storage, { maxSegments: 4, flushMs: 500, indexWriteMs: 700 });
+    const { outbox, advance } = rig(storage, { maxSegments: 4, flushMs: 500, offlineFlushMs: 500, indexWriteMs: 700 });
     const inFlight: number[] = [];
     let id = 1;
     for (let step = 0, i = 0; step < 300 && before === undefined; step++) {
@@ -247,4 +248,121 @@ test("power loss during any flash write never loses what was already persisted (
     t.deepEqual(missing, [], `crash at write ${crashAt}: nothing persisted was lost`);
   }
   t.true(crashes > 20, `${crashes} crash points tried`);
+});
+
+/** The default telemetry: one pack of about 270 bytes every 10 s (10 readings, the bench's firmware row). */
+const PACK_BYTES = 270;
+const PACK_EVERY_MS = 10_000;
+const obKeys = (storage: MemoryStorage) => storage.keys().filter((k) => /^ob\.\d/.test(k)).sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
+
+/** A rig with the shipped defaults (flushMs 5 s, offlineFlushMs 60 s, 64 segments), ticked every second like node.ts. */
+function defaultRig(storage = new MemoryStorage(), options: Partial<OutboxOptions> = {}) {
+  const mp = memoryPlatform({ storage });
+  let now = 0;
+  const counters = new Counters();
+  const outbox = new Outbox(storage, () => now, counters, new Logger(mp.platform), options);
+  let i = 0;
+  /** Runs `ms` of virtual time: a pack every 10 s, the tick every second. */
+  const run = (ms: number) => {
+    for (const end = now + ms; now < end;) {
+      now += 1000;
+      if (now % PACK_EVERY_MS === 0) outbox.push(message(i++, PACK_BYTES), true);
+      outbox.tick();
+    }
+  };
+  return { outbox, counters, storage, run, made: () => i, now: () => now };
+}
+
+test("offline, the outbox fills segments: 30 min of default telemetry take 13 full segments, not 180", (t) => {
+  const { outbox, counters, storage, run } = defaultRig();
+  run(30 * 60_000);
+  t.is(counters.get("outbox_dropped"), 0);
+  t.is(outbox.depth, 180);
+  const sizes = obKeys(storage).map((k) => storage.map.get(k)!.length);
+  t.is(sizes.length, 13, "180 packs of 272 framed bytes: 14 per 4,000-byte segment");
+  t.true(sizes.slice(0, -1).every((b) => b > 4000 - 272 && b <= 4000), `every closed segment is full: ${sizes.join(", ")}`);
+  t.deepEqual(drain(outbox).order, [...Array(180).keys()], "oldest first, nothing lost or repeated");
+  t.log(`${counters.get("outbox_segments_written")} segment writes for 13 segments (top-ups every 60 s)`);
+});
+
+test("offline, nothing is written before offlineFlushMs, and a power loss loses at most the packs of the last offlineFlushMs + 1 s", (t) => {
+  const storage = new MemoryStorage();
+  const { outbox, run, made, now } = defaultRig(storage);
+  run(69_000); // packs at 10 s, 20 s, ... 60 s
+  t.deepEqual(obKeys(storage), [], "6 packs, the oldest 59 s old: still in RAM");
+  run(1000);
+  t.deepEqual(obKeys(storage), ["ob.0"], "the oldest pack is 60 s old: written");
+  let worst = 0;
+  for (let s = 0; s < 20 * 60; s++) {
+    run(1000);
+    worst = Math.max(worst, outbox.unpersisted);
+    if (s % 97 !== 0) continue;
+    // Power loss now: a reboot finds every pack but the newest `unpersisted`, in order.
+    const copy = new MemoryStorage();
+    for (const [k, v] of storage.map) copy.map.set(k, v.slice());
+    const after = rig(copy).outbox;
+    t.deepEqual(drain(after).order, [...Array(made() - outbox.unpersisted).keys()], `power loss at ${now() / 1000} s`);
+  }
+  t.true(worst <= 6, `at most 6 packs (61 s at one per 10 s) in RAM only; worst ${worst}`);
+});
+
+test("on a live link, a pack in flight without PUBACK goes to flash after flushMs; waiting packs only after offlineFlushMs", (t) => {
+  const storage = new MemoryStorage();
+  const mp = memoryPlatform({ storage });
+  let now = 0;
+  const outbox = new Outbox(storage, () => now, new Counters(), new Logger(mp.platform));
+  outbox.push(message(1), false);
+  outbox.sent(outbox.next()!, 1);
+  now = 4999; outbox.tick();
+  t.deepEqual(obKeys(storage), []);
+  now = 5000; outbox.tick();
+  t.deepEqual(obKeys(storage), ["ob.0"], "unacknowledged for flushMs: persisted");
+  t.true(outbox.ack(1));
+  t.deepEqual(obKeys(storage), [], "its PUBACK removes it");
+  outbox.push(message(2), false); // not sent (e.g. waiting behind a backlog or the rate)
+  now += 59_999; outbox.tick();
+  t.deepEqual(obKeys(storage), []);
+  now += 1; outbox.tick();
+  t.deepEqual(obKeys(storage), ["ob.1"]);
+});
+
+test("capacity: 64 segments hold about 2.5 h of default telemetry before the oldest is dropped", (t) => {
+  const { counters, run } = defaultRig();
+  let minutes = 0;
+  while (counters.get("outbox_dropped") === 0 && minutes < 6 * 60) { run(60_000); minutes++; }
+  const perSegment = Math.floor((4000 - 15) / (PACK_BYTES + 2));
+  t.is(perSegment, 14);
+  const hours = (64 * perSegment * PACK_EVERY_MS) / 3_600_000;
+  t.true(minutes / 60 >= hours - 0.05 && minutes / 60 <= hours + 0.1, `first drop after ${minutes} min; expected about ${hours.toFixed(2)} h`);
+  t.log(`64 × 4,000 B = 256,000 B hold ${64 * perSegment} packs = ${hours.toFixed(2)} h at one ${PACK_BYTES}-byte pack per 10 s`);
+});
+
+test("a top-up is write-new-then-switch: if the old copy was not deleted, a reboot keeps only the new one", (t) => {
+  const storage = new MemoryStorage();
+  const { outbox, run } = defaultRig(storage);
+  run(70_000); // ob.0: packs 0-6
+  const realDelete = storage.delete.bind(storage);
+  storage.delete = () => { throw new Error("power lost before the delete"); };
+  run(70_000); // ob.1: packs 0-13; deleting ob.0 fails
+  t.deepEqual(obKeys(storage), ["ob.0", "ob.1"]);
+  storage.delete = realDelete;
+  t.is(outbox.depth, 14);
+  const second = rig(storage);
+  t.is(second.outbox.depth, 14, "the old copy is not counted twice");
+  t.deepEqual(drain(second.outbox).order, [...Array(14).keys()]);
+  t.deepEqual(obKeys(storage), ["ob.1"], "and it is deleted");
+});
+
+test("a top-up of the head drops its acknowledged packs, and a reboot replays the rest in order", (t) => {
+  const storage = new MemoryStorage();
+  const { outbox, run } = defaultRig(storage);
+  run(70_000); // ob.0: packs 0-6
+  const { ids } = drain(outbox, 1, 2);
+  for (const id of ids) outbox.ack(id);
+  run(70_000); // tops up ob.0 into ob.1: packs 2-13
+  t.deepEqual(obKeys(storage), ["ob.1"]);
+  const expected = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+  t.deepEqual((decodeSegment(1, storage.map.get("ob.1")!) as Uint8Array[]).map(indexOf), expected);
+  const second = rig(storage);
+  t.deepEqual(drain(second.outbox).order, expected);
 });
