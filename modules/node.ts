@@ -18,7 +18,7 @@ import { encodeBirth } from "./mqtt/birth.js";
 import { CommandHandler, encodeResponse } from "./mqtt/commands.js";
 import { MqttSession, type SessionOptions } from "./mqtt/session.js";
 import { nodeTopics } from "./mqtt/topics.js";
-import type { Platform } from "./platform.js";
+import { STORAGE_VALUE_MAX, type Platform } from "./platform.js";
 import { Batcher } from "./telemetry/batcher.js";
 import { Forwarder, type ForwarderOptions } from "./telemetry/forwarder.js";
 import { Outbox, type OutboxOptions } from "./telemetry/outbox.js";
@@ -58,6 +58,25 @@ export interface UplinkOptions {
 export const DEFAULT_MAX_PACKET = 1024;
 /** How often the outbox checks whether its RAM tail must go to flash. */
 const OUTBOX_TICK_MS = 1000;
+
+/**
+ * Bytes of storage kept for the records beside the outbox: config A/B,
+ * broker fallback A/B, boot count, outbox index A/B (at most 4,000 each).
+ */
+export const STORAGE_RESERVE_BYTES = 24_000;
+/** Upper bound of outbox segments whatever the flash: each costs a few XS slots of bookkeeping in RAM. */
+export const OUTBOX_SEGMENTS_MAX = 256;
+
+/**
+ * Outbox segments (4,000 bytes each, STORAGE_VALUE_MAX) that fit a storage
+ * of `capacityBytes` (the port's hint) after STORAGE_RESERVE_BYTES, between
+ * 1 and OUTBOX_SEGMENTS_MAX; undefined without a hint (the outbox default).
+ */
+export function outboxSegmentsFor(capacityBytes: number | undefined): number | undefined {
+  if (capacityBytes === undefined || !Number.isFinite(capacityBytes)) return undefined;
+  const segments = Math.floor((capacityBytes - STORAGE_RESERVE_BYTES) / STORAGE_VALUE_MAX);
+  return Math.min(OUTBOX_SEGMENTS_MAX, Math.max(1, segments));
+}
 
 /** Events kept while the broker is away; beyond this the oldest go (counted in events_dropped). */
 const EVENT_QUEUE = 8;
@@ -118,7 +137,9 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   const maxPacketBytes = uplink.maxPacketBytes ?? DEFAULT_MAX_PACKET;
   const packLimit = packLimitFor(maxPacketBytes, encodeUtf8(topics.tele).byteLength);
   if (packLimit < 64) throw new RangeError(`maxPacketBytes ${maxPacketBytes} leaves ${packLimit} bytes for a pack; need at least 64`);
-  const outbox = new Outbox(platform.storage, () => platform.clock.monotonic(), counters, log, uplink.outbox);
+  const fitted = outboxSegmentsFor(platform.storage.capacityBytes);
+  const outbox = new Outbox(platform.storage, () => platform.clock.monotonic(), counters, log,
+    fitted === undefined ? uplink.outbox : { maxSegments: fitted, ...uplink.outbox });
   let seq = 0;
   let reportedLoss = 0;
   const epochAtBoot = (): number | undefined => {

@@ -46,6 +46,14 @@ export interface Storage {
   write(key: string, value: Uint8Array): void;
   delete(key: string): void;
   keys(): string[];
+  /**
+   * Optional hint: bytes of values this storage can hold in all, after its
+   * own overhead (on NVS: entry headers and the page it keeps free for its
+   * garbage collection). `startNode` sizes the outbox from it
+   * (`outboxSegmentsFor`). Absent: the outbox keeps its default 64 segments
+   * (256,000 bytes), as on the simulator's files.
+   */
+  readonly capacityBytes?: number;
 }
 
 /** Limits of `Storage` that every host honours. */

@@ -18,13 +18,15 @@ export interface BoardConfig {
   mqttTlsFingerprint: string;
   /** SNTP server ("pool.ntp.org" from the SDK's manifest_net.json). */
   sntpHost: string | undefined;
+  /** Size of the NVS partition in bytes (config `fieldnode.nvs_bytes`, matching partitions.csv); undefined: unknown. */
+  nvsBytes: number | undefined;
 }
 
 /**
  * Reads the board settings from `mc/config`. Keys (flat, dotted, so that
  * `mcconfig ... wifi.ssid=MyNet` sets them): "fieldnode.host",
  * "fieldnode.network", "fieldnode.console", "wifi.ssid", "wifi.password",
- * "mqtt.url", "mqtt.tls_ca", "mqtt.tls_fingerprint", "sntp". Unknown or mistyped values fall back to the defaults:
+ * "mqtt.url", "mqtt.tls_ca", "mqtt.tls_fingerprint", "sntp", "fieldnode.nvs_bytes". Unknown or mistyped values fall back to the defaults:
  * esp32, wifi, uart0, no credentials, no broker override. The SDK's own
  * `ssid`/`password` keys are deliberately not used: they make the SDK's
  * `setup/network` hold back `main` until Wi-Fi is up, and a field node must
@@ -43,5 +45,12 @@ export function readBoardConfig(): BoardConfig {
     mqttTlsCa: text("mqtt.tls_ca"),
     mqttTlsFingerprint: text("mqtt.tls_fingerprint"),
     sntpHost: text("sntp") || undefined,
+    nvsBytes: positive(values["fieldnode.nvs_bytes"]),
   };
+}
+
+/** A positive integer from a config value (a number in the manifest, text from `mcconfig key=value`); else undefined. */
+function positive(value: unknown): number | undefined {
+  const n = typeof value === "number" ? value : typeof value === "string" && value !== "" ? Number(value) : NaN;
+  return Number.isInteger(n) && n > 0 ? n : undefined;
 }

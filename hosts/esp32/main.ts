@@ -56,7 +56,7 @@ export default function main(): void {
     name: board.host,
     clock,
     timers,
-    storage: new PreferenceStorage(),
+    storage: new PreferenceStorage(undefined, board.nvsBytes),
     console,
     mqtt: createMqttTransport({ tcp: TCP, tls: TLSSocket }, (line) => log("warn", line)),
     io: builtinIO() ?? simulatedBoard(() => clock.monotonic()).io,

@@ -4,6 +4,24 @@ import { STORAGE_KEY_MAX, STORAGE_VALUE_MAX, type Storage } from "../../modules/
 /** Default Preference domain (the NVS namespace, at most 15 characters). */
 export const PREFERENCE_DOMAIN = "fieldnode";
 
+/** An NVS page: 4,096 bytes, of which 64 are header and entry bitmap, and 126 entries of 32 bytes. */
+const NVS_PAGE_BYTES = 4096;
+const NVS_PAGE_ENTRIES = 126;
+/** Entries a 4,000-byte value takes: 125 of data, its blob index, and a chunk header for each of the ≤ 2 pages it spans. */
+const NVS_ENTRIES_PER_VALUE = 128;
+
+/**
+ * Bytes of 4,000-byte values an NVS partition of `partitionBytes` holds
+ * (the `capacityBytes` hint): one page stays free for NVS's own garbage
+ * collection and one for the outbox's write-new-then-switch; every value
+ * costs 128 entries of 32 bytes. 0x86000 (hosts/esp32/partitions.csv):
+ * 134 pages → 132 × 126 / 128 = 129 values → 516,000 bytes.
+ */
+export function nvsCapacityBytes(partitionBytes: number): number {
+  const pages = Math.floor(partitionBytes / NVS_PAGE_BYTES);
+  return Math.floor((Math.max(0, pages - 2) * NVS_PAGE_ENTRIES) / NVS_ENTRIES_PER_VALUE) * STORAGE_VALUE_MAX;
+}
+
 /**
  * The port's flash on Moddable's `preference` module (NVS on the ESP32, one
  * file per domain under mcsim). Values are stored as ArrayBuffer; values of
@@ -16,11 +34,17 @@ export const PREFERENCE_DOMAIN = "fieldnode";
  */
 export class PreferenceStorage implements Storage {
   readonly #domain: string;
+  readonly capacityBytes?: number;
 
-  /** `domain` defaults to "fieldnode". */
-  constructor(domain: string = PREFERENCE_DOMAIN) {
+  /**
+   * `domain` defaults to "fieldnode". `partitionBytes`: size of the NVS
+   * partition (config `fieldnode.nvs_bytes`), turned into the
+   * `capacityBytes` hint; left out, no hint.
+   */
+  constructor(domain: string = PREFERENCE_DOMAIN, partitionBytes?: number) {
     checkKey(domain);
     this.#domain = domain;
+    if (partitionBytes !== undefined && partitionBytes > 0) this.capacityBytes = nvsCapacityBytes(partitionBytes);
   }
 
   read(key: string): Uint8Array | undefined {

@@ -366,3 +366,11 @@ test("a top-up of the head drops its acknowledged packs, and a reboot replays th
   const second = rig(storage);
   t.deepEqual(drain(second.outbox).order, expected);
 });
+
+test("the outbox is sized from the port's capacity hint: the ESP32's 516,000 bytes of NVS give 123 segments", async (t) => {
+  const { outboxSegmentsFor, OUTBOX_SEGMENTS_MAX } = await import("../../modules/node.js");
+  t.is(outboxSegmentsFor(undefined), undefined, "no hint: the outbox default (64)");
+  t.is(outboxSegmentsFor(516_000), 123, "(516,000 − 24,000 reserved) / 4,000");
+  t.is(outboxSegmentsFor(20_000), 1, "a tiny flash still keeps one segment");
+  t.is(outboxSegmentsFor(100_000_000), OUTBOX_SEGMENTS_MAX, "bounded by the RAM its bookkeeping costs");
+});
