@@ -32,8 +32,12 @@ export function esp32Creation(): { slots: number; chunkBytes: number; growth: bo
 
 type Row = Record<string, string | number>;
 
-/** Boots the firmware on XS, runs it connected and then with the broker away for `awayMinutes`, and tabulates. */
-export async function footprintTable(awayMinutes: number): Promise<{ rows: Row[]; notes: string[] }> {
+/**
+ * Boots the firmware on XS (its storage announcing `capacityBytes`, when
+ * given, as the ESP32's does), runs it connected and then with the broker
+ * away, with a row at each of `awayMinutes` (cumulative), and tabulates.
+ */
+export async function footprintTable(awayMinutes: number[], capacityBytes?: number): Promise<{ rows: Row[]; notes: string[] }> {
   const probe = await runOnXS(BASELINE);
   let empty: XsFootprint;
   try {
@@ -70,12 +74,17 @@ export async function footprintTable(awayMinutes: number): Promise<{ rows: Row[]
     };
     rows.push({ state: "baseline: empty harness", "XS slots": empty.slots, "− baseline": 0, "− loaded": "-", "− loaded, B at 16 B/slot": "-", "snapshot B": empty.snapshotBytes, "snapshot − baseline": 0, "sim. flash B": "-", outbox: "-" });
     loadedSlots = await row("firmware loaded, not booted", false);
-    await run.command("boot");
+    await run.command("boot", capacityBytes);
     await advance(60_000);
     const connected = (await row("booted, connected, 60 s, all acked", true)) - loadedSlots;
     await run.command("broker-away");
-    await advance(awayMinutes * 60_000);
-    const away = (await row(`then ${awayMinutes} min with the broker away`, true)) - loadedSlots;
+    let away = 0;
+    let done = 0;
+    for (const minutes of awayMinutes) {
+      await advance((minutes - done) * 60_000);
+      done = minutes;
+      away = Math.max(away, (await row(`then ${minutes < 60 ? `${minutes} min` : `${minutes / 60} h`} with the broker away`, true)) - loadedSlots);
+    }
     const budget = esp32Creation();
     if (budget) {
       rows.push({

@@ -134,11 +134,14 @@ console.table([
   { encoder: "baseline SenML-JSON (JSON.stringify)", "µs/pack": +((jsonMs * 1000) / sample.length).toFixed(1) },
 ]);
 
-const AWAY_MINUTES = 30;
+/** Broker-away checkpoints (minutes since it went away): 30 min, 2.5 h (just under the ESP32 outbox at this test platform's one pack per 5 s), 6 h (past it: the bound). */
+const AWAY_MINUTES = [30, 150, 360];
+/** The ESP32's storage hint (hosts/esp32 nvsCapacityBytes of the 0x86000 NVS partition): the outbox gets 123 segments. */
+const ESP32_CAPACITY_BYTES = 516_000;
 try {
   const { footprintTable } = await import("./footprint.js");
-  const { rows: memory, notes } = await footprintTable(AWAY_MINUTES);
-  console.log(`\nMemory inside the XS engine (xsnap), firmware booted on the test platform, beside the empty harness; broker away = every reconnect refused for ${AWAY_MINUTES} virtual minutes:`);
+  const { rows: memory, notes } = await footprintTable(AWAY_MINUTES, ESP32_CAPACITY_BYTES);
+  console.log(`\nMemory inside the XS engine (xsnap), firmware booted on the test platform with the ESP32's storage capacity (${kB(ESP32_CAPACITY_BYTES)} B), beside the empty harness; broker away = every reconnect refused for ${AWAY_MINUTES.map((m) => `${m / 60} h`).join(", ")} of virtual time:`);
   console.table(memory);
   for (const note of notes) console.log(`  ${note}`);
 } catch (error) {

@@ -15,7 +15,9 @@ declare const xsHarness: XsGuest;
 const test = createTestPlatform({ seed: 7, settle: () => xsHarness.settle() });
 let away = false;
 
-xsHarness.on("boot", () => {
+/** Boots the node; `capacityBytes`, when given, is the storage's capacity hint (the ESP32's NVS). */
+xsHarness.on("boot", (capacityBytes?: number) => {
+  if (typeof capacityBytes === "number") (test.storage as { capacityBytes?: number }).capacityBytes = capacityBytes;
   const node = startNode(test.platform);
   test.mqtt.accept(false);
   return { nodeId: node.nodeId };
