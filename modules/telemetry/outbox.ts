@@ -25,7 +25,7 @@ export interface OutboxOptions {
    * the power-loss window of a broker outage: at most the packs of the last
    * `offlineFlushMs` (+ the 1 s tick) are lost; by default 60 s, about 6
    * packs of the default telemetry. It costs one rewrite of the open segment
-   * per `offlineFlushMs` while offline (about 2.4 segment writes per full
+   * per `offlineFlushMs` while offline (about 2 segment writes per full
    * segment at the default rate).
    */
   offlineFlushMs: number;
