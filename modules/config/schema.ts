@@ -7,6 +7,8 @@
  * more entries of `GROUPS` or as more fields of a group.
  */
 
+import { pattern, type Pattern } from "../util/pattern.js";
+
 /** A stored config value. */
 export type Value = string | number | boolean;
 
@@ -26,7 +28,7 @@ export interface KeySpec {
   /** Allowed values of an enum. */
   readonly values?: readonly string[];
   /** For strings: a pattern the whole value must match, and what it means in words. */
-  readonly pattern?: RegExp;
+  readonly pattern?: Pattern;
   readonly patternHelp?: string;
   /** For strings: most UTF-8 bytes. */
   readonly maxBytes?: number;
@@ -57,12 +59,12 @@ export const CHANNEL_TYPES = Object.freeze({
 } as const);
 
 /** Group instance names: channel and actuator names. */
-export const GROUP_NAME = /^[a-z][a-z0-9_]{0,15}$/;
+export const GROUP_NAME = pattern(String.raw`^[a-z][a-z0-9_]{0,15}$`);
 
 /** Most instances per group (bounded config, bounded record). */
 export const GROUP_MAX = 16;
 
-const HOST_PORT_URL = /^mqtts?:\/\/[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$/;
+const HOST_PORT_URL = pattern(String.raw`^mqtts?:\/\/[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$`);
 
 /**
  * The technician's switch (console only, never remote, live): while true,
@@ -72,19 +74,19 @@ export const REMOTE_ADMIN = "mqtt.remote_admin";
 
 /** Global keys. */
 export const KEYS: Readonly<Record<string, KeySpec>> = Object.freeze({
-  "node.id": { type: "string", default: "", pattern: /^([a-z0-9][a-z0-9-]{0,31})?$/, patternHelp: "1-32 of a-z 0-9 -, starting with a letter or digit (empty: the hardware id)", help: "node id in topics and SenML names; empty uses the hardware id", restart: true },
+  "node.id": { type: "string", default: "", pattern: pattern(String.raw`^([a-z0-9][a-z0-9-]{0,31})?$`), patternHelp: "1-32 of a-z 0-9 -, starting with a letter or digit (empty: the hardware id)", help: "node id in topics and SenML names; empty uses the hardware id", restart: true },
   "node.site": { type: "string", default: "", maxBytes: 64, help: "free text: where the node is installed", restart: true, remote: true },
   "wifi.ssid": { type: "string", default: "", maxBytes: 32, help: "WiFi network name", restart: true, admin: true },
   "wifi.password": { type: "string", default: "", maxBytes: 63, help: "WiFi passphrase", secret: true, restart: true, admin: true },
   "mqtt.url": { type: "string", default: "mqtt://127.0.0.1:1883", pattern: HOST_PORT_URL, patternHelp: "mqtt://host:port or mqtts://host:port", help: "MQTT broker", restart: true, admin: true },
   "mqtt.username": { type: "string", default: "", maxBytes: 64, help: "MQTT user name (empty: none)", restart: true, admin: true },
   "mqtt.password": { type: "string", default: "", maxBytes: 128, help: "MQTT password", secret: true, restart: true, admin: true },
-  "mqtt.client_id": { type: "string", default: "", pattern: /^[A-Za-z0-9_-]{0,23}$/, patternHelp: "0-23 of A-Z a-z 0-9 _ - (empty: the node id)", help: "MQTT client id; empty uses the node id", restart: true, admin: true },
-  "mqtt.prefix": { type: "string", default: "fieldnode", pattern: /^[A-Za-z0-9_-]{1,32}(\/[A-Za-z0-9_-]{1,32}){0,3}$/, patternHelp: "1-4 topic levels of A-Z a-z 0-9 _ -, no wildcards", help: "topic prefix", restart: true },
+  "mqtt.client_id": { type: "string", default: "", pattern: pattern(String.raw`^[A-Za-z0-9_-]{0,23}$`), patternHelp: "0-23 of A-Z a-z 0-9 _ - (empty: the node id)", help: "MQTT client id; empty uses the node id", restart: true, admin: true },
+  "mqtt.prefix": { type: "string", default: "fieldnode", pattern: pattern(String.raw`^[A-Za-z0-9_-]{1,32}(\/[A-Za-z0-9_-]{1,32}){0,3}$`), patternHelp: "1-4 topic levels of A-Z a-z 0-9 _ -, no wildcards", help: "topic prefix", restart: true },
   [REMOTE_ADMIN]: { type: "bool", default: false, help: "let MQTT cmd/set change the broker, credential and Wi-Fi keys; whoever can publish to this node's cmd topics can then move it to another broker: enable only for a planned change, and turn off again" },
   "mqtt.keepalive": { type: "int", default: 30, min: 5, max: 3600, unit: "s", help: "MQTT keepalive", restart: true, remote: true },
-  "mqtt.tls_ca": { type: "string", default: "", maxBytes: 2800, pattern: /^[A-Za-z0-9+/=]*$/, patternHelp: "base64 of a DER certificate (empty: the host's store)", help: "CA certificate for mqtts:// (base64 DER)", restart: true, admin: true },
-  "mqtt.tls_fingerprint": { type: "string", default: "", pattern: /^([0-9a-f]{64})?$/, patternHelp: "64 lower-case hex digits (SHA-256), or empty", help: "pin the broker's certificate by SHA-256 fingerprint", restart: true, admin: true },
+  "mqtt.tls_ca": { type: "string", default: "", maxBytes: 2800, pattern: pattern(String.raw`^[A-Za-z0-9+/=]*$`), patternHelp: "base64 of a DER certificate (empty: the host's store)", help: "CA certificate for mqtts:// (base64 DER)", restart: true, admin: true },
+  "mqtt.tls_fingerprint": { type: "string", default: "", pattern: pattern(String.raw`^([0-9a-f]{64})?$`), patternHelp: "64 lower-case hex digits (SHA-256), or empty", help: "pin the broker's certificate by SHA-256 fingerprint", restart: true, admin: true },
   "telemetry.batch_size": { type: "int", default: 10, min: 1, max: 100, unit: "readings", help: "send a pack when it holds this many readings", restart: true, remote: true },
   "telemetry.max_interval": { type: "int", default: 10, min: 1, max: 3600, unit: "s", help: "...or when its oldest reading is this old", restart: true, remote: true },
   "log.level": { type: "enum", default: "info", values: ["error", "warn", "info", "debug"], help: "log level (the log command sets it live)", remote: true },

@@ -1,9 +1,10 @@
 import { KEYS } from "../config/schema.js";
+import { pattern } from "../util/pattern.js";
 
 /** `set <key> ` at the start of a line; the value follows. */
-const SET_KEY = /^\s*set\s+(\S+)\s/i;
+const SET_KEY = pattern(String.raw`^\s*set\s+(\S+)\s`, "i");
 /** `import ...`: key=value words follow. */
-const IMPORT = /^\s*import\s/i;
+const IMPORT = pattern(String.raw`^\s*import\s`, "i");
 
 /**
  * Whether the terminal must show `*` from here on, given the line typed so

@@ -7,7 +7,6 @@ import type { Logger } from "../log.js";
 export const COMMAND_MAX_BYTES = 512;
 /** Ids remembered (per boot) to recognise a repeated command; oldest forgotten first. */
 export const COMMAND_ID_MEMORY = 32;
-const ID = /^[\x21-\x7e]{1,32}$/;
 
 /** Error codes of a command response (docs/contracts.md). */
 export type CommandCode =
@@ -108,7 +107,7 @@ export class CommandHandler {
     for (const key of value.keys()) if (typeof key !== "string") return fail(null, "bad_request", `map keys must be text strings, got ${String(key)}`);
     const args = value as Map<string, unknown>;
     const id = args.get("id");
-    if (typeof id !== "string" || !ID.test(id)) return fail(null, "bad_request", `"id" must be 1-32 printable ASCII characters, got ${describe(id)}`);
+    if (typeof id !== "string" || !/^[\x21-\x7e]{1,32}$/.test(id)) return fail(null, "bad_request", `"id" must be 1-32 printable ASCII characters, got ${describe(id)}`);
     const seen = this.#seen.get(id);
     if (seen) return { ...seen, dup: true };
     const response = this.#run(id, verb, args);
