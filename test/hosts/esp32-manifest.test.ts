@@ -1,0 +1,41 @@
+import test from "ava";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+// The board build (manifest.json, hosts/esp32/README.md "Preload"): every
+// firmware module is preloaded, which keeps its code and module-level objects
+// out of the fixed XS heaps, and so none may create a RegExp at module level.
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return tsFiles(path);
+    return entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts") ? [path] : [];
+  });
+}
+
+const firmware = [...tsFiles("modules"), ...tsFiles("hosts/esp32")].map((path) => relative(root, join(root, path)).replaceAll("\\", "/"));
+
+test("manifest.json preloads every firmware module (a module left out is compiled into RAM)", (t) => {
+  const manifest = JSON.parse(readFileSync(join(root, "manifest.json"), "utf8"));
+  const preload = new Set<string>(manifest.preload);
+  const missing = firmware.map((path) => `fieldnode/${path.slice(0, -3)}`).filter((name) => !preload.has(name));
+  t.deepEqual(missing, []);
+  const stale = [...preload].filter((name) => name.startsWith("fieldnode/") && !firmware.includes(`${name.slice("fieldnode/".length)}.ts`));
+  t.deepEqual(stale, []);
+  t.is(manifest.preload[0], "fieldnode/hosts/esp32/builtin-names", "builtin-names first: it names the built-in constructors before they are frozen");
+});
+
+test("no firmware module creates a RegExp at module level (a preloaded one crashes XS exec during a GC): use util/pattern", (t) => {
+  // A heuristic for the forms that occur: `const X = /.../` at the top level
+  // and `pattern: /.../` in a table. RegExp literals inside functions are fine.
+  const found: string[] = [];
+  for (const path of firmware) {
+    readFileSync(join(root, path), "utf8").split("\n").forEach((line, index) => {
+      if (/^(export\s+)?(const|let|var)\s+[\w$]+\s*(:[^=]+)?=\s*\/[^/*]/.test(line) || /\bpattern:\s*\/[^/*]/.test(line)) found.push(`${path}:${index + 1}`);
+    });
+  }
+  t.deepEqual(found, []);
+});
