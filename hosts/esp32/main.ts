@@ -1,6 +1,6 @@
 import "./builtin-names.js";
 import TCP from "embedded:io/socket/tcp";
-import TLSSocket from "embedded:io/socket/tcp/tls";
+import TLSSocket from "./tls-socket.js";
 import { simulatedBoard } from "../../modules/io/models/index.js";
 import { startNode } from "../../modules/node.js";
 import type { LogLevel, Platform } from "../../modules/platform.js";

@@ -8,22 +8,24 @@ import { fileURLToPath } from "node:url";
 // out of the fixed XS heaps, and so none may create a RegExp at module level.
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 
-function tsFiles(dir: string): string[] {
+/** Module sources under `dir`: TypeScript, and the odd plain JavaScript module (not declarations). */
+function moduleFiles(dir: string): string[] {
   return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return tsFiles(path);
-    return entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts") ? [path] : [];
+    if (entry.isDirectory()) return moduleFiles(path);
+    return /\.(ts|js)$/.test(entry.name) && !entry.name.endsWith(".d.ts") ? [path] : [];
   });
 }
 
-const firmware = [...tsFiles("modules"), ...tsFiles("hosts/esp32")].map((path) => relative(root, join(root, path)).replaceAll("\\", "/"));
+const firmware = [...moduleFiles("modules"), ...moduleFiles("hosts/esp32")].map((path) => relative(root, join(root, path)).replaceAll("\\", "/"));
 
 test("manifest.json preloads every firmware module (a module left out is compiled into RAM)", (t) => {
   const manifest = JSON.parse(readFileSync(join(root, "manifest.json"), "utf8"));
   const preload = new Set<string>(manifest.preload);
   const missing = firmware.map((path) => `fieldnode/${path.slice(0, -3)}`).filter((name) => !preload.has(name));
   t.deepEqual(missing, []);
-  const stale = [...preload].filter((name) => name.startsWith("fieldnode/") && !firmware.includes(`${name.slice("fieldnode/".length)}.ts`));
+  const modules = new Set(firmware.map((path) => path.slice(0, -3)));
+  const stale = [...preload].filter((name) => name.startsWith("fieldnode/") && !modules.has(name.slice("fieldnode/".length)));
   t.deepEqual(stale, []);
   t.is(manifest.preload[0], "fieldnode/hosts/esp32/builtin-names", "builtin-names first: it names the built-in constructors before they are frozen");
 });
