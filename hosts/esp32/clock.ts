@@ -6,6 +6,9 @@ import type { Clock } from "../../modules/platform.js";
 /** Wall times before 2024-01-01T00:00:00Z are taken as "never set". */
 const PLAUSIBLE_EPOCH_MS = 1_704_067_200_000;
 
+/** Longer than any boot before `main` runs: a larger first `Time.ticks` is not time since boot. */
+const BOOT_TICKS_MAX = 600_000;
+
 /** `Time.ticks` is a signed 32-bit count on the ESP32: unwrap it at least this often. */
 const UNWRAP_INTERVAL_MS = 3_600_000;
 
@@ -29,7 +32,9 @@ export interface BoardClock extends Clock {
  */
 export function createClock(): BoardClock {
   let last = Time.ticks;
-  let elapsed = last > 0 ? last : 0;
+  // The ESP32 counts from boot, so the time before `main` is kept; mcsim's
+  // ticks have an arbitrary origin, so a start beyond BOOT_TICKS_MAX is zeroed.
+  let elapsed = last > 0 && last < BOOT_TICKS_MAX ? last : 0;
   let synchronised = false;
 
   const monotonic = (): number => {

@@ -26,7 +26,10 @@ const RESET_REASONS: Readonly<Record<string, string>> = Object.freeze({
  * - `restart`: `System.restart()` of the SDK's ECMA-419 `system` module
  *   (esp_restart on the ESP32); throws `Error` where the host has none
  *   (mcsim), so the console can answer ERR;
- * - `random`: `Math.random` (the ESP32's hardware RNG once radio is on);
+ * - `random`: `Math.random` (the ESP32's hardware RNG once radio is on),
+ *   shifted modulo 1 by an offset taken from the clock at start: hosts whose
+ *   `Math.random` is an unseeded `rand()` (mcsim) would otherwise give every
+ *   boot the same boot id, which receivers use to tell boots apart;
  * - `freeMemory`: the "System Free Memory" instrument, when the build is
  *   instrumented;
  * - `networkState`: whatever `networkState` reports (the Wi-Fi link).
@@ -34,6 +37,8 @@ const RESET_REASONS: Readonly<Record<string, string>> = Object.freeze({
 export function createSystemServices(networkState: () => string): SystemServices {
   let hardwareId: string | undefined;
   const freeMemoryIndex = instrumentIndex("System Free Memory");
+  // A shift modulo 1 keeps the distribution uniform.
+  const offset = (Date.now() % 1_000_003) / 1_000_003;
   return {
     hardwareId(): string {
       hardwareId ??= macId();
@@ -45,7 +50,7 @@ export function createSystemServices(networkState: () => string): SystemServices
       if (typeof system?.restart !== "function") throw new Error("restart is not available on this host");
       system.restart();
     },
-    random: Math.random,
+    random: () => (Math.random() + offset) % 1,
     freeMemory(): number | undefined {
       if (freeMemoryIndex === undefined) return undefined;
       try {
