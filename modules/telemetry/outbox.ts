@@ -256,18 +256,9 @@ export class Outbox {
       }
       kept = messages.slice(last.skip);
     }
-    const n = this.#next;
-    let bytes: Uint8Array;
-    try {
-      bytes = encodeSegment(n, [...kept, ...this.#tail.slice(0, take).map((e) => e.bytes)]);
-      this.#storage.write(segmentKey(n), bytes);
-    } catch (error) {
-      this.#counters.add("outbox_flash_errors");
-      this.#log.error("outbox", `cannot write segment ${n}: ${(error as Error).message}; kept in RAM`);
-      return false;
-    }
-    this.#next = n + 1;
-    this.#counters.add("outbox_segments_written");
+    const written = this.#store([...kept, ...this.#tail.slice(0, take).map((e) => e.bytes)]);
+    if (!written) return false;
+    const { n, bytes } = written;
     const wasHead = this.#segments.length === 1;
     this.#segments[this.#segments.length - 1] = { n, count: kept.length + take, skip: 0 };
     if (wasHead) this.#indexDirty = true;
@@ -277,20 +268,31 @@ export class Outbox {
     return true;
   }
 
-  /** Writes one segment; false (counted, logged) when the flash refuses it. */
-  #writeSegment(entries: OutboxEntry[]): boolean {
+  /**
+   * Encodes `messages` as the next segment and writes it under a new key;
+   * undefined (counted, logged) when the flash refuses it.
+   */
+  #store(messages: Uint8Array[]): { n: number; bytes: Uint8Array } | undefined {
     const n = this.#next;
     let bytes: Uint8Array;
     try {
-      bytes = encodeSegment(n, entries.map((e) => e.bytes));
+      bytes = encodeSegment(n, messages);
       this.#storage.write(segmentKey(n), bytes);
     } catch (error) {
       this.#counters.add("outbox_flash_errors");
       this.#log.error("outbox", `cannot write segment ${n}: ${(error as Error).message}; kept in RAM`);
-      return false;
+      return undefined;
     }
     this.#next = n + 1;
     this.#counters.add("outbox_segments_written");
+    return { n, bytes };
+  }
+
+  /** Writes one segment; false (counted, logged) when the flash refuses it. */
+  #writeSegment(entries: OutboxEntry[]): boolean {
+    const written = this.#store(entries.map((e) => e.bytes));
+    if (!written) return false;
+    const { n, bytes } = written;
     const inFlight = entries.some((e) => e.packetId !== undefined);
     this.#segments.push({ n, count: entries.length, skip: 0, entries: inFlight ? entries : undefined });
     this.#open = { n, bytes: bytes.byteLength };
