@@ -25,6 +25,7 @@ import { Outbox, type OutboxOptions } from "./telemetry/outbox.js";
 import { encodeTelemetryPack, packLimit as packLimitFor } from "./telemetry/telemetry-pack.js";
 import { nextBootCount } from "./util/boot-count.js";
 import { encodeUtf8 } from "./util/utf8.js";
+import { statusReport } from "./status-report.js";
 import { FIRMWARE_VERSION } from "./version.js";
 
 /** A running node, as its host sees it. */
@@ -278,22 +279,9 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   for (const command of systemCommands(platform, log, () => configService.factoryReset())) console.register(command);
   for (const command of ioCommands(channels, actuators)) console.register(command);
   console.register(
-    statusCommand(() => [
-      ["node", config.nodeId],
-      ["firmware", FIRMWARE_VERSION],
-      ["boot", bootId],
-      ["uptime", `${Math.floor(platform.clock.monotonic() / 1000)} s`],
-      ["reset reason", platform.system.resetReason()],
-      ["clock", platform.clock.wallTime() === undefined ? "not synchronised (uptime stamps)" : "synchronised"],
-      ["network", platform.system.networkState()],
-      ["mqtt", session.describe()],
-      ["outbox", `${outbox.depth} packs, ${outbox.segments.used}/${outbox.segments.max} segments on flash, ${outbox.unpersisted} in RAM only; dropped ${counters.get("outbox_dropped")}, torn ${counters.get("outbox_torn")}`],
-      ["config", configStatus(configService)],
-      ...(fallback?.describe() !== undefined ? [["fallback", fallback.describe()!] as [string, string]] : []),
-      ["actuators", actuators.describe().join(", ") || "none"],
-      ["channels", channels.list().map((c) => `${c.name}=${c.last === undefined ? "-" : c.last.toFixed(2)} ${c.unit}${c.faults ? ` (${c.faults} faults)` : ""}`).join(", ")],
-      ["counters", counters.entries().map(([k, v]) => `${k}=${v}`).join(" ") || "none"],
-    ]),
+    statusCommand(() =>
+      statusReport({ platform, nodeId: config.nodeId, bootId, session, outbox, config: configService, fallback, actuators, channels, counters }),
+    ),
   );
 
   log.info("node", `fieldnode ${FIRMWARE_VERSION} on ${platform.name}, node ${config.nodeId}, boot ${bootId} (#${bootCount})`);
@@ -322,17 +310,6 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       log.info("node", `stopped (last seq ${seq}, ${outbox.depth} pack(s) kept in the outbox)`);
     },
   };
-}
-
-/** Secret keys, for masking their values while typed. */
-
-/** One status line about the config: where it came from, and problems found at boot. */
-function configStatus(service: ConfigService): string {
-  const { loaded } = service;
-  const source = service.generation !== undefined ? `generation ${service.generation}` : "factory defaults (never saved)";
-  const unsaved = service.unsavedKeys().length;
-  const problems = loaded.notes.length > 0 ? `; at boot: ${loaded.notes.join("; ")}` : "";
-  return `${source}${unsaved ? `, ${unsaved} unsaved change(s)` : ""}${problems}`;
 }
 
 function randomHex(platform: Platform, digits: number): string {
