@@ -3,6 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import test, { type ExecutionContext } from "ava";
 import { mosquittoBinary, startMosquitto, type Mosquitto } from "./mosquitto.js";
+import type { Subscriber } from "./mqtt-subscriber.js";
+import { startSim, type SimProcess } from "./sim-process.js";
+import { contiguousUpTo, ledger, type BootLedger } from "./tele-ledger.js";
 
 /**
  * Simulator flags for a node that publishes about 10 packs a second (two
@@ -46,3 +49,26 @@ export function serialBrokerTest(title: string, fn: (t: ExecutionContext) => Pro
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Stops `sim` gracefully (its unsent tail goes to flash), boots the node
+ * again on the same flash, and waits until `sub` holds every pack of the
+ * first boot up to the last seq that boot logged. Returns that seq and the
+ * first boot's ledger; the second boot is stopped before returning.
+ */
+export async function rebootAndAwaitFirstBoot(sim: SimProcess, sub: Subscriber, brokerUrl: string, id: string, dir: string): Promise<{ last: number; boot1: BootLedger }> {
+  sim.child.kill("SIGTERM");
+  await sim.exited;
+  const last = Number(/stopped \(last seq (\d+)/.exec(sim.output)?.[1]);
+  const again = startSim(fastNodeArgs(brokerUrl, id, dir));
+  try {
+    await sub.waitFor(() => {
+      const boot1 = ledger(sub.messages, id)[0];
+      return boot1 !== undefined && contiguousUpTo(boot1) >= last;
+    }, 30_000, `every pack of boot 1 up to seq ${last}`);
+  } finally {
+    again.child.kill("SIGTERM");
+    await again.exited;
+  }
+  return { last, boot1: ledger(sub.messages, id)[0] };
+}

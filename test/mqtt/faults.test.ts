@@ -5,7 +5,7 @@
  */
 import { readdirSync } from "node:fs";
 import { startSim } from "../helpers/sim-process.js";
-import { fastNodeArgs, persistentMosquitto, serialBrokerTest, sleep, stateDir } from "../helpers/fast-node.js";
+import { fastNodeArgs, persistentMosquitto, rebootAndAwaitFirstBoot, serialBrokerTest, sleep, stateDir } from "../helpers/fast-node.js";
 import { startSubscriber } from "../helpers/mqtt-subscriber.js";
 import { contiguousUpTo, ledger, ledgerOrder, unexplainedDuplicates } from "../helpers/tele-ledger.js";
 
@@ -29,21 +29,8 @@ serialBrokerTest("broker killed and restarted 4 times under 10 packs/s: no QoS 1
     t.regex(status.join("\n"), /dropped 0, torn 0/, "the outbox bound was never hit");
     t.regex(status.join("\n"), /mqtt_fail_closed=\d+|mqtt_fail_tcp=\d+/, "the faults were seen by the node");
     // Stop gracefully: the unsent tail goes to flash; the next boot replays it.
-    sim.child.kill("SIGTERM");
-    await sim.exited;
-    const last = Number(/stopped \(last seq (\d+)/.exec(sim.output)?.[1]);
+    const { last, boot1 } = await rebootAndAwaitFirstBoot(sim, sub, broker.url, "fault1", dir);
     t.true(last > 50, `boot 1 made ${last} packs`);
-    const again = startSim(fastNodeArgs(broker.url, "fault1", dir));
-    try {
-      await sub.waitFor(() => {
-        const boot1 = ledger(sub.messages, "fault1")[0];
-        return boot1 !== undefined && contiguousUpTo(boot1) >= last;
-      }, 30_000, `every pack of boot 1 up to seq ${last}`);
-    } finally {
-      again.child.kill("SIGTERM");
-      await again.exited;
-    }
-    const [boot1] = ledger(sub.messages, "fault1");
     t.deepEqual(boot1.missing, [], "no gaps");
     t.is(boot1.max, last, "nothing after the last pack the node made");
     t.deepEqual(unexplainedDuplicates(boot1), [], "every re-sent copy carries _hist or is the broker's byte-identical redelivery");

@@ -5,9 +5,9 @@
 import * as net from "node:net";
 import mqttPacket from "mqtt-packet";
 import { startSim } from "../helpers/sim-process.js";
-import { fastNodeArgs, persistentMosquitto, serialBrokerTest, stateDir } from "../helpers/fast-node.js";
+import { fastNodeArgs, persistentMosquitto, rebootAndAwaitFirstBoot, serialBrokerTest, stateDir } from "../helpers/fast-node.js";
 import { startSubscriber } from "../helpers/mqtt-subscriber.js";
-import { contiguousUpTo, ledger, unexplainedDuplicates } from "../helpers/tele-ledger.js";
+import { unexplainedDuplicates } from "../helpers/tele-ledger.js";
 import test from "ava";
 
 serialBrokerTest("SIGSTOP'd broker: keepalive declares the link dead, the node recovers after SIGCONT and loses nothing", async (t) => {
@@ -26,20 +26,7 @@ serialBrokerTest("SIGSTOP'd broker: keepalive declares the link dead, the node r
     const status = (await sim.command("status")).join("\n");
     t.regex(status, /mqtt_fail_keepalive=1\b/);
     t.regex(status, /mqtt: connected/);
-    sim.child.kill("SIGTERM");
-    await sim.exited;
-    const last = Number(/stopped \(last seq (\d+)/.exec(sim.output)?.[1]);
-    const again = startSim(fastNodeArgs(broker.url, "frozen", dir));
-    try {
-      await sub.waitFor(() => {
-        const boot1 = ledger(sub.messages, "frozen")[0];
-        return boot1 !== undefined && contiguousUpTo(boot1) >= last;
-      }, 30_000, `every pack of boot 1 up to seq ${last}`);
-    } finally {
-      again.child.kill("SIGTERM");
-      await again.exited;
-    }
-    const [boot1] = ledger(sub.messages, "frozen");
+    const { boot1 } = await rebootAndAwaitFirstBoot(sim, sub, broker.url, "frozen", dir);
     t.deepEqual(boot1.missing, []);
     t.deepEqual(unexplainedDuplicates(boot1), []);
   } finally {
