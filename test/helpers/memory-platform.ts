@@ -1,5 +1,6 @@
 /** An in-memory Platform (XS-safe: no Node built-ins) for console/config tests: map flash, captured console, manual clock. */
-import { STORAGE_VALUE_MAX, type ConsolePort, type Platform, type Storage, type TimerHandle } from "../../modules/platform.js";
+import { STORAGE_VALUE_MAX, type ConsolePort, type Platform, type Storage } from "../../modules/platform.js";
+import { FakeTimers } from "./fake-timers.js";
 import { simulatedBoard } from "../../modules/io/models/index.js";
 import { encodeUtf8 } from "../../modules/util/utf8.js";
 
@@ -47,21 +48,16 @@ export class CapturePort implements ConsolePort {
 }
 
 export function memoryPlatform(options: { storage?: MemoryStorage; port?: CapturePort } = {}) {
-  let now = 0;
-  const timers = new Map<object, { at: number; fn: () => void; every?: number }>();
+  const time = new FakeTimers();
   const storage = options.storage ?? new MemoryStorage();
   const port = options.port ?? new CapturePort();
-  const board = simulatedBoard(() => now, 7);
+  const board = simulatedBoard(() => time.monotonic(), 7);
   const logs: string[] = [];
   let restarts = 0;
   const platform: Platform = {
     name: "test",
-    clock: { monotonic: () => now, wallTime: () => undefined },
-    timers: {
-      once(fn, delay) { const h = {}; timers.set(h, { at: now + delay, fn }); return h as TimerHandle; },
-      repeat(fn, every) { const h = {}; timers.set(h, { at: now + every, fn, every }); return h as TimerHandle; },
-      clear(h) { if (h) timers.delete(h); },
-    },
+    clock: time,
+    timers: time,
     storage,
     console: port,
     mqtt: { connect: (_o, events) => { void Promise.resolve().then(() => events.onClose({ stage: "tcp", message: "no network in tests" })); return { publish: () => false, subscribe() {}, disconnect() {}, destroy() {} }; } },
@@ -73,16 +69,7 @@ export function memoryPlatform(options: { storage?: MemoryStorage; port?: Captur
     platform, storage, port, board, logs,
     get restarts() { return restarts; },
     advance(ms: number) {
-      const end = now + ms;
-      for (;;) {
-        let next: [object, { at: number; fn: () => void; every?: number }] | undefined;
-        for (const e of timers) if (e[1].at <= end && (!next || e[1].at < next[1].at)) next = e;
-        if (!next) break;
-        now = next[1].at;
-        if (next[1].every) next[1].at += next[1].every; else timers.delete(next[0]);
-        next[1].fn();
-      }
-      now = end;
+      time.advance(ms);
     },
   };
 }
