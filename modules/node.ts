@@ -22,7 +22,7 @@ import { STORAGE_VALUE_MAX, type Platform } from "./platform.js";
 import { Batcher } from "./telemetry/batcher.js";
 import { Forwarder, type ForwarderOptions } from "./telemetry/forwarder.js";
 import { Outbox, type OutboxOptions } from "./telemetry/outbox.js";
-import { encodeTelemetryPack, packLimit as packLimitFor } from "./telemetry/telemetry-pack.js";
+import { encodeTelemetryPack, packLimit as packLimitFor, telemetryPackBound } from "./telemetry/telemetry-pack.js";
 import { nextBootCount } from "./util/boot-count.js";
 import { encodeUtf8 } from "./util/utf8.js";
 import { statusReport } from "./status-report.js";
@@ -252,8 +252,14 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     forwarder.add(payload);
   }
 
+  /** Whether `readings` make one pack small enough: encoded only when the cheap bound says it might not be. */
+  function fits(readings: readonly Reading[]): boolean {
+    if (telemetryPackBound({ nodeId: config.nodeId, bootId }, readings) <= packLimit) return true;
+    return packOf(readings, 0xffffffff).byteLength <= packLimit;
+  }
+
   const channels = new Channels(platform, log, counters, config.channels);
-  const batcher = new Batcher(platform, { ...config.telemetry, fits: (readings) => packOf(readings, 0xffffffff).byteLength <= packLimit }, onBatch);
+  const batcher = new Batcher(platform, { ...config.telemetry, fits }, onBatch);
   const housekeeping = platform.timers.repeat(() => {
     try {
       outbox.tick();

@@ -1,5 +1,6 @@
 import type { Reading } from "../io/channels.js";
 import { decodeSenmlPack, encodeSenmlPack, type SenmlRecord } from "./senml.js";
+import { utf8Length } from "../util/utf8.js";
 
 /** What a receiver needs to place one pack: who, which boot, which message. */
 export interface PackHeader {
@@ -41,6 +42,31 @@ export function buildTelemetryRecords(header: PackHeader, readings: readonly Rea
     records.push(record);
   }
   return records;
+}
+
+/** CBOR bytes of a text string at most: a header of up to 3 bytes (length < 65,536), then UTF-8. */
+const textBound = (text: string) => 3 + utf8Length(text);
+/** CBOR bytes of a number at most (float64 or a 64-bit integer). */
+const NUMBER_BOUND = 9;
+/** CBOR bytes of a record's map header and one label, at most. */
+const MAP_BOUND = 3;
+const LABEL = 1;
+
+/**
+ * An upper bound of `encodeTelemetryPack(header, readings).byteLength`,
+ * without encoding: cheap enough to ask before each reading joins a pack.
+ * Every record counts all its fields at their largest CBOR form, the
+ * optional `_clock` and `_hist` records included.
+ */
+export function telemetryPackBound(header: Pick<PackHeader, "nodeId" | "bootId">, readings: readonly Reading[]): number {
+  const field = (bytes: number) => LABEL + bytes;
+  let bound = 5; // array header
+  bound += MAP_BOUND + field(textBound(`${header.nodeId}:`)) + field(NUMBER_BOUND) + field(textBound("_seq")) + field(NUMBER_BOUND);
+  bound += MAP_BOUND + field(textBound("_boot")) + field(textBound(header.bootId));
+  bound += MAP_BOUND + field(textBound("_clock")) + field(textBound("rebased"));
+  bound += MAP_BOUND + field(textBound("_hist")) + field(1);
+  for (const r of readings) bound += MAP_BOUND + field(textBound(r.channel)) + field(textBound(r.unit)) + field(NUMBER_BOUND) + field(NUMBER_BOUND);
+  return bound;
 }
 
 /** Encodes a telemetry pack as SenML-CBOR. */

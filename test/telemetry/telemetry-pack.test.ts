@@ -1,5 +1,6 @@
 import test from "ava";
-import { decodeTelemetryPack, encodeTelemetryPack, preparePack, PREPARE_GROWTH } from "../../modules/telemetry/telemetry-pack.js";
+import { decodeTelemetryPack, encodeTelemetryPack, preparePack, PREPARE_GROWTH, telemetryPackBound } from "../../modules/telemetry/telemetry-pack.js";
+import { seededRandom } from "../helpers/seeded-random.js";
 import type { Reading } from "../../modules/io/channels.js";
 
 const readings: Reading[] = [
@@ -52,4 +53,30 @@ test("preparePack is idempotent and leaves bytes it cannot read alone", (t) => {
   const junk = Uint8Array.from([0xff, 1, 2]);
   t.is(preparePack(junk, context), junk);
   t.is(typeof decodeTelemetryPack(junk), "string");
+});
+
+test("telemetryPackBound is never below the encoded size (seeded packs, every header variant)", (t) => {
+  const random = seededRandom(0x9ac4);
+  const names = ["temp", "rh", "flow", "motor_temp", "p", "x".repeat(16)];
+  const units = ["Cel", "%RH", "l/min", "Pa", "m/s2", "count"];
+  let worst = Infinity;
+  for (let run = 0; run < 2000; run++) {
+    const count = 1 + Math.floor(random() * 100);
+    const readings = Array.from({ length: count }, (_, i) => ({
+      channel: names[Math.floor(random() * names.length)],
+      unit: units[Math.floor(random() * units.length)],
+      value: random() < 0.3 ? Math.floor(random() * 1e9) : (random() - 0.5) * 10 ** Math.floor(random() * 12),
+      at: i * Math.floor(random() * 100_000),
+    }));
+    const header = {
+      nodeId: "node-" + "a".repeat(Math.floor(random() * 27)),
+      bootId: "9f3a01c2",
+      seq: Math.floor(random() * 2 ** 32),
+      epochAtBoot: random() < 0.5 ? undefined : 1.7e12 + random() * 1e11,
+      historical: random() < 0.5,
+    };
+    const slack = telemetryPackBound(header, readings) - encodeTelemetryPack(header, readings).byteLength;
+    worst = Math.min(worst, slack);
+  }
+  t.true(worst >= 0, `the bound fell short by ${-worst} bytes`);
 });
