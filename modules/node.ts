@@ -24,7 +24,7 @@ import { Forwarder, type ForwarderOptions } from "./telemetry/forwarder.js";
 import { Outbox, type OutboxOptions } from "./telemetry/outbox.js";
 import { encodeTelemetryPack, packLimit as packLimitFor, telemetryPackBound } from "./telemetry/telemetry-pack.js";
 import { nextBootCount } from "./util/boot-count.js";
-import { encodeUtf8 } from "./util/utf8.js";
+import { utf8Length } from "./util/utf8.js";
 import { statusReport } from "./status-report.js";
 import { FIRMWARE_VERSION } from "./version.js";
 
@@ -136,7 +136,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   const topics = nodeTopics(config.mqtt.prefix, config.nodeId);
   const bootCount = nextBootCount(platform.storage);
   const maxPacketBytes = uplink.maxPacketBytes ?? DEFAULT_MAX_PACKET;
-  const packLimit = packLimitFor(maxPacketBytes, encodeUtf8(topics.tele).byteLength);
+  const packLimit = packLimitFor(maxPacketBytes, utf8Length(topics.tele));
   if (packLimit < 64) throw new RangeError(`maxPacketBytes ${maxPacketBytes} leaves ${packLimit} bytes for a pack; need at least 64`);
   const fitted = outboxSegmentsFor(platform.storage.capacityBytes);
   const outbox = new Outbox(platform.storage, () => platform.clock.monotonic(), counters, log,
