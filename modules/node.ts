@@ -1,4 +1,3 @@
-import { Encoder } from "cbor-x/encode";
 import { BrokerFallback } from "./config/broker-fallback.js";
 import { ConfigService } from "./config/config-service.js";
 import { type NodeConfig } from "./config/node-config.js";
@@ -12,19 +11,21 @@ import { versionCommand } from "./console/commands/version.js";
 import { Console } from "./console/console.js";
 import { masksSecret } from "./console/secret-mask.js";
 import { Counters } from "./counters.js";
-import { Channels, type Reading } from "./io/channels.js";
+import { Channels } from "./io/channels.js";
 import { Logger } from "./log.js";
 import { encodeBirth } from "./mqtt/birth.js";
+import { commandTargets } from "./mqtt/command-targets.js";
 import { CommandHandler, encodeResponse } from "./mqtt/commands.js";
+import { EventQueue } from "./mqtt/event-queue.js";
 import { MqttSession, type SessionOptions } from "./mqtt/session.js";
 import { nodeTopics } from "./mqtt/topics.js";
-import { STORAGE_VALUE_MAX, type Platform } from "./platform.js";
+import type { Platform } from "./platform.js";
 import { Batcher } from "./telemetry/batcher.js";
 import { Forwarder, type ForwarderOptions } from "./telemetry/forwarder.js";
 import { Outbox, type OutboxOptions } from "./telemetry/outbox.js";
-import { encodeTelemetryPack, packLimit as packLimitFor, telemetryPackBound } from "./telemetry/telemetry-pack.js";
+import { outboxSegmentsFor } from "./telemetry/outbox-capacity.js";
+import { PackMaker } from "./telemetry/pack-maker.js";
 import { nextBootCount } from "./util/boot-count.js";
-import { utf8Length } from "./util/utf8.js";
 import { statusReport } from "./status-report.js";
 import { FIRMWARE_VERSION } from "./version.js";
 
@@ -55,32 +56,10 @@ export interface UplinkOptions {
   maxPacketBytes?: number;
 }
 
-/** Default `UplinkOptions.maxPacketBytes`. */
-export const DEFAULT_MAX_PACKET = 1024;
+export { DEFAULT_MAX_PACKET } from "./telemetry/pack-maker.js";
+export { OUTBOX_SEGMENTS_MAX, outboxSegmentsFor, STORAGE_RESERVE_BYTES } from "./telemetry/outbox-capacity.js";
 /** How often the outbox checks whether its RAM tail must go to flash. */
 const OUTBOX_TICK_MS = 1000;
-
-/**
- * Bytes of storage kept for the records beside the outbox: config A/B,
- * broker fallback A/B, boot count, outbox index A/B (at most 4,000 each).
- */
-export const STORAGE_RESERVE_BYTES = 24_000;
-/** Upper bound of outbox segments whatever the flash: each costs a few XS slots of bookkeeping in RAM. */
-export const OUTBOX_SEGMENTS_MAX = 256;
-
-/**
- * Outbox segments (4,000 bytes each, STORAGE_VALUE_MAX) that fit a storage
- * of `capacityBytes` (the port's hint) after STORAGE_RESERVE_BYTES, between
- * 1 and OUTBOX_SEGMENTS_MAX; undefined without a hint (the outbox default).
- */
-export function outboxSegmentsFor(capacityBytes: number | undefined): number | undefined {
-  if (capacityBytes === undefined || !Number.isFinite(capacityBytes)) return undefined;
-  const segments = Math.floor((capacityBytes - STORAGE_RESERVE_BYTES) / STORAGE_VALUE_MAX);
-  return Math.min(OUTBOX_SEGMENTS_MAX, Math.max(1, segments));
-}
-
-/** Events kept while the broker is away; beyond this the oldest go (counted in events_dropped). */
-const EVENT_QUEUE = 8;
 
 /** How `startNode` finds its config when not handed a NodeConfig. */
 export interface StartOptions {
@@ -116,37 +95,21 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   const config: NodeConfig = "nodeId" in options ? options : configService.resolved();
   if (config.wifi?.ssid) platform.system.joinNetwork?.(config.wifi);
   if (config.logLevel) log.level = config.logLevel;
-  const eventQueue: Uint8Array[] = [];
-  const eventEncoder = new Encoder({ useRecords: false, tagUint8Array: false } as ConstructorParameters<typeof Encoder>[0]);
-  const events = (kind: string, detail: string) => {
-    counters.add("events");
-    log.warn("event", `${kind}: ${detail}`);
-    const payload = eventEncoder.encode({ kind, detail, boot: bootId, uptime: Math.floor(platform.clock.monotonic() / 1000) });
-    if (session.publish(topics.evt, payload, 1) === false) {
-      eventQueue.push(payload);
-      if (eventQueue.length > EVENT_QUEUE) {
-        eventQueue.shift();
-        counters.add("events_dropped");
-      }
-    }
-  };
-  const flushEvents = () => {
-    while (eventQueue.length > 0 && session.publish(topics.evt, eventQueue[0], 1) !== false) eventQueue.shift();
-  };
+  const eventQueue = new EventQueue({
+    publish: (payload) => session.publish(topics.evt, payload, 1), counters, log, bootId, uptimeMs: () => platform.clock.monotonic(),
+  });
+  const events = (kind: string, detail: string) => eventQueue.raise(kind, detail);
   const topics = nodeTopics(config.mqtt.prefix, config.nodeId);
   const bootCount = nextBootCount(platform.storage);
-  const maxPacketBytes = uplink.maxPacketBytes ?? DEFAULT_MAX_PACKET;
-  const packLimit = packLimitFor(maxPacketBytes, utf8Length(topics.tele));
-  if (packLimit < 64) throw new RangeError(`maxPacketBytes ${maxPacketBytes} leaves ${packLimit} bytes for a pack; need at least 64`);
   const fitted = outboxSegmentsFor(platform.storage.capacityBytes);
   const outbox = new Outbox(platform.storage, () => platform.clock.monotonic(), counters, log,
     fitted === undefined ? uplink.outbox : { maxSegments: fitted, ...uplink.outbox });
-  let seq = 0;
   let reportedLoss = 0;
   const epochAtBoot = (): number | undefined => {
     const wall = platform.clock.wallTime();
     return wall === undefined ? undefined : wall - platform.clock.monotonic();
   };
+  const packs = new PackMaker({ nodeId: config.nodeId, bootId, teleTopic: topics.tele, maxPacketBytes: uplink.maxPacketBytes, epochAtBoot }, counters);
 
   const session = new MqttSession(platform, log, counters, config.mqtt, config.mqtt.clientId || config.nodeId, topics, {
     onConnected: () => {
@@ -154,7 +117,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       const reverted = fallback?.connected();
       if (reverted !== undefined) events("config_reverted", reverted);
       reportLoss();
-      flushEvents();
+      eventQueue.flush();
       forwarder.online();
     },
     onMessage: (topic, payload) => onCommand(topic, payload),
@@ -163,7 +126,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     onDisconnected: () => forwarder.offline(),
   }, uplink.session);
 
-  const forwarder = new Forwarder(platform, outbox, counters, (payload) => session.publish(topics.tele, payload, 1),
+  const forwarder: Forwarder = new Forwarder(platform, outbox, counters, (payload) => session.publish(topics.tele, payload, 1),
     (historical) => ({ historical, bootId, epochAtBoot: epochAtBoot() }), uplink.forwarder);
 
   function publishBirth(): void {
@@ -180,7 +143,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
         depth: outbox.depth, segments: outbox.segments.used, maxSegments: outbox.segments.max,
         dropped: counters.get("outbox_dropped"), torn: counters.get("outbox_torn"),
       },
-      maxPacketBytes,
+      maxPacketBytes: packs.maxPacketBytes,
     });
     if (session.publish(topics.birth, payload, 1, true) === false) counters.add("birth_not_sent");
   }
@@ -194,44 +157,6 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     events("outbox_loss", `dropped ${dropped}, torn ${torn}, rejected ${counters.get("outbox_rejected")} since boot`);
   }
 
-  const commands = new CommandHandler({
-    wallTime: () => platform.clock.wallTime(),
-    ping: () => new Map<string, unknown>([["boot", bootId], ["up", Math.floor(platform.clock.monotonic() / 1000)], ["seq", seq], ["outbox", outbox.depth]]),
-    read: (name) => {
-      if (!channels.list().some((c) => c.name === name)) return { ok: false, code: "not_found", error: `no channel "${name.slice(0, 32)}"` };
-      const reading = channels.read(name);
-      if (!reading) return { ok: false, code: "failed", error: `${name}: ${channels.list().find((c) => c.name === name)?.lastFault ?? "read failed"}` };
-      const at = epochAtBoot();
-      return { ok: true, result: new Map<string, unknown>([["n", reading.channel], ["u", reading.unit], ["v", reading.value],
-        [at === undefined ? "ut" : "t", at === undefined ? reading.at / 1000 : (at + reading.at) / 1000]]) };
-    },
-    actuate: (name, value) => {
-      if (!actuators.names().includes(name)) return { ok: false, code: "not_found", error: `no actuator "${name.slice(0, 32)}"` };
-      try {
-        return { ok: true, result: actuators.set(name, String(value)) };
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        return { ok: false, code: code === "bad-value" ? "out_of_range" : code === "min-on" || code === "min-off" ? "forbidden" : "failed", error: (error as Error).message };
-      }
-    },
-    configure: (entries) => {
-      const result = configService.applyRemote(entries);
-      if (result.ok) return { ok: true, result: new Map<string, unknown>([["gen", result.generation], ["applied", result.applied], ["restart", result.restartNeeded]]) };
-      const message = result.errors.map((e) => `${e.key}: ${e.message}`).join("; ");
-      const code = result.errors.some((e) => e.code === "not_allowed") ? "not_allowed" : result.errors.some((e) => e.code === "forbidden") ? "forbidden" : "out_of_range";
-      return { ok: false, code, error: message };
-    },
-    rebirth: () => {
-      publishBirth();
-      return { ok: true };
-    },
-    reboot: () => {
-      log.warn("node", "reboot requested over MQTT");
-      platform.timers.once(() => platform.system.restart(), 500);
-      return { ok: true };
-    },
-  }, counters, log);
-
   function onCommand(topic: string, payload: Uint8Array): void {
     if (!topic.startsWith(topics.cmdPrefix)) {
       counters.add("mqtt_unexpected_topic");
@@ -241,25 +166,8 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     if (session.publish(topics.resp, encodeResponse(response), 1) === false) counters.add("cmd_resp_not_sent");
   }
 
-  function packOf(readings: readonly Reading[], packSeq: number): Uint8Array {
-    return encodeTelemetryPack({ nodeId: config.nodeId, bootId, seq: packSeq, epochAtBoot: epochAtBoot() }, readings);
-  }
-
-  function onBatch(readings: Reading[]): void {
-    const payload = packOf(readings, ++seq);
-    counters.add("tele_packs");
-    if (payload.byteLength > packLimit) counters.add("tele_oversize");
-    forwarder.add(payload);
-  }
-
-  /** Whether `readings` make one pack small enough: encoded only when the cheap bound says it might not be. */
-  function fits(readings: readonly Reading[]): boolean {
-    if (telemetryPackBound({ nodeId: config.nodeId, bootId }, readings) <= packLimit) return true;
-    return packOf(readings, 0xffffffff).byteLength <= packLimit;
-  }
-
   const channels = new Channels(platform, log, counters, config.channels);
-  const batcher = new Batcher(platform, { ...config.telemetry, fits }, onBatch);
+  const batcher = new Batcher(platform, { ...config.telemetry, fits: (readings) => packs.fits(readings) }, (readings) => forwarder.add(packs.make(readings)));
   const housekeeping = platform.timers.repeat(() => {
     try {
       outbox.tick();
@@ -270,6 +178,10 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   }, OUTBOX_TICK_MS);
 
   const actuators = new Actuators(platform, log, config.actuators ?? []);
+  const commands = new CommandHandler(commandTargets({
+    platform, log, bootId, channels, actuators, config: configService, epochAtBoot, publishBirth,
+    lastSeq: () => packs.seq, outboxDepth: () => outbox.depth,
+  }), counters, log);
   configService.onSaved = (changed) => {
     counters.add("config_saves");
     if (changed.includes("log.level")) log.level = configService.resolved().logLevel ?? log.level;
@@ -313,7 +225,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       forwarder.offline();
       outbox.persist();
       await session.stop();
-      log.info("node", `stopped (last seq ${seq}, ${outbox.depth} pack(s) kept in the outbox)`);
+      log.info("node", `stopped (last seq ${packs.seq}, ${outbox.depth} pack(s) kept in the outbox)`);
     },
   };
 }

@@ -8,6 +8,7 @@
  * differs from it needs a restart). Every method validates first and changes
  * nothing when it throws.
  */
+import { errorCode, isErrorCode, type ErrorCode } from "../errors.js";
 import type { Storage } from "../platform.js";
 import { decodeConfig, encodeConfig } from "./codec.js";
 import type { NodeConfig } from "./node-config.js";
@@ -18,14 +19,16 @@ import { ConfigStore, type LoadResult } from "./store.js";
 import { checkConfig, checkValue, parseText, requireKey, showValue, UnknownKeyError } from "./validate.js";
 
 /**
- * One refused key of `applyRemote`. `code`: `forbidden` for a key that is
- * never remotely settable, `not_allowed` for a broker/credential key while
- * `mqtt.remote_admin` is off; absent for a bad value or a broken rule.
+ * One refused key of `applyRemote`, with its code of the one vocabulary
+ * (modules/errors.ts): `forbidden` for a key that is never remotely settable,
+ * `not-allowed` for a broker/credential key while `mqtt.remote_admin` is off,
+ * `storage` when the flash refused the save, else the validation's code
+ * (`bad-value`, `bad-type`, `unknown-key`, `rule`).
  */
 export interface RemoteError {
   key: string;
   message: string;
-  code?: "forbidden" | "not_allowed";
+  code?: ErrorCode;
 }
 
 /** Outcome of `applyRemote`: all changes applied and saved, or none. */
@@ -249,7 +252,7 @@ export class ConfigService {
         if (typeof key !== "string") throw new TypeError(`config keys must be strings, got ${typeof key}`);
         const ref = requireKey(key, this.#saved);
         if (ref.spec.admin && this.#saved.get(REMOTE_ADMIN) !== true) {
-          errors.push({ key, code: "not_allowed", message: `${key} is a broker/credential key: the technician must enable ${REMOTE_ADMIN} at the serial console first` });
+          errors.push({ key, code: "not-allowed", message: `${key} is a broker/credential key: the technician must enable ${REMOTE_ADMIN} at the serial console first` });
           continue;
         }
         if (!ref.spec.remote && !ref.spec.admin) {
@@ -259,7 +262,7 @@ export class ConfigService {
         if (ref.kind === "group" && !this.#saved.has(`${ref.group}.${ref.name}.type`)) throw noInstance(ref.group, ref.name);
         parsed.set(key, typeof value === "string" && ref.spec.type !== "string" ? parseText(key, value) : checkValue(key, value));
       } catch (error) {
-        errors.push({ key, message: (error as Error).message });
+        errors.push({ key, code: codeOf(error), message: (error as Error).message });
       }
     }
     if (errors.length > 0) return { ok: false, errors };
@@ -268,7 +271,7 @@ export class ConfigService {
     try {
       checkConfig(candidate);
     } catch (error) {
-      return { ok: false, errors: [{ key: "", message: (error as Error).message }] };
+      return { ok: false, errors: [{ key: "", code: codeOf(error), message: (error as Error).message }] };
     }
     const adminChanged = [...parsed.keys()].filter((k) => ADMIN_KEYS.includes(k) && parsed.get(k) !== this.#saved.get(k));
     const armedBefore = this.fallback.value;
@@ -283,7 +286,7 @@ export class ConfigService {
       } catch {
         // The config was not saved: a stale fallback record only restores what is saved already.
       }
-      return { ok: false, errors: [{ key: "", message: `save failed: ${(error as Error).message}` }] };
+      return { ok: false, errors: [{ key: "", code: codeOf(error), message: (error as Error).message }] };
     }
     const changed = diff(candidate, this.#saved);
     this.#saved = candidate;
@@ -365,6 +368,11 @@ function showString(value: string): string {
 function noInstance(group: GroupId, name: string): UnknownKeyError {
   const label = GROUPS[group].label;
   return new UnknownKeyError(`no ${label} "${name.slice(0, 20)}"; create it with: set ${group}.${name.slice(0, 20)}.type <${(GROUPS[group].fields.type.values ?? []).join("|")}>`);
+}
+
+function codeOf(error: unknown): ErrorCode {
+  const code = errorCode(error);
+  return isErrorCode(code) ? code : "internal";
 }
 
 function diff(a: RawConfig, b: RawConfig): string[] {

@@ -25,6 +25,7 @@
 import { STORAGE_VALUE_MAX, type Storage } from "../platform.js";
 import { decodeUtf8, encodeUtf8 } from "../util/utf8.js";
 import { crc32 } from "../util/crc32.js";
+import { storageError } from "../errors.js";
 import { migrate } from "./migrate.js";
 import { SCHEMA_VERSION, type RawConfig, type Value } from "./schema.js";
 
@@ -115,8 +116,9 @@ export class ConfigStore {
 
   /**
    * Writes `values` as the next generation into the other slot. Throws
-   * RangeError when the record is too big, and whatever the flash throws (the
-   * previous record stays current and readable in either case).
+   * RangeError when the record is too big, and a `storage` CodedError
+   * (modules/errors.ts) when the flash refuses the write (the previous
+   * record stays current and readable in either case).
    */
   save(values: RawConfig): number {
     const object: Record<string, Value> = {};
@@ -136,11 +138,19 @@ export class ConfigStore {
       view.setUint32(10, payload.length);
       view.setUint32(14, crc);
       chunk.set(part, HEADER);
-      this.#storage.write(chunkKey(slot, index, this.#prefix), chunk);
+      try {
+        this.#storage.write(chunkKey(slot, index, this.#prefix), chunk);
+      } catch (error) {
+        throw storageError("writing the config to flash", error);
+      }
     }
     this.#current = { slot, generation };
     // Stale chunks of a longer older record in this slot: harmless (the header count rules), but free the flash.
-    for (let index = count; index < MAX_CHUNKS; index++) if (this.#storage.read(chunkKey(slot, index, this.#prefix)) !== undefined) this.#storage.delete(chunkKey(slot, index, this.#prefix));
+    try {
+      for (let index = count; index < MAX_CHUNKS; index++) if (this.#storage.read(chunkKey(slot, index, this.#prefix)) !== undefined) this.#storage.delete(chunkKey(slot, index, this.#prefix));
+    } catch {
+      // Only spare flash is lost; the new record is written and current.
+    }
     return generation;
   }
 

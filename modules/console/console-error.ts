@@ -1,12 +1,8 @@
+import { CodedError } from "../errors.js";
+
 /**
  * A command's failure as the technician sees it: `ERR <code> <message>`.
- * Codes are short kebab-case words that scripts can match on.
+ * Codes are short kebab-case words that scripts can match on, from the one
+ * vocabulary in modules/errors.ts.
  */
-export class ConsoleError extends Error {
-  readonly code: string;
-
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
+export class ConsoleError extends CodedError {}

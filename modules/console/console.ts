@@ -1,6 +1,7 @@
 import type { Counters } from "../counters.js";
 import type { ConsolePort } from "../platform.js";
 import { ConsoleError } from "./console-error.js";
+import { errorCode } from "../errors.js";
 import { HISTORY_LINE_BYTES, LineHistory } from "./line-history.js";
 import { LineReader, MAX_LINE_BYTES, type LineEditing, type LineEvent } from "./line-reader.js";
 import { tokenize } from "./tokenize.js";
@@ -208,18 +209,8 @@ export class Console {
   }
 }
 
-/**
- * The `ERR` code of an error: a ConsoleError's or any error's own string
- * `code`, then "bad-type" for a TypeError, "bad-value" for a RangeError
- * (validation), "internal" for anything else.
- */
-export function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown })?.code;
-  if (error instanceof ConsoleError || (typeof code === "string" && /^[a-z][a-z0-9-]{0,23}$/.test(code))) return String(code);
-  if (error instanceof TypeError) return "bad-type";
-  if (error instanceof RangeError) return "bad-value";
-  return "internal";
-}
+/** The `ERR` code of an error (modules/errors.ts: the one vocabulary of console and MQTT codes). */
+export { errorCode };
 
 /** Levenshtein distance, for "did you mean" hints. */
 export function editDistance(a: string, b: string): number {

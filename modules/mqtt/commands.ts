@@ -1,6 +1,7 @@
 import { Decoder } from "cbor-x/decode";
 import { Encoder } from "cbor-x/encode";
 import type { Counters } from "../counters.js";
+import type { MqttCode } from "../errors.js";
 import type { Logger } from "../log.js";
 
 /** Largest command payload accepted, bytes; bigger ones are refused with `too_large`. */
@@ -8,10 +9,8 @@ export const COMMAND_MAX_BYTES = 512;
 /** Ids remembered (per boot) to recognise a repeated command; oldest forgotten first. */
 export const COMMAND_ID_MEMORY = 32;
 
-/** Error codes of a command response (docs/contracts.md). */
-export type CommandCode =
-  | "bad_request" | "too_large" | "unknown_verb" | "expired" | "no_clock"
-  | "not_found" | "out_of_range" | "forbidden" | "not_allowed" | "unsupported" | "failed";
+/** Error codes of a command response (docs/contracts.md): the MQTT spelling of the one vocabulary (modules/errors.ts). */
+export type CommandCode = MqttCode;
 
 /** What a command handler answers: a result, or an error with a code. */
 export type CommandOutcome = { ok: true; result?: unknown } | { ok: false; code: CommandCode; error: string };

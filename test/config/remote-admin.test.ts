@@ -17,7 +17,7 @@ function service(remoteAdmin: boolean) {
   return { storage, config: new ConfigService(storage, "hw-1") };
 }
 
-const notAllowed = (key: string) => ({ key, code: "not_allowed", message: `${key} is a broker/credential key: the technician must enable mqtt.remote_admin at the serial console first` });
+const notAllowed = (key: string) => ({ key, code: "not-allowed", message: `${key} is a broker/credential key: the technician must enable mqtt.remote_admin at the serial console first` });
 
 test("the broker and credential keys are exactly the documented eight, and the switch is console-only and live", (t) => {
   t.deepEqual([...ADMIN_KEYS].sort(), ["mqtt.client_id", "mqtt.password", "mqtt.tls_ca", "mqtt.tls_fingerprint", "mqtt.url", "mqtt.username", "wifi.password", "wifi.ssid"]);
@@ -103,7 +103,7 @@ test("a failing flash leaves neither the config nor the fallback changed", (t) =
     if (key.startsWith("cfg.") && ++writes === 1) throw new Error("flash worn out");
   };
   const result = config.applyRemote({ "mqtt.url": "mqtt://new:1883" });
-  t.deepEqual(result, { ok: false, errors: [{ key: "", message: "save failed: flash worn out" }] });
+  t.deepEqual(result, { ok: false, errors: [{ key: "", code: "storage", message: "writing the config to flash failed: flash worn out" }] });
   t.is(config.generation, generation);
   t.is(new ConfigService(storage, "hw-1").fallback.value, undefined);
 });

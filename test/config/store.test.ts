@@ -1,4 +1,5 @@
 import test from "ava";
+import { CodedError } from "../../modules/errors.js";
 import { factoryDefaults, type RawConfig } from "../../modules/config/schema.js";
 import { chunkKey, ConfigStore, newer } from "../../modules/config/store.js";
 import { ConfigService } from "../../modules/config/config-service.js";
@@ -83,7 +84,8 @@ test("a write that throws leaves the current record current", (t) => {
   const store = new ConfigStore(storage);
   store.save(config("one"));
   storage.beforeWrite = () => { throw new Error("flash full"); };
-  t.throws(() => store.save(config("two")), { message: "flash full" });
+  t.throws(() => store.save(config("two")), { message: "writing the config to flash failed: flash full" });
+  t.throws(() => store.save(config("two")), { instanceOf: CodedError });
   storage.beforeWrite = undefined;
   t.is(store.generation, 1);
   t.is(new ConfigStore(storage).load().values["node.site"], "one");

@@ -1,0 +1,43 @@
+import test from "ava";
+import { decode } from "cbor-x";
+import { Counters } from "../../modules/counters.js";
+import { Logger } from "../../modules/log.js";
+import { EVENT_QUEUE_MAX, EventQueue } from "../../modules/mqtt/event-queue.js";
+import { memoryPlatform } from "../helpers/memory-platform.js";
+
+function rig(max?: number) {
+  const { platform, logs, advance } = memoryPlatform();
+  const counters = new Counters();
+  const sent: unknown[] = [];
+  let online = false;
+  const queue = new EventQueue({
+    publish: (payload) => (online ? (sent.push(decode(payload)), 1) : false),
+    counters, log: new Logger(platform), bootId: "b00710ad", uptimeMs: () => platform.clock.monotonic(),
+  }, max);
+  return { queue, counters, sent, logs, advance, goOnline: () => { online = true; } };
+}
+
+test("an event is logged, counted and published at once as {kind, detail, boot, uptime}", (t) => {
+  const { queue, counters, sent, logs, advance, goOnline } = rig();
+  goOnline();
+  advance(12_500);
+  queue.raise("config", "stored x: bad");
+  t.deepEqual(sent, [{ kind: "config", detail: "stored x: bad", boot: "b00710ad", uptime: 12 }]);
+  t.is(counters.get("events"), 1);
+  t.true(logs.some((l) => l.includes("WARN event: config: stored x: bad")));
+});
+
+test("offline, at most EVENT_QUEUE_MAX wait; the oldest go first and are counted; flush sends the rest in order", (t) => {
+  const { queue, counters, sent, goOnline } = rig();
+  for (let i = 0; i < EVENT_QUEUE_MAX + 3; i++) queue.raise("k", `e${i}`);
+  t.is(queue.length, EVENT_QUEUE_MAX);
+  t.is(counters.get("events_dropped"), 3);
+  goOnline();
+  queue.flush();
+  t.deepEqual(sent.map((e) => (e as { detail: string }).detail), Array.from({ length: EVENT_QUEUE_MAX }, (_, i) => `e${i + 3}`));
+  t.is(queue.length, 0);
+});
+
+test("a bad bound is refused with a RangeError naming it", (t) => {
+  t.throws(() => rig(0), { instanceOf: RangeError, message: "event queue max must be a positive integer, got 0" });
+});
