@@ -6,9 +6,9 @@ import { startEmbeddedBroker } from "./embedded-broker.js";
 import { FileStorage } from "./file-storage.js";
 import { createMqttTransport } from "./mqtt-transport.js";
 import { createSimPlatform, simHardwareId } from "./sim-platform.js";
+import { FlagValueError, preflight } from "./preflight.js";
 import { PtyConsole } from "./pty-console.js";
 import { StdioConsole } from "./stdio-console.js";
-import { parseUplinkFlag } from "./uplink-flags.js";
 
 /** Runs the simulator: `fieldnode-sim --help` tells how. */
 async function main(argv: string[]): Promise<void> {
@@ -25,16 +25,17 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
 
-  // Every flag is checked before anything starts.
-  let uplink;
-  try {
-    uplink = parseUplinkFlag(options.uplink ?? "");
-  } catch (error) {
-    process.stderr.write(`fieldnode-sim: ${(error as Error).message}\n\n${USAGE}\n`);
-    process.exit(2);
-  }
   const nodeId = options.id ?? simHardwareId();
   const storage = new FileStorage(options.stateDir ?? join(".state", nodeId));
+  // Every flag and override value is checked, as the node will apply it, before anything starts.
+  let uplink;
+  try {
+    uplink = preflight({ ...options, brokerUrl: options.broker ?? "mqtt://127.0.0.1:1883", brokerGiven: options.broker !== undefined }, storage, simHardwareId());
+  } catch (error) {
+    const usage = error instanceof FlagValueError ? "" : `\n${USAGE}\n`;
+    process.stderr.write(`fieldnode-sim: ${(error as Error).message}\n${usage}`);
+    process.exit(2);
+  }
   const broker = options.broker ? undefined : await startEmbeddedBroker();
   if (broker) process.stdout.write(`embedded broker listening on ${broker.url}\n`);
   const brokerUrl = options.broker ?? broker!.url;
