@@ -129,8 +129,11 @@ export function configCommands(config: ConfigService): ConsoleCommand[] {
       usage: "v<schema> key=value ... [-key]",
       details: "Starts from the factory defaults; this node's secrets are kept unless the line sets them.",
       run(args, reply) {
-        config.importWords(args);
-        reply(`imported; ${config.unsavedKeys().length} unsaved change(s): save to keep them`);
+        const notes = config.importWords(args);
+        // An older export line was migrated: say so, and what could not be carried over.
+        const migrated = notes.some((note) => note.startsWith("migrated config"));
+        for (const note of notes) if (!note.startsWith("migrated config")) reply(`note: ${note}`);
+        reply(`imported${migrated ? ` (migrated from schema ${args[0]})` : ""}; ${config.unsavedKeys().length} unsaved change(s): save to keep them`);
       },
     },
   ];
