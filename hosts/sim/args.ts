@@ -27,7 +27,9 @@ Runs the fieldnode firmware on this computer, with a simulated board.
   --broker <url>     MQTT broker, mqtt://host:port or mqtts://host:port
                      (default: start an embedded broker on 127.0.0.1 and print its address)
   --id <nodeId>      node id (default: the saved node.id, else derived from the host name)
-  --state <dir>      the node's flash: config and outbox files (default: .state/<nodeId>)
+  --state <dir>      the node's flash: config and outbox files (default: .state/<id>
+                     with --id, or the .state directory whose saved node.id is <id>;
+                     without --id: .state/<hardware id>)
   --console <mode>   stdio (default): type commands on stdin, like a serial monitor
                      pty: open a pseudo-terminal and print its path, for screen or picocom
                      (needs python3)

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { join } from "node:path";
 import { startNode, type NodeHandle } from "../../modules/node.js";
 import { parseSimArgs, USAGE, UsageError, type SimOptions } from "./args.js";
 import { startEmbeddedBroker } from "./embedded-broker.js";
@@ -8,6 +7,7 @@ import { createMqttTransport } from "./mqtt-transport.js";
 import { createSimPlatform, simHardwareId } from "./sim-platform.js";
 import { FlagValueError, preflight } from "./preflight.js";
 import { PtyConsole } from "./pty-console.js";
+import { defaultStateDir } from "./state-dir.js";
 import { StdioConsole } from "./stdio-console.js";
 
 /** Runs the simulator: `fieldnode-sim --help` tells how. */
@@ -25,8 +25,8 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
 
-  const nodeId = options.id ?? simHardwareId();
-  const storage = new FileStorage(options.stateDir ?? join(".state", nodeId));
+  const stateDir = options.stateDir ?? defaultStateDir(".state", options.id, simHardwareId());
+  const storage = new FileStorage(stateDir);
   // Every flag and override value is checked, as the node will apply it, before anything starts.
   let uplink;
   try {
