@@ -28,14 +28,15 @@ async function main(argv: string[]): Promise<void> {
   const stateDir = options.stateDir ?? defaultStateDir(".state", options.id, simHardwareId());
   const storage = new FileStorage(stateDir);
   // Every flag and override value is checked, as the node will apply it, before anything starts.
-  let uplink;
+  let checked;
   try {
-    uplink = preflight({ ...options, brokerUrl: options.broker ?? "mqtt://127.0.0.1:1883", brokerGiven: options.broker !== undefined }, storage, simHardwareId());
+    checked = preflight({ ...options, brokerUrl: options.broker ?? "mqtt://127.0.0.1:1883", brokerGiven: options.broker !== undefined }, storage, simHardwareId());
   } catch (error) {
     const usage = error instanceof FlagValueError ? "" : `\n${USAGE}\n`;
     process.stderr.write(`fieldnode-sim: ${(error as Error).message}\n${usage}`);
     process.exit(2);
   }
+  const { uplink } = checked;
   const broker = options.broker ? undefined : await startEmbeddedBroker();
   if (broker) process.stdout.write(`embedded broker listening on ${broker.url}\n`);
   const brokerUrl = options.broker ?? broker!.url;
@@ -71,8 +72,7 @@ async function main(argv: string[]): Promise<void> {
       clockSyncDelayMs: options.clockSyncDelayMs,
     });
     // Flags override the saved config for this run only (see USAGE).
-    const overrides: Record<string, string> = { ...options.configOverrides, "mqtt.url": brokerUrl };
-    if (options.id !== undefined) overrides["node.id"] = options.id;
+    const overrides: Record<string, string> = { ...checked.overrides, "mqtt.url": brokerUrl };
     node = startNode(platform, { overrides }, uplink);
   };
 

@@ -4,6 +4,7 @@ import type { UplinkOptions } from "../../modules/node.js";
 import type { Storage } from "../../modules/platform.js";
 import { packLimit } from "../../modules/telemetry/telemetry-pack.js";
 import { utf8Length } from "../../modules/util/utf8.js";
+import { readCaFile } from "../node/ca-file.js";
 import { parseUplinkFlag } from "./uplink-flags.js";
 
 /** A flag value the node would refuse: main prints the one-line message and exits 2. */
@@ -19,6 +20,8 @@ export interface PreflightInput {
   brokerGiven: boolean;
   /** --override key=value, in the order given. */
   configOverrides: Record<string, string>;
+  /** --ca FILE: its certificate becomes this run's mqtt.tls_ca. */
+  caFile?: string;
   /** Raw --uplink text. */
   uplink?: string;
 }
@@ -30,14 +33,16 @@ const PACK_MIN = 64;
  * Checks every flag and override value before anything starts: the overrides
  * are applied, one by one in the order given, to the config saved in
  * `storage` exactly as the node will apply them at boot (schema, types,
- * ranges, cross-key rules), so the first one the node would refuse is named;
+ * ranges, cross-key rules), so the first one the node would refuse is named
+ * (`--ca FILE` counts as an override of mqtt.tls_ca);
  * `--uplink` values are checked against the bounds the outbox, forwarder and
  * session enforce, and max-packet against the node's telemetry topic. Reads
- * the flash, writes nothing. Returns the uplink options; throws
+ * the flash, writes nothing. Returns the uplink options and the overrides
+ * to boot with (--id, the broker, --ca and --override together); throws
  * FlagValueError with one line naming the flag and the value, or a
  * TypeError from parseUplinkFlag for a malformed --uplink (a usage mistake).
  */
-export function preflight(input: PreflightInput, storage: Storage, hardwareId: string): UplinkOptions {
+export function preflight(input: PreflightInput, storage: Storage, hardwareId: string): { uplink: UplinkOptions; overrides: Record<string, string> } {
   let uplink: UplinkOptions;
   try {
     uplink = parseUplinkFlag(input.uplink ?? "");
@@ -49,6 +54,17 @@ export function preflight(input: PreflightInput, storage: Storage, hardwareId: s
   const steps: [flag: string, key: string, value: string][] = [];
   if (input.id !== undefined) steps.push([`--id ${input.id}`, "node.id", input.id]);
   steps.push([input.brokerGiven ? `--broker ${input.brokerUrl}` : "the embedded broker's address", "mqtt.url", input.brokerUrl]);
+  if (input.caFile !== undefined) {
+    if ("mqtt.tls_ca" in input.configOverrides) throw new FlagValueError("--ca and --override mqtt.tls_ca both give the CA; use one");
+    let ca;
+    try {
+      ca = readCaFile(input.caFile);
+    } catch (error) {
+      throw new FlagValueError((error as Error).message);
+    }
+    if (ca.derBase64.length !== 1) throw new FlagValueError(`--ca "${input.caFile}" holds ${ca.derBase64.length} certificates; the node keeps one: give the CA that signed the broker's certificate`);
+    steps.push([`--ca ${input.caFile}`, "mqtt.tls_ca", ca.derBase64[0]]);
+  }
   for (const [key, value] of Object.entries(input.configOverrides)) {
     // main lets --broker (or the embedded broker) and --id win over an override of the same key.
     if (key === "mqtt.url") throw new FlagValueError(`--override mqtt.url=${value}: give the broker with --broker`);
@@ -64,11 +80,12 @@ export function preflight(input: PreflightInput, storage: Storage, hardwareId: s
       throw new FlagValueError(`${flag}: ${(error as Error).message}`);
     }
   }
+  const overrides = applied;
   const config = service.resolved();
   if (uplink.maxPacketBytes !== undefined) {
     const tele = nodeTopics(config.mqtt.prefix, config.nodeId).tele;
     const room = packLimit(uplink.maxPacketBytes, utf8Length(tele));
     if (room < PACK_MIN) throw new FlagValueError(`--uplink max-packet=${uplink.maxPacketBytes}: leaves ${room} bytes for a pack on topic "${tele}"; need at least ${PACK_MIN}`);
   }
-  return uplink;
+  return { uplink, overrides };
 }
