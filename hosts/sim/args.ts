@@ -11,6 +11,8 @@ export interface SimOptions {
   help: boolean;
   /** Config overrides for this run from `--override key=value` (repeatable). */
   configOverrides: Record<string, string>;
+  /** `--ca FILE`: the broker's CA certificate (PEM or DER), for this run as mqtt.tls_ca. */
+  caFile?: string;
   /** Raw `--uplink` text (parsed by uplink-flags.ts). */
   uplink?: string;
   /** The simulated clock reports "not synchronised" for this long after boot (ms). */
@@ -27,10 +29,14 @@ Runs the fieldnode firmware on this computer, with a simulated board.
   --broker <url>     MQTT broker, mqtt://host:port or mqtts://host:port
                      (default: start an embedded broker on 127.0.0.1 and print its address)
   --id <nodeId>      node id (default: the saved node.id, else derived from the host name)
-  --state <dir>      the node's flash: config and outbox files (default: .state/<nodeId>)
+  --state <dir>      the node's flash: config and outbox files (default: .state/<id>
+                     with --id, or the .state directory whose saved node.id is <id>;
+                     without --id: .state/<hardware id>)
   --console <mode>   stdio (default): type commands on stdin, like a serial monitor
                      pty: open a pseudo-terminal and print its path, for screen or picocom
                      (needs python3)
+  --ca <file>        CA certificate (PEM or DER) that signed the broker's certificate,
+                     for an mqtts:// --broker (this run's mqtt.tls_ca)
   --override <k>=<v> set a config key for this run only (repeatable), e.g. ch.temp.interval=100
   --uplink <list>    uplink tuning for tests and labs, comma-separated name=number:
                      rate, burst, in-flight, start-jitter-ms (forwarder), flush-ms, offline-flush-ms,
@@ -64,6 +70,7 @@ export function parseSimArgs(argv: string[]): SimOptions {
         help: { type: "boolean", short: "h", default: false },
         override: { type: "string", multiple: true, default: [] },
         uplink: { type: "string" },
+        ca: { type: "string" },
         "clock-sync-delay": { type: "string", default: "0" },
       },
     });
@@ -76,6 +83,7 @@ export function parseSimArgs(argv: string[]): SimOptions {
     throw new UsageError(`--id "${values.id}" is not a node id: use 1-32 of a-z, 0-9 and "-", starting with a letter or digit`);
   if (values.console !== "stdio" && values.console !== "pty") throw new UsageError(`--console must be stdio or pty, got "${values.console}"`);
   if (values.state !== undefined && values.state.trim() === "") throw new UsageError("--state needs a directory");
+  if (values.ca !== undefined && values.ca.trim() === "") throw new UsageError("--ca needs a file name");
   const configOverrides: Record<string, string> = {};
   for (const item of values.override ?? []) {
     const eq = item.indexOf("=");
@@ -88,6 +96,7 @@ export function parseSimArgs(argv: string[]): SimOptions {
   return {
     configOverrides,
     uplink: values.uplink,
+    caFile: values.ca,
     clockSyncDelayMs,
     broker: values.broker,
     id: values.id,

@@ -1,14 +1,14 @@
 #!/usr/bin/env node
-import { join } from "node:path";
 import { startNode, type NodeHandle } from "../../modules/node.js";
 import { parseSimArgs, USAGE, UsageError, type SimOptions } from "./args.js";
 import { startEmbeddedBroker } from "./embedded-broker.js";
 import { FileStorage } from "./file-storage.js";
 import { createMqttTransport } from "./mqtt-transport.js";
 import { createSimPlatform, simHardwareId } from "./sim-platform.js";
+import { FlagValueError, preflight } from "./preflight.js";
 import { PtyConsole } from "./pty-console.js";
+import { defaultStateDir } from "./state-dir.js";
 import { StdioConsole } from "./stdio-console.js";
-import { parseUplinkFlag } from "./uplink-flags.js";
 
 /** Runs the simulator: `fieldnode-sim --help` tells how. */
 async function main(argv: string[]): Promise<void> {
@@ -25,16 +25,18 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
 
-  // Every flag is checked before anything starts.
-  let uplink;
+  const stateDir = options.stateDir ?? defaultStateDir(".state", options.id, simHardwareId());
+  const storage = new FileStorage(stateDir);
+  // Every flag and override value is checked, as the node will apply it, before anything starts.
+  let checked;
   try {
-    uplink = parseUplinkFlag(options.uplink ?? "");
+    checked = preflight({ ...options, brokerUrl: options.broker ?? "mqtt://127.0.0.1:1883", brokerGiven: options.broker !== undefined }, storage, simHardwareId());
   } catch (error) {
-    process.stderr.write(`fieldnode-sim: ${(error as Error).message}\n\n${USAGE}\n`);
+    const usage = error instanceof FlagValueError ? "" : `\n${USAGE}\n`;
+    process.stderr.write(`fieldnode-sim: ${(error as Error).message}\n${usage}`);
     process.exit(2);
   }
-  const nodeId = options.id ?? simHardwareId();
-  const storage = new FileStorage(options.stateDir ?? join(".state", nodeId));
+  const { uplink } = checked;
   const broker = options.broker ? undefined : await startEmbeddedBroker();
   if (broker) process.stdout.write(`embedded broker listening on ${broker.url}\n`);
   const brokerUrl = options.broker ?? broker!.url;
@@ -70,8 +72,7 @@ async function main(argv: string[]): Promise<void> {
       clockSyncDelayMs: options.clockSyncDelayMs,
     });
     // Flags override the saved config for this run only (see USAGE).
-    const overrides: Record<string, string> = { ...options.configOverrides, "mqtt.url": brokerUrl };
-    if (options.id !== undefined) overrides["node.id"] = options.id;
+    const overrides: Record<string, string> = { ...checked.overrides, "mqtt.url": brokerUrl };
     node = startNode(platform, { overrides }, uplink);
   };
 

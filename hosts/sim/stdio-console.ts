@@ -8,6 +8,7 @@ import type { ConsolePort } from "../../modules/platform.js";
 export class StdioConsole implements ConsolePort {
   readonly interactive: boolean;
   #receiver: ((bytes: Uint8Array) => void) | undefined;
+  #listening = false;
   #onData = (chunk: Buffer) => {
     // Raw mode swallows Ctrl-C; on the simulator it still means "stop the node".
     if (this.interactive && chunk.includes(0x03)) process.kill(process.pid, "SIGINT");
@@ -20,6 +21,8 @@ export class StdioConsole implements ConsolePort {
 
   onReceive(receiver: (bytes: Uint8Array) => void): void {
     this.#receiver = receiver;
+    if (this.#listening) return;
+    this.#listening = true;
     if (this.interactive) process.stdin.setRawMode(true);
     process.stdin.on("data", this.#onData);
     process.stdin.resume();
@@ -31,6 +34,7 @@ export class StdioConsole implements ConsolePort {
 
   /** Gives the terminal back and lets the process exit. */
   close(): void {
+    this.#listening = false;
     process.stdin.off("data", this.#onData);
     if (this.interactive) process.stdin.setRawMode(false);
     process.stdin.pause();

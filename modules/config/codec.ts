@@ -11,6 +11,7 @@
  * line alone reproduces the config (secrets are kept from the target).
  */
 import { factoryDefaults, fillInstance, GROUP_NAME, groupNames, KEYS, lookupKey, SCHEMA_VERSION, type RawConfig, type Value } from "./schema.js";
+import { migrateWords, OLDEST_SCHEMA_VERSION } from "./migrate.js";
 import { checkValue, parseText, requireKey } from "./validate.js";
 
 /** The export line's words after `import` (the caller prefixes the command). */
@@ -37,17 +38,22 @@ export function encodeConfig(raw: RawConfig, withSecrets: boolean): string {
 /**
  * Decodes the words of an import line into a new raw config, based on the
  * factory defaults and keeping `current`'s secrets unless the line sets them.
- * Throws TypeError/RangeError (naming the word) for any bad word; then
- * nothing is applied.
+ * A line of an older schema version (down to OLDEST_SCHEMA_VERSION) is
+ * migrated first, with a note in `notes`. Throws TypeError/RangeError
+ * (naming the word) for any bad word; then nothing is applied.
  */
-export function decodeConfig(words: string[], current: RawConfig): RawConfig {
+export function decodeConfig(words: string[], current: RawConfig, notes: string[] = []): RawConfig {
   if (words.length === 0) throw new TypeError("import needs the line that export printed");
   const version = /^v([0-9]{1,3})$/.exec(words[0]);
   if (!version) throw new TypeError(`import: first word must be the schema version (v${SCHEMA_VERSION}), got ${JSON.stringify(words[0].slice(0, 20))}`);
-  if (Number(version[1]) !== SCHEMA_VERSION) throw new RangeError(`import: line is schema v${version[1]}, this firmware reads v${SCHEMA_VERSION}`);
+  const from = Number(version[1]);
+  if (from > SCHEMA_VERSION) throw new RangeError(`import: line is schema v${from}, this firmware reads v${SCHEMA_VERSION}`);
+  if (from < OLDEST_SCHEMA_VERSION) throw new RangeError(`import: line is schema v${from}, older than the oldest this firmware reads (v${OLDEST_SCHEMA_VERSION})`);
+  // An older line is migrated word by word as a stored record of its version would be.
+  const body = from < SCHEMA_VERSION ? migrateWords(words.slice(1), from, notes) : words.slice(1);
   const raw = factoryDefaults();
   for (const [key, spec] of Object.entries(KEYS)) if (spec.secret && current.has(key)) raw.set(key, current.get(key)!);
-  for (const word of words.slice(1)) {
+  for (const word of body) {
     if (word.startsWith("-")) {
       const target = word.slice(1);
       const group = /^(ch|act)\.([^.]+)$/.exec(target);

@@ -224,11 +224,13 @@ export class ConfigService {
     return encodeConfig(this.#pending, withSecrets);
   }
 
-  /** Stages a whole config from an export line; validates it whole first. */
-  importWords(words: string[]): void {
-    const raw = decodeConfig(words, this.#pending);
+  /** Stages a whole config from an export line (an older schema's is migrated); validates it whole first. Returns the migration notes. */
+  importWords(words: string[]): string[] {
+    const notes: string[] = [];
+    const raw = decodeConfig(words, this.#pending, notes);
     checkConfig(raw);
     this.#pending = raw;
+    return notes;
   }
 
   /**

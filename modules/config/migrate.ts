@@ -45,3 +45,31 @@ export function migrate(values: Flat, from: number, notes: string[]): Flat {
   if (from < SCHEMA_VERSION) notes.push(`migrated config from schema v${from} to v${SCHEMA_VERSION}`);
   return current;
 }
+
+/**
+ * Brings the words of an export line of schema `from` (after `v<from>`) to
+ * SCHEMA_VERSION through the same steps as stored records: `key=value`
+ * words are migrated with the value read as a number when it is all digits
+ * (as a record stored it), else as text; `-key` words follow a renamed key;
+ * `-ch.<name>` / `-act.<name>` words are kept. A value a step cannot carry
+ * over is dropped and noted, like a stored one. Throws RangeError like
+ * `migrate` for a version it cannot read.
+ */
+export function migrateWords(words: readonly string[], from: number, notes: string[]): string[] {
+  const out: string[] = [];
+  for (const word of words) {
+    const removal = word.startsWith("-");
+    const eq = word.indexOf("=");
+    if (removal || eq <= 0) {
+      const key = removal ? word.slice(1) : word;
+      // A removal carries no value: migrate the key alone (a stand-in value of 1 survives every unit conversion).
+      const renamed = Object.keys(migrate({ [key]: 1 }, from, []));
+      out.push(removal ? `-${renamed[0] ?? key}` : word);
+      continue;
+    }
+    const text = word.slice(eq + 1);
+    const value = /^[0-9]{1,15}$/.test(text) ? Number(text) : text;
+    for (const [key, migrated] of Object.entries(migrate({ [word.slice(0, eq)]: value }, from, notes))) out.push(`${key}=${String(migrated)}`);
+  }
+  return out;
+}

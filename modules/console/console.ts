@@ -194,8 +194,16 @@ export class Console {
     this.#promptShown = true;
   }
 
-  /** The registered name closest to a typo (edit distance at most 2). */
+  /**
+   * The registered name a typo most likely meant: the shortest one that
+   * starts with it (2 letters at least: "ver" is "version"), else the closest
+   * (edit distance at most 2).
+   */
   #nearest(name: string): string | undefined {
+    if (name.length >= 2) {
+      const prefixed = [...this.#commands.keys()].filter((candidate) => candidate.startsWith(name)).sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
+      if (prefixed.length > 0) return prefixed[0];
+    }
     let best: string | undefined;
     let bestDistance = 3;
     for (const candidate of this.#commands.keys()) {

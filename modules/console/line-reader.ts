@@ -23,7 +23,8 @@ export interface LineEditing {
  * Serial line discipline: assembles bytes into lines. CR, LF and CRLF all end
  * a line; backspace and DEL erase; other control bytes are dropped; a line
  * over `MAX_LINE_BYTES` is discarded up to its end and reported once.
- * Escape sequences are swallowed. When `echo` is given (a person at a
+ * Escape sequences are swallowed, but never a control byte inside or right
+ * after one (ESC then LF is still a line end). When `echo` is given (a person at a
  * terminal), typed characters are echoed and Ctrl-U clears the line; with
  * `editing` too, Up and Down (ESC [ A / ESC [ B, ESC O A / ESC O B) replace
  * the line with a recalled one. Without `echo`, Ctrl-U is dropped like any
@@ -59,9 +60,11 @@ export class LineReader {
   feed(bytes: Uint8Array): void {
     for (const byte of bytes) {
       // Terminal escape sequences (arrow keys, function keys) are swallowed whole.
+      // ESC and one printable byte (Alt-x) is swallowed; a control byte after ESC
+      // (a line end, Ctrl-C, another ESC) ends the escape and is handled as itself.
       if (this.#escape === 1) {
         this.#escape = byte === 0x5b || byte === 0x4f ? 2 : 0;
-        continue;
+        if (byte >= 0x20 && byte <= 0x7f) continue;
       }
       if (this.#escape >= 2) {
         if (byte >= 0x20 && byte <= 0x3f) {

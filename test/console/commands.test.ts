@@ -62,6 +62,11 @@ const CASES: [string, RegExp][] = [
   ["reboot now", /^ERR usage reboot takes no arguments\r\n$/],
   ["factory-reset please", /^ERR usage usage: factory-reset \[yes\]\r\n$/],
   ["sav", /^ERR unknown-command unknown command "sav"; did you mean "save"\? type help for the list\r\n$/],
+  ["ver", /^ERR unknown-command unknown command "ver"; did you mean "version"\? type help for the list\r\n$/],
+  ["disc", /^ERR unknown-command unknown command "disc"; did you mean "discard"\? type help for the list\r\n$/],
+  ["factory", /^ERR unknown-command unknown command "factory"; did you mean "factory-reset"\? type help for the list\r\n$/],
+  ["set node.site Hall 3", /^ERR usage usage: set <key> <value>; quote values with spaces: set node.site "Hall 3"\r\n$/],
+  ["set mqtt.password two words", /^ERR usage usage: set <key> <value>; quote values with spaces: set node.site "Hall 3"\r\n$/],
   ["x".repeat(5000), /^ERR line-too-long line of 5000 bytes exceeds the maximum of 3072; ignored\r\n$/],
 ];
 

@@ -38,6 +38,12 @@ const cases: { label: string; input: Uint8Array; events: LineEvent[] }[] = [
   { label: "other control bytes are dropped", input: raw("a\x00\x01\x02\x07\x0b\x0c\x1fb\r"), events: lines("ab") },
   { label: "bytes 0x80 and up are kept as UTF-8", input: encodeUtf8("set site Zürich €\r"), events: lines("set site Zürich €") },
   { label: "invalid UTF-8 becomes U+FFFD", input: raw("a\xffb\r"), events: lines("a\ufffdb") },
+  { label: "ESC just before LF: the LF still ends the line", input: raw("version\x1b\nversion\n"), events: lines("version", "version") },
+  { label: "ESC just before CR: the CR still ends the line", input: raw("a\x1b\rb\r"), events: lines("a", "b") },
+  { label: "ESC just before Ctrl-C: the line is still cancelled", input: raw("reboot\x1b\x03"), events: lines("") },
+  { label: "ESC ESC [ A: the second ESC starts the sequence", input: raw("a\x1b\x1b[Ab\r"), events: lines("ab") },
+  { label: "ESC and a letter (Alt-x) is swallowed", input: raw("a\x1bxb\r"), events: lines("ab") },
+  { label: "a line end inside a CSI sequence still ends the line", input: raw("a\x1b[1;\rb\r"), events: lines("a", "b") },
   { label: "spaces are kept as typed", input: raw("  a  b  \r"), events: lines("  a  b  ") },
 ];
 
@@ -158,4 +164,18 @@ test("echo: erasing a byte that was never echoed erases nothing on screen", (t) 
   const { echo, events } = run([raw("a\xe9\x7f\r")], true);
   t.deepEqual(events, lines("a"));
   t.is(echo, "a\r\n");
+});
+
+test("a line end is never swallowed, whatever escape bytes come before it (seeded random, 3,000 inputs)", (t) => {
+  const random = seededRandom(0xe5c);
+  const parts = [...raw("\x1b\x1b\x1b[[O0;9A~az \x7f\b")];
+  for (const end of [0x0a, 0x0d, 0x03]) {
+    for (let run_ = 0; run_ < 1000; run_++) {
+      const input = Uint8Array.from({ length: 1 + randomInt(random, 40) }, () => (random() < 0.15 ? end : parts[randomInt(random, parts.length)]));
+      const ends = input.filter((byte) => byte === end).length;
+      const where = `run ${run_}: ${Buffer.from(input).toString("hex")}`;
+      t.is(run([input]).events.length, ends, where);
+      t.is(run([input], true).events.length, ends, where);
+    }
+  }
 });

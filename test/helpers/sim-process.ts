@@ -20,9 +20,9 @@ export interface SimProcess {
   exited: Promise<number | string>;
 }
 
-/** Starts the simulator with `args`; stdout/stderr are collected. */
-export function startSim(args: string[]): SimProcess {
-  const child = spawn(process.execPath, [SIM_MAIN, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+/** Starts the simulator with `args` (in directory `cwd`, default this one); stdout/stderr are collected. */
+export function startSim(args: string[], options: { cwd?: string } = {}): SimProcess {
+  const child = spawn(process.execPath, [SIM_MAIN, ...args], { stdio: ["pipe", "pipe", "pipe"], cwd: options.cwd });
   let output = "";
   let stderr = "";
   const listeners = new Set<() => void>();

@@ -9,7 +9,7 @@
  */
 import test, { type ExecutionContext } from "ava";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeTestCertificates, type TestCertificates } from "../helpers/certs.js";
@@ -196,5 +196,39 @@ brokerTest("the CA set at the console as mqtt.tls_ca is trusted", async (t) => {
   } finally {
     sim?.child.kill("SIGKILL");
     await broker.stop();
+  }
+});
+
+// No NODE_EXTRA_CA_CERTS here either: only the PEM file given with --ca can make this connect.
+brokerTest("--ca FILE (PEM, as the monitor takes it): the simulator trusts that CA for this run, without saving it", async (t) => {
+  const broker = await tlsBroker();
+  delete process.env.NODE_EXTRA_CA_CERTS;
+  const sim = startSim(["--broker", urlOf(broker), "--ca", pki.ca.certFile, "--id", `sec-${randomBytes(3).toString("hex")}`, "--state", mkdtempSync(join(dir, "state-"))]);
+  try {
+    await sim.waitFor(/boot [0-9a-f]{8} \(#1\)/);
+    await configure(t, sim, [`set mqtt.username ${USER}`, `set mqtt.password ${PASSWORD}`, "save"]);
+    const from = sim.output.length;
+    await configure(t, sim, ["reboot"]);
+    await sim.waitFor(/boot [0-9a-f]{8} \(#2\)/, 15_000, from);
+    t.regex(await mqttStatus(sim, /connected|last failure/), /connected to mqtts:/);
+    t.regex((await sim.command("show mqtt.tls_ca")).join("\n"), /\[override: MII/, "the CA is this run's override, not saved");
+    await stopAndCheckSecrets(t, sim);
+  } finally {
+    sim.child.kill("SIGKILL");
+    await broker.stop();
+  }
+});
+
+test("--ca FILE problems: one line and exit 2 before anything starts", async (t) => {
+  const notCert = join(dir, "not-a-cert.txt");
+  writeFileSync(notCert, "hello\n");
+  for (const [args, message] of [
+    [["--ca", "/nonexistent/ca.pem"], /^fieldnode-sim: --ca "\/nonexistent\/ca.pem": cannot read it \(ENOENT\)\n$/],
+    [["--ca", notCert], /^fieldnode-sim: --ca ".*not-a-cert.txt" is neither a PEM nor a DER certificate\n$/],
+    [["--ca", notCert, "--override", "mqtt.tls_ca=AAAA"], /^fieldnode-sim: --ca and --override mqtt.tls_ca both give the CA; use one\n$/],
+  ] as const) {
+    const sim = startSim(["--broker", "mqtts://localhost:1", "--state", mkdtempSync(join(dir, "state-")), ...args]);
+    t.is(await sim.exited, 2);
+    t.regex(sim.stderr, message);
   }
 });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readCaFile } from "../../hosts/node/ca-file.js";
 import { createMqttTransport } from "../../hosts/sim/mqtt-transport.js";
 import type { MqttConnection, MqttFailure } from "../../modules/platform.js";
 import { parseMonitorArgs, USAGE, UsageError, type MonitorOptions } from "./args.js";
@@ -11,19 +11,13 @@ import { SequenceTracker } from "./sequence-tracker.js";
 /** Longest wait between reconnect attempts, ms. */
 const MAX_RETRY_MS = 10_000;
 
-/** A CA file as PEM text: PEM is taken as is, DER is wrapped. Throws UsageError when unreadable. */
+/** A CA file as PEM text (hosts/node/ca-file.ts); a problem is a usage mistake. */
 function readCa(file: string): string {
-  let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    return readCaFile(file).pem;
   } catch (error) {
-    throw new UsageError(`--ca "${file}": cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new UsageError((error as Error).message);
   }
-  const text = bytes.toString("latin1");
-  if (text.includes("-----BEGIN CERTIFICATE-----")) return text;
-  if (bytes.length === 0 || bytes[0] !== 0x30) throw new UsageError(`--ca "${file}" is neither a PEM nor a DER certificate`);
-  const base64 = bytes.toString("base64").replace(/.{64}/g, "$&\n");
-  return `-----BEGIN CERTIFICATE-----\n${base64}\n-----END CERTIFICATE-----\n`;
 }
 
 /** Runs the monitor: `fieldnode-monitor --help` tells how. */

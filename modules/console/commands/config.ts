@@ -70,6 +70,8 @@ export function configCommands(config: ConfigService): ConsoleCommand[] {
       usage: "<key> <value>",
       details: 'Quote values with spaces: set node.site "Hall 3".\nset ch.<name>.type <type> creates a channel, set act.<name>.type <relay|pwm> an actuator.',
       run(args, reply) {
+        // The usual mistake is a value with spaces: say how to quote it (never echoing the value: it may be a secret).
+        if (args.length > 2) throw new ConsoleError("usage", 'usage: set <key> <value>; quote values with spaces: set node.site "Hall 3"');
         usage("set", "<key> <value>", args, 2, 2);
         config.set(args[0], args[1]);
         reply(line(config.get(args[0])));
@@ -127,8 +129,11 @@ export function configCommands(config: ConfigService): ConsoleCommand[] {
       usage: "v<schema> key=value ... [-key]",
       details: "Starts from the factory defaults; this node's secrets are kept unless the line sets them.",
       run(args, reply) {
-        config.importWords(args);
-        reply(`imported; ${config.unsavedKeys().length} unsaved change(s): save to keep them`);
+        const notes = config.importWords(args);
+        // An older export line was migrated: say so, and what could not be carried over.
+        const migrated = notes.some((note) => note.startsWith("migrated config"));
+        for (const note of notes) if (!note.startsWith("migrated config")) reply(`note: ${note}`);
+        reply(`imported${migrated ? ` (migrated from schema ${args[0]})` : ""}; ${config.unsavedKeys().length} unsaved change(s): save to keep them`);
       },
     },
   ];

@@ -47,3 +47,40 @@ ptyTest("--console pty: a terminal attached to the printed path drives the conso
     t.is(await sim.exited, 0);
   }
 });
+
+ptyTest("--console pty: after a reboot each typed line is handled once", async (t) => {
+  const sim = startSim(["--console", "pty", "--broker", "mqtt://127.0.0.1:1", "--id", "pty-2", "--state", mkdtempSync(join(tmpdir(), "fieldnode-"))]);
+  t.teardown(() => void sim.child.kill("SIGKILL"));
+  const [, path] = await sim.waitFor(/console on (\/dev\/\S+): attach with/);
+  const fd = openSync(path, "r+");
+  const reader = createReadStream("", { fd, autoClose: false, encoding: "utf8" });
+  let screen = "";
+  reader.on("data", (chunk) => (screen += chunk));
+  reader.on("error", () => {});
+  const until = async (pattern: RegExp, from: number) => {
+    const deadline = Date.now() + 10_000;
+    while (!pattern.test(screen.slice(from))) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; screen:\n${screen}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  try {
+    await sim.waitFor(/\(#1\)/);
+    writeSync(fd, "reboot\r");
+    await sim.waitFor(/\(#2\)/);
+    const from = screen.length;
+    writeSync(fd, "version\r");
+    await until(/\(sim\)\r\nOK\r\n/, from);
+    writeSync(fd, "bogus\r");
+    await until(/ERR unknown-command /, from);
+    const after = screen.slice(from);
+    t.is(after.match(/\(sim\)\r\nOK/g)?.length, 1, `one reply: ${JSON.stringify(after)}`);
+    t.is(after.match(/ERR unknown-command/g)?.length, 1);
+    t.regex(after, /version\r\n/, "typed letters echo once");
+  } finally {
+    reader.destroy();
+    closeSync(fd);
+    sim.child.kill("SIGINT");
+    t.is(await sim.exited, 0);
+  }
+});
