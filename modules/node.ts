@@ -13,6 +13,7 @@ import { Console } from "./console/console.js";
 import { masksSecret } from "./console/secret-mask.js";
 import { Counters } from "./counters.js";
 import { Channels, type Reading } from "./io/channels.js";
+import { describeQualityChange, qualityText } from "./io/reading.js";
 import { Logger } from "./log.js";
 import { encodeBirth } from "./mqtt/birth.js";
 import { CommandHandler, encodeResponse } from "./mqtt/commands.js";
@@ -170,6 +171,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     const payload = encodeBirth({
       firmware: FIRMWARE_VERSION,
       host: platform.name,
+      simulated: platform.io.simulated === true,
       bootId,
       bootCount,
       resetReason: platform.system.resetReason(),
@@ -200,10 +202,12 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     read: (name) => {
       if (!channels.list().some((c) => c.name === name)) return { ok: false, code: "not_found", error: `no channel "${name.slice(0, 32)}"` };
       const reading = channels.read(name);
-      if (!reading) return { ok: false, code: "failed", error: `${name}: ${channels.list().find((c) => c.name === name)?.lastFault ?? "read failed"}` };
+      if (!reading || reading.quality === "bad") return { ok: false, code: "failed", error: `${name}: bad:${reading?.reason ?? "sensor_fault"} ${channels.list().find((c) => c.name === name)?.lastFault ?? ""}`.trim() };
       const at = epochAtBoot();
-      return { ok: true, result: new Map<string, unknown>([["n", reading.channel], ["u", reading.unit], ["v", reading.value],
-        [at === undefined ? "ut" : "t", at === undefined ? reading.at / 1000 : (at + reading.at) / 1000]]) };
+      const result = new Map<string, unknown>([["n", reading.channel], ["u", reading.unit], ["v", reading.value],
+        [at === undefined ? "ut" : "t", at === undefined ? reading.at / 1000 : (at + reading.at) / 1000]]);
+      if (reading.quality !== "good") result.set("q", qualityText(reading));
+      return { ok: true, result };
     },
     actuate: (name, value) => {
       if (!actuators.names().includes(name)) return { ok: false, code: "not_found", error: `no actuator "${name.slice(0, 32)}"` };
@@ -259,6 +263,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   }
 
   const channels = new Channels(platform, log, counters, config.channels);
+  channels.watchQuality((change) => events("quality", describeQualityChange(change)));
   const batcher = new Batcher(platform, { ...config.telemetry, fits }, onBatch);
   const housekeeping = platform.timers.repeat(() => {
     try {
