@@ -12,6 +12,7 @@ import { Console } from "./console/console.js";
 import { masksSecret } from "./console/secret-mask.js";
 import { Counters } from "./counters.js";
 import { Channels } from "./io/channels.js";
+import { describeQualityChange } from "./io/reading.js";
 import { Logger } from "./log.js";
 import { encodeBirth } from "./mqtt/birth.js";
 import { commandTargets } from "./mqtt/command-targets.js";
@@ -133,6 +134,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     const payload = encodeBirth({
       firmware: FIRMWARE_VERSION,
       host: platform.name,
+      simulated: platform.io.simulated === true,
       bootId,
       bootCount,
       resetReason: platform.system.resetReason(),
@@ -167,6 +169,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   }
 
   const channels = new Channels(platform, log, counters, config.channels);
+  channels.watchQuality((change) => events("quality", describeQualityChange(change)));
   const batcher = new Batcher(platform, { ...config.telemetry, fits: (readings) => packs.fits(readings) }, (readings) => forwarder.add(packs.make(readings)));
   const housekeeping = platform.timers.repeat(() => {
     try {

@@ -175,7 +175,9 @@ export interface SystemServices {
  */
 export interface I2CBus {
   write(buffer: ArrayBufferView | ArrayBuffer, stop?: boolean): void;
+  /** Reads `byteLength` bytes into a new buffer, or fills `buffer` (no allocation: what drivers use). */
   read(byteLength: number, stop?: boolean): ArrayBuffer;
+  read(buffer: Uint8Array, stop?: boolean): unknown;
   close(): void;
 }
 export interface I2COptions {
@@ -231,6 +233,8 @@ export interface IOProvider {
   PulseCount?: new (options: PulseCountOptions) => PulseCountIO;
   /** Default I2C pins of the board. */
   i2cDefault: { data: number; clock: number };
+  /** True when these are simulated chips (the simulator, mcsim): said in the birth as `sim: true`. */
+  readonly simulated?: boolean;
 }
 
 /** Everything a host hands to `startNode`. */

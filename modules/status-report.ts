@@ -43,7 +43,7 @@ export function statusReport(s: StatusSources): [string, string][] {
     ["config", configStatus(s.config)],
     ...(fallback !== undefined ? [["fallback", fallback] as [string, string]] : []),
     ["actuators", s.actuators.describe().join(", ") || "none"],
-    ["channels", s.channels.list().map((c) => `${c.name}=${c.last === undefined ? "-" : c.last.toFixed(2)} ${c.unit}${c.faults ? ` (${c.faults} faults)` : ""}`).join(", ")],
+    ["channels", s.channels.list().map((c) => `${c.name}=${c.last === undefined || c.quality === "bad" ? "-" : c.last.toFixed(2)} ${c.unit}${c.quality && c.quality !== "good" ? ` ${c.quality}:${c.reason}` : ""}${c.faults ? ` (${c.faults} faults)` : ""}`).join(", ")],
     ["counters", counters.entries().map(([k, v]) => `${k}=${v}`).join(" ") || "none"],
   ];
 }

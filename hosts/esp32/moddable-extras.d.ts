@@ -23,6 +23,8 @@ declare module "resetReason" {
 interface ModdableI2C {
   write(buffer: ArrayBufferView | ArrayBuffer, stop?: boolean): void;
   read(byteLength: number, stop?: boolean): ArrayBuffer;
+  /** ECMA-419 §9.2 (and @moddable/typings' embedded:io/i2c): reads into the caller's buffer, no allocation. */
+  read(buffer: Uint8Array, stop?: boolean): unknown;
   close(): void;
 }
 

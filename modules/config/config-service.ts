@@ -16,6 +16,7 @@ import { resolveConfig } from "./resolve.js";
 import { ADMIN_KEYS, FallbackRecord } from "./fallback-record.js";
 import { factoryDefaults, fillInstance, GROUP_NAME, GROUPS, KEYS, lookupKey, REMOTE_ADMIN, type GroupId, type KeySpec, type RawConfig, type Value } from "./schema.js";
 import { ConfigStore, type LoadResult } from "./store.js";
+import { clearTypeFields } from "./channel-fields.js";
 import { checkConfig, checkValue, parseText, requireKey, showValue, UnknownKeyError } from "./validate.js";
 
 /**
@@ -159,15 +160,12 @@ export class ConfigService {
   /** Stages `key = text` in the pending config. Setting `<group>.<name>.type` creates the instance. */
   set(key: string, text: string): void {
     const ref = requireKey(key, this.#pending);
-    const value = parseText(key, text);
+    const value = parseText(key, text, this.#pending);
     if (ref.kind === "group") {
       const exists = this.#pending.has(`${ref.group}.${ref.name}.type`);
       if (!exists && ref.field !== "type") throw noInstance(ref.group, ref.name);
       const next = new Map(this.#pending);
-      if (ref.field === "type" && next.get(key) !== value && ref.group === "ch") {
-        next.delete(`ch.${ref.name}.measure`);
-        next.delete(`ch.${ref.name}.unit`);
-      }
+      if (ref.field === "type" && next.get(key) !== value && ref.group === "ch") clearTypeFields(next, ref.name);
       next.set(key, value);
       if (ref.field === "type") fillInstance(next, ref.group, ref.name);
       this.#pending = next;

@@ -3,6 +3,8 @@
  * config schema (modules/config) validates raw values and produces this view;
  * code after that trusts it.
  */
+import { resolveConfig } from "./resolve.js";
+import { factoryDefaults } from "./schema.js";
 
 /** One sensor channel: a measured quantity from one chip or input. */
 export interface ChannelConfig {
@@ -19,6 +21,11 @@ export interface ChannelConfig {
   intervalMs: number;
   /** SenML unit (RFC 8428 section 12.1), e.g. "Cel", "%RH". */
   unit: string;
+  /** value × scale + offset before it is reported; absent: 1 and 0. */
+  scale?: number;
+  offset?: number;
+  /** The type's own fields (`ch.<name>.<field>` beyond the common ones) as set, e.g. { address: 0x44 } or { expr: "v * i" }. */
+  fields?: Readonly<Record<string, string | number | boolean>>;
 }
 
 export interface MqttConfig {
@@ -70,16 +77,7 @@ export interface NodeConfig {
   logLevel?: "error" | "warn" | "info" | "debug";
 }
 
-/** The configuration a new board boots with. */
+/** The configuration a new board boots with: the schema's factory defaults, resolved. */
 export function defaultConfig(hardwareId: string): NodeConfig {
-  return {
-    nodeId: hardwareId,
-    site: "",
-    mqtt: { url: "mqtt://127.0.0.1:1883", prefix: "fieldnode", keepalive: 30 },
-    telemetry: { batchSize: 10, maxAgeMs: 10_000 },
-    channels: [
-      { name: "temp", type: "sht3x", measure: "temperature", address: 0x44, intervalMs: 1000, unit: "Cel" },
-      { name: "rh", type: "sht3x", measure: "humidity", address: 0x44, intervalMs: 1000, unit: "%RH" },
-    ],
-  };
+  return resolveConfig(factoryDefaults(), hardwareId);
 }

@@ -5,6 +5,7 @@
  */
 import type { ActuatorConfig, ChannelConfig, NodeConfig } from "./node-config.js";
 import { groupNames, KEYS, type RawConfig, type Value } from "./schema.js";
+import { sensorType } from "../io/sensor-registry.js";
 
 /** The NodeConfig for `raw`; `hardwareId` stands in for an empty node.id. */
 export function resolveConfig(raw: RawConfig, hardwareId: string): NodeConfig {
@@ -23,6 +24,16 @@ export function resolveConfig(raw: RawConfig, hardwareId: string): NodeConfig {
     const pin = raw.get(`ch.${name}.pin`);
     if (typeof address === "number") channel.address = address;
     if (typeof pin === "number") channel.pin = pin;
+    const scale = raw.get(`ch.${name}.scale`);
+    const offset = raw.get(`ch.${name}.offset`);
+    if (typeof scale === "number") channel.scale = scale;
+    if (typeof offset === "number") channel.offset = offset;
+    const fields: Record<string, Value> = {};
+    for (const field of Object.keys(sensorType(channel.type)?.fields ?? {})) {
+      const value = raw.get(`ch.${name}.${field}`);
+      if (value !== undefined) fields[field] = value;
+    }
+    channel.fields = fields;
     return channel;
   });
   const actuators: ActuatorConfig[] = groupNames(raw, "act").map((name) => ({

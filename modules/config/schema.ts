@@ -7,56 +7,18 @@
  * more entries of `GROUPS` or as more fields of a group.
  */
 
-import { pattern, type Pattern } from "../util/pattern.js";
+import { channelFieldSpec, CHANNEL_FIELDS, COMMON_CHANNEL_FIELDS, fillChannel } from "./channel-fields.js";
+import type { KeySpec, Value } from "./key-spec.js";
+import { pattern } from "../util/pattern.js";
 
-/** A stored config value. */
-export type Value = string | number | boolean;
+export type { KeySpec, Value } from "./key-spec.js";
+export { CHANNEL_FIELDS, SENML_UNITS } from "./channel-fields.js";
 
 /** Flat config: key → value. Keys absent from the map take their default. */
 export type RawConfig = Map<string, Value>;
 
 /** Version of the key set; records carry it and older ones migrate (migrate.ts). */
 export const SCHEMA_VERSION = 2;
-
-/** What one key accepts and how it behaves. */
-export interface KeySpec {
-  readonly type: "string" | "int" | "bool" | "enum";
-  /** Default value; `undefined` means "not set" (an optional key). */
-  readonly default?: Value;
-  readonly min?: number;
-  readonly max?: number;
-  /** Allowed values of an enum. */
-  readonly values?: readonly string[];
-  /** For strings: a pattern the whole value must match, and what it means in words. */
-  readonly pattern?: Pattern;
-  readonly patternHelp?: string;
-  /** For strings: most UTF-8 bytes. */
-  readonly maxBytes?: number;
-  readonly unit?: string;
-  readonly help: string;
-  /** Never printed, exported (without --with-secrets), logged or published. */
-  readonly secret?: boolean;
-  /** Takes effect only after a restart. */
-  readonly restart?: boolean;
-  /** May be set over MQTT (ConfigService.applyRemote). */
-  readonly remote?: boolean;
-  /**
-   * A broker or credential key: over MQTT only while the technician has set
-   * `mqtt.remote_admin` true at the console (refused with `not_allowed`
-   * otherwise); such a change is tried with a fallback (broker-fallback.ts).
-   */
-  readonly admin?: boolean;
-  /** Shown in hexadecimal, as datasheets give it (I2C addresses). */
-  readonly hex?: boolean;
-}
-
-/** SenML units (RFC 8428 section 12.1 and the IANA registry) the firmware reports. */
-export const SENML_UNITS = ["Cel", "%RH", "Pa", "A", "V", "W", "Hz", "m/s2", "/s", "%", "m", "kg", "l/s", "m3", "count"] as const;
-
-/** Sensor types the firmware can read today, with their quantities and default units and addresses. */
-export const CHANNEL_TYPES = Object.freeze({
-  sht3x: { measures: { temperature: "Cel", humidity: "%RH" }, address: 0x44 },
-} as const);
 
 /** Group instance names: channel and actuator names. */
 export const GROUP_NAME = pattern(String.raw`^[a-z][a-z0-9_]{0,15}$`);
@@ -92,16 +54,6 @@ export const KEYS: Readonly<Record<string, KeySpec>> = Object.freeze({
   "log.level": { type: "enum", default: "info", values: ["error", "warn", "info", "debug"], help: "log level (the log command sets it live)", remote: true },
 });
 
-/** Fields of one sensor channel `ch.<name>.<field>`. `filter` and `alarm` are reserved for the edge pipeline. */
-export const CHANNEL_FIELDS: Readonly<Record<string, KeySpec>> = Object.freeze({
-  type: { type: "enum", values: Object.keys(CHANNEL_TYPES), help: "sensor type; setting it creates the channel", restart: true },
-  measure: { type: "enum", values: ["temperature", "humidity"], help: "which of the sensor's quantities", restart: true },
-  address: { type: "int", min: 0x03, max: 0x77, help: "I2C address (7-bit) for I2C sensors", restart: true, hex: true },
-  pin: { type: "int", min: 0, max: 48, help: "GPIO or ADC pin for pin sensors", restart: true },
-  interval: { type: "int", default: 1000, min: 100, max: 86_400_000, unit: "ms", help: "sampling interval", restart: true, remote: true },
-  unit: { type: "enum", values: SENML_UNITS, help: "SenML unit of the reported value", restart: true },
-});
-
 /** Fields of one actuator `act.<name>.<field>`. */
 export const ACTUATOR_FIELDS: Readonly<Record<string, KeySpec>> = Object.freeze({
   type: { type: "enum", values: ["relay", "pwm"], help: "relay (on/off) or pwm (0-100 %); setting it creates the actuator", restart: true },
@@ -125,8 +77,12 @@ export type KeyRef =
   | { kind: "global"; key: string; spec: KeySpec }
   | { kind: "group"; key: string; group: GroupId; name: string; field: string; spec: KeySpec };
 
-/** Resolves a key name to its spec, or `undefined` for an unknown key. */
-export function lookupKey(key: string): KeyRef | undefined {
+/**
+ * Resolves a key name to its spec, or `undefined` for an unknown key. With
+ * `raw`, a field of an existing channel resolves to its type's own spec
+ * (undefined when that type has no such field).
+ */
+export function lookupKey(key: string, raw?: RawConfig): KeyRef | undefined {
   const global = Object.prototype.hasOwnProperty.call(KEYS, key) ? KEYS[key] : undefined;
   if (global) return { kind: "global", key, spec: global };
   const parts = key.split(".");
@@ -135,19 +91,22 @@ export function lookupKey(key: string): KeyRef | undefined {
   if (group !== "ch" && group !== "act") return undefined;
   const fields: Record<string, KeySpec> = GROUPS[group].fields;
   if (!GROUP_NAME.test(name) || !Object.prototype.hasOwnProperty.call(fields, field)) return undefined;
+  const type = group === "ch" ? raw?.get(`ch.${name}.type`) : undefined;
+  if (type !== undefined) {
+    const spec = channelFieldSpec(String(type), field);
+    return spec ? { kind: "group", key, group, name, field, spec } : undefined;
+  }
   return { kind: "group", key, group, name, field, spec: fields[field] };
 }
 
-/** Factory defaults: global defaults plus the two SHT3x channels every board ships with. */
+/** Factory defaults: global defaults plus the two SHT3x channels every board ships with (its type's defaults). */
 export function factoryDefaults(): RawConfig {
   const raw: RawConfig = new Map();
   for (const [key, spec] of Object.entries(KEYS)) if (spec.default !== undefined) raw.set(key, spec.default);
-  for (const [name, measure, unit] of [["temp", "temperature", "Cel"], ["rh", "humidity", "%RH"]]) {
+  for (const [name, measure] of [["temp", "temperature"], ["rh", "humidity"]]) {
     raw.set(`ch.${name}.type`, "sht3x");
     raw.set(`ch.${name}.measure`, measure);
-    raw.set(`ch.${name}.address`, 0x44);
-    raw.set(`ch.${name}.interval`, 1000);
-    raw.set(`ch.${name}.unit`, unit);
+    fillInstance(raw, "ch", name);
   }
   return raw;
 }
@@ -171,17 +130,12 @@ export function groupNames(raw: RawConfig, group: GroupId): string[] {
 
 /**
  * Gives a new (or retyped) group instance the defaults its fields lack: the
- * field defaults, and for a channel the type's first quantity, its unit and
- * the chip's usual address. Existing values are kept.
+ * field defaults, and for a channel its type's (io/sensor-registry.ts): the
+ * first quantity, its unit, the chip's usual address. Existing values are kept.
  */
 export function fillInstance(raw: RawConfig, group: GroupId, name: string): void {
   const prefix = `${group}.${name}.`;
-  for (const [field, spec] of Object.entries(GROUPS[group].fields as Record<string, KeySpec>))
+  for (const [field, spec] of Object.entries((group === "ch" ? COMMON_CHANNEL_FIELDS : GROUPS[group].fields) as Record<string, KeySpec>))
     if (spec.default !== undefined && !raw.has(prefix + field)) raw.set(prefix + field, spec.default);
-  if (group !== "ch") return;
-  const info = (CHANNEL_TYPES as Record<string, { measures: Record<string, string>; address?: number }>)[String(raw.get(`${prefix}type`))];
-  if (!info) return;
-  if (!raw.has(`${prefix}measure`)) raw.set(`${prefix}measure`, Object.keys(info.measures)[0]);
-  if (!raw.has(`${prefix}unit`)) raw.set(`${prefix}unit`, info.measures[String(raw.get(`${prefix}measure`))] ?? "");
-  if (info.address !== undefined && !raw.has(`${prefix}address`)) raw.set(`${prefix}address`, info.address);
+  if (group === "ch") fillChannel(raw, name);
 }

@@ -5,7 +5,9 @@
  * RangeError; messages name the key and the value.
  */
 import { utf8Length } from "../util/utf8.js";
-import { CHANNEL_TYPES, GROUP_MAX, GROUP_NAME, GROUPS, groupNames, KEYS, lookupKey, type GroupId, type KeyRef, type KeySpec, type RawConfig, type Value } from "./schema.js";
+import { checkChannels } from "./channel-rules.js";
+import { channelFieldNames } from "./channel-fields.js";
+import { GROUP_MAX, GROUP_NAME, GROUPS, groupNames, KEYS, lookupKey, type GroupId, type KeyRef, type KeySpec, type RawConfig, type Value } from "./schema.js";
 
 /** An unknown key; the message names the nearest valid one when there is one. */
 export class UnknownKeyError extends RangeError {
@@ -29,10 +31,19 @@ export function showValue(value: unknown, spec?: KeySpec): string {
   return String(value);
 }
 
-/** Looks a key up; throws UnknownKeyError with the nearest valid key. */
+/**
+ * Looks a key up; throws UnknownKeyError with the nearest valid key. With
+ * `raw`, a channel's field resolves to its type's spec, and a field its type
+ * does not have is unknown.
+ */
 export function requireKey(key: string, raw?: RawConfig): KeyRef {
-  const ref = lookupKey(key);
+  const ref = lookupKey(key, raw);
   if (ref) return ref;
+  const union = raw ? lookupKey(key) : undefined;
+  if (union?.kind === "group" && union.group === "ch") {
+    const type = String(raw!.get(`ch.${union.name}.type`));
+    throw new UnknownKeyError(`${key} is not a field of ${type} channels; their fields are ${channelFieldNames(type).join(", ")}`);
+  }
   const shown = JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key);
   const parts = key.split(".");
   if ((parts[0] === "ch" || parts[0] === "act") && parts.length === 3) {
@@ -48,8 +59,8 @@ export function requireKey(key: string, raw?: RawConfig): KeyRef {
 }
 
 /** Parses console text for `key` into a typed value; throws TypeError/RangeError naming key and value. */
-export function parseText(key: string, text: string): Value {
-  const ref = requireKey(key);
+export function parseText(key: string, text: string, raw?: RawConfig): Value {
+  const ref = requireKey(key, raw);
   const spec = ref.spec;
   switch (spec.type) {
     case "int": {
@@ -58,7 +69,12 @@ export function parseText(key: string, text: string): Value {
       if (/^[+-]?[0-9]{1,12}$/.test(t)) n = Number(t);
       else if (/^0x[0-9a-fA-F]{1,8}$/.test(t)) n = parseInt(t.slice(2), 16);
       else throw new TypeError(`${key} must be an integer${unitText(spec)}, got ${showValue(text, spec)}`);
-      return checkValue(key, n);
+      return checkValue(key, n, raw);
+    }
+    case "decimal": {
+      const t = text.trim();
+      if (!isDecimalText(t)) throw new TypeError(`${key} must be a decimal number such as -1.25 or 2e-3${unitText(spec)}, got ${showValue(text, spec)}`);
+      return checkValue(key, Number(t), raw);
     }
     case "bool": {
       const t = text.trim().toLowerCase();
@@ -67,19 +83,47 @@ export function parseText(key: string, text: string): Value {
       throw new TypeError(`${key} must be true or false, got ${showValue(text, spec)}`);
     }
     default:
-      return checkValue(key, text);
+      return checkValue(key, text, raw);
   }
 }
 
-/** Checks a typed value (from flash, MQTT or parseText) against the key's spec; returns it. */
-export function checkValue(key: string, value: unknown): Value {
-  const { spec } = requireKey(key);
+/** `[+-]digits[.digits][e[+-]digits]` (or `.digits`), at most 32 characters: what `decimal` keys accept as text. */
+function isDecimalText(t: string): boolean {
+  if (t.length === 0 || t.length > 32) return false;
+  let i = t[0] === "+" || t[0] === "-" ? 1 : 0;
+  const digits = () => {
+    const from = i;
+    while (i < t.length && t[i] >= "0" && t[i] <= "9") i++;
+    return i - from;
+  };
+  let mantissa = digits();
+  if (t[i] === ".") {
+    i++;
+    mantissa += digits();
+  }
+  if (mantissa === 0) return false;
+  if (t[i] === "e" || t[i] === "E") {
+    i++;
+    if (t[i] === "+" || t[i] === "-") i++;
+    if (digits() === 0) return false;
+  }
+  return i === t.length;
+}
+
+/** Checks a typed value (from flash, MQTT or parseText) against the key's spec (with `raw`, a channel's type's spec); returns it. */
+export function checkValue(key: string, value: unknown, raw?: RawConfig): Value {
+  const { spec } = requireKey(key, raw);
   const shown = showValue(value, spec);
   switch (spec.type) {
     case "int":
       if (typeof value !== "number" || !Number.isInteger(value)) throw new TypeError(`${key} must be an integer${unitText(spec)}, got ${shown}`);
       if (value < spec.min! || value > spec.max!)
         throw new RangeError(`${key} must be ${showValue(spec.min, spec)}..${showValue(spec.max, spec)}${unitText(spec)}, got ${shown}`);
+      return value;
+    case "decimal":
+      if (typeof value !== "number" || !Number.isFinite(value)) throw new TypeError(`${key} must be a finite decimal number${unitText(spec)}, got ${shown}`);
+      if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max))
+        throw new RangeError(`${key} must be ${spec.min}..${spec.max}${unitText(spec)}, got ${shown}`);
       return value;
     case "bool":
       if (typeof value !== "boolean") throw new TypeError(`${key} must be true or false, got ${shown}`);
@@ -108,8 +152,18 @@ export function checkValue(key: string, value: unknown): Value {
  * technician sees them all at once.
  */
 export function checkConfig(raw: RawConfig): void {
-  for (const [key, value] of raw) checkValue(key, value);
   const problems: string[] = [];
+  for (const [key, value] of raw) {
+    const ref = lookupKey(key);
+    // A channel's field is checked against its own type's spec, all problems listed at once.
+    if (ref?.kind === "group" && ref.group === "ch" && raw.has(`ch.${ref.name}.type`)) {
+      try {
+        checkValue(key, value, raw);
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
+    } else checkValue(key, value);
+  }
   const url = String(raw.get("mqtt.url") ?? "");
   const port = /:([0-9]+)$/.exec(url)?.[1];
   if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) problems.push(`mqtt.url port must be 1..65535, got ${port}`);
@@ -133,19 +187,7 @@ export function checkConfig(raw: RawConfig): void {
     if (other) problems.push(`${owner} and ${other} both use pin ${pin}`);
     else pins.set(pin, owner);
   };
-  for (const name of channels) {
-    const type = String(raw.get(`ch.${name}.type`)) as keyof typeof CHANNEL_TYPES;
-    const info = CHANNEL_TYPES[type];
-    const measure = raw.get(`ch.${name}.measure`);
-    if (!info || typeof measure !== "string" || !(measure in info.measures)) problems.push(`ch.${name}.measure ${showValue(measure)} is not a quantity of ${type} (${Object.keys(info?.measures ?? {}).join(", ")})`);
-    if (info && "address" in info && raw.get(`ch.${name}.address`) === undefined) problems.push(`ch.${name}.address must be set for ${type}`);
-    if (!raw.has(`ch.${name}.unit`)) problems.push(`ch.${name}.unit must be set`);
-    // Channels on one chip share its pin: claim each chip once.
-    const pin = raw.get(`ch.${name}.pin`);
-    if (typeof pin === "number" && ![...channels].some((o) => o < name && raw.get(`ch.${o}.type`) === type && raw.get(`ch.${o}.pin`) === pin)) claimPin(pin, `ch.${name}`);
-    const interval = Number(raw.get(`ch.${name}.interval`));
-    if (interval > maxInterval * 1000) problems.push(`ch.${name}.interval ${interval} ms is longer than telemetry.max_interval ${maxInterval} s`);
-  }
+  checkChannels(raw, channels, maxInterval, claimPin, problems);
   for (const name of actuators) {
     const pin = raw.get(`act.${name}.pin`);
     if (pin === undefined) problems.push(`act.${name}.pin must be set`);

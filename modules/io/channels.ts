@@ -1,146 +1,287 @@
 import type { ChannelConfig } from "../config/node-config.js";
 import type { Counters } from "../counters.js";
 import type { Logger } from "../log.js";
+import { Backoff } from "../mqtt/backoff.js";
 import type { Platform, TimerHandle } from "../platform.js";
-import { SENSOR_TYPES, type Sensor } from "./sensor-registry.js";
+import { ComputedChannel } from "./computed-channel.js";
+import { Observers } from "./observers.js";
+import { QUALITY_REASONS, reasonOfError, type Quality, type QualityReason } from "./quality.js";
+import { badReading, qualityText, type QualityChange, type Reading } from "./reading.js";
+import { SENSOR_TYPES } from "./sensor-registry.js";
+import type { Measurement, Sensor, SensorType } from "./sensor-type.js";
 
-/** One measured value, stamped when it was taken. */
-export interface Reading {
-  channel: string;
-  unit: string;
-  value: number;
-  /** Monotonic ms when sampled. */
-  at: number;
-}
+export type { QualityChange, Reading } from "./reading.js";
 
 /** Health of one channel for `status`. */
 export interface ChannelState {
   name: string;
   unit: string;
+  /** Last good or uncertain value. */
   last?: number;
+  /** Quality of the latest reading (undefined before the first). */
+  quality?: Quality;
+  reason?: QualityReason;
+  /** Bad readings so far (not counting `not_ready`). */
   faults: number;
   lastFault?: string;
 }
 
+/** Tunables of `Channels`; defaults in brackets. */
+export interface ChannelsOptions {
+  /** The sensor types [SENSOR_TYPES]; tests add their own. */
+  types?: Readonly<Record<string, SensorType>>;
+  /** Delay before a failed sensor is opened again: base [1 s], doubling to cap [60 s]. */
+  backoff?: { baseMs?: number; capMs?: number };
+}
+
+/** Samples in a row in which a chip did not answer, after which it is closed and re-opened with backoff. */
+export const REOPEN_AFTER = 3;
+
+/** One open (or failed) sensor, shared by the channels on its chip. */
+interface Slot {
+  key: string;
+  type: SensorType | undefined;
+  config: ChannelConfig;
+  sensor?: Sensor;
+  /** The last fault the driver reported (or the open failure). */
+  fault?: { message: string; reason: QualityReason };
+  /** Samples in a row without an answer. */
+  silent: number;
+  /** Monotonic ms before which no open is tried. */
+  retryAt: number;
+  backoff: Backoff;
+}
+
 /**
  * Runs the sensor channels: opens each sensor once (channels that share a
- * chip share its driver), samples each channel on its own interval, and hands
- * readings on. A faulty sensor is counted and reported; the others go on.
+ * chip share its driver), samples each channel on its own interval, and
+ * hands every reading, with its quality, to every subscriber. A failing
+ * sensor never throws into the loop and never stops the others: it gives bad
+ * readings with a reason, is closed after REOPEN_AFTER silent samples and
+ * re-opened after a delay that doubles up to a cap (counted in
+ * `sensor_open_failures`, `sensor_reopens`). Computed channels are evaluated
+ * whenever one of their inputs gives a reading.
  */
 export class Channels {
   #platform: Platform;
   #log: Logger;
   #counters: Counters;
-  #sensors = new Map<string, Sensor | undefined>();
-  /** The last I/O error each sensor reported during its latest sample. */
-  #sensorErrors = new Map<string, string>();
-  /** Failed samples in a row per channel; at REOPEN_AFTER its sensor is opened afresh. */
-  #failuresInRow = new Map<string, number>();
+  #types: Readonly<Record<string, SensorType>>;
+  #backoff: { baseMs?: number; capMs?: number };
+  #configs: ChannelConfig[];
+  #slots = new Map<string, Slot>();
   #timers: TimerHandle[] = [];
   #states = new Map<string, ChannelState>();
-  #configs: ChannelConfig[];
+  #latest = new Map<string, Reading>();
+  #computed = new Map<string, ComputedChannel>();
+  /** Computed channels waiting for their evaluation turn (updates of one instant coalesce). */
+  #dirty = new Set<string>();
+  #dirtyTimer: TimerHandle | undefined;
+  #readings: Observers<Reading>;
+  #qualityChanges: Observers<QualityChange>;
 
-  constructor(platform: Platform, log: Logger, counters: Counters, configs: ChannelConfig[]) {
+  constructor(platform: Platform, log: Logger, counters: Counters, configs: ChannelConfig[], options: ChannelsOptions = {}) {
     this.#platform = platform;
     this.#log = log;
     this.#counters = counters;
     this.#configs = configs;
-  }
-
-  /** Starts sampling; each reading goes to `sink`. */
-  start(sink: (reading: Reading) => void): void {
-    for (const config of this.#configs) {
+    this.#types = options.types ?? SENSOR_TYPES;
+    this.#backoff = options.backoff ?? {};
+    const onObserverError = (error: unknown) => {
+      counters.add("observer_errors");
+      log.error("io", `an observer threw: ${(error as Error)?.message ?? String(error)}`);
+    };
+    this.#readings = new Observers(onObserverError);
+    this.#qualityChanges = new Observers(onObserverError);
+    for (const config of configs) {
       this.#states.set(config.name, { name: config.name, unit: config.unit, faults: 0 });
-      // Opened now, not at the first sample, so a chip's first conversion is ready by then.
-      this.#sensor(config, sensorKey(config));
-      const timer = this.#platform.timers.repeat(() => {
-        const reading = this.read(config.name);
-        if (reading) sink(reading);
-      }, config.intervalMs);
-      this.#timers.push(timer);
+      if (this.#types[config.type]?.computed) this.#computed.set(config.name, new ComputedChannel(config));
     }
   }
 
-  /** Samples one channel now; `undefined` (and a counted fault) when it fails. */
+  /** Adds a consumer of every reading (at most 8); returns its unsubscribe function. */
+  subscribe(observer: (reading: Reading) => void): () => void {
+    return this.#readings.add(observer);
+  }
+
+  /** Adds a consumer of quality changes (at most 8); returns its unsubscribe function. */
+  watchQuality(observer: (change: QualityChange) => void): () => void {
+    return this.#qualityChanges.add(observer);
+  }
+
+  /** Opens the sensors and starts sampling; `sink`, when given, is subscribed first. */
+  start(sink?: (reading: Reading) => void): void {
+    if (sink) this.subscribe(sink);
+    for (const config of this.#configs) {
+      if (this.#computed.has(config.name)) continue;
+      // Opened now, not at the first sample, so a chip's first conversion is ready by then.
+      const slot = this.#slot(config);
+      if (!slot.sensor) this.#open(slot);
+      this.#timers.push(this.#platform.timers.repeat(() => this.#publish(this.read(config.name)), config.intervalMs));
+    }
+  }
+
+  /** Samples one channel now (a computed one: from its inputs' latest readings); undefined for an unknown channel. */
   read(name: string): Reading | undefined {
     const config = this.#configs.find((c) => c.name === name);
     const state = this.#states.get(name);
     if (!config || !state) return undefined;
-    const key = sensorKey(config);
-    this.#sensorErrors.delete(key);
-    const sensor = this.#sensor(config, key);
-    const values = sensor?.sample();
-    const value = values?.[config.measure];
-    if (value === undefined || !Number.isFinite(value)) {
-      this.#fault(state, this.#sensorErrors.get(key) ?? `no ${config.measure} value`);
-      this.#failedInRow(config.name, key);
-      return undefined;
-    }
-    this.#failuresInRow.delete(config.name);
-    state.last = value;
-    this.#counters.add("samples");
-    return { channel: config.name, unit: config.unit, value, at: this.#platform.clock.monotonic() };
+    const now = this.#platform.clock.monotonic();
+    const computed = this.#computed.get(name);
+    const reading = computed
+      ? computed.compute((input) => this.#latest.get(input), (input) => this.#configs.find((c) => c.name === input)?.intervalMs ?? 1000, now)
+      : this.#sample(config, now);
+    this.#note(state, reading, computed ? undefined : this.#slot(config).fault?.message);
+    return reading;
   }
 
-  /** Channel names with their units, for the birth message and `status`. */
+  /** Channel names with their units, last values and qualities, for the birth message and `status`. */
   list(): ChannelState[] {
     return [...this.#states.values()].map((s) => ({ ...s }));
   }
 
+  /** Stops sampling and closes every sensor once. */
   stop(): void {
     for (const timer of this.#timers) this.#platform.timers.clear(timer);
     this.#timers = [];
-    for (const sensor of this.#sensors.values()) sensor?.close();
-    this.#sensors.clear();
+    this.#platform.timers.clear(this.#dirtyTimer);
+    this.#dirtyTimer = undefined;
+    for (const slot of this.#slots.values()) this.#close(slot);
+    this.#slots.clear();
   }
 
-  #sensor(config: ChannelConfig, key: string): Sensor | undefined {
-    if (this.#sensors.has(key)) return this.#sensors.get(key);
-    const type = SENSOR_TYPES[config.type];
-    let sensor: Sensor | undefined;
-    try {
-      if (!type) throw new Error(`unknown sensor type "${config.type}"`);
-      sensor = type.open(this.#platform.io, config, (message) => this.#sensorErrors.set(key, message));
-    } catch (error) {
-      this.#sensorErrors.set(key, `open failed: ${(error as Error).message}`);
+  #slot(config: ChannelConfig): Slot {
+    const type = this.#types[config.type];
+    const key = `${config.type}@${(type?.chip ?? ["address", "pin"]).map((f) => String(config.fields?.[f] ?? (config as unknown as Record<string, unknown>)[f] ?? "")).join(",")}`;
+    let slot = this.#slots.get(key);
+    if (!slot) {
+      slot = { key, type, config, silent: 0, retryAt: 0, backoff: new Backoff(() => 1, this.#backoff) };
+      this.#slots.set(key, slot);
     }
-    // A failed open is retried on the next sample, not cached.
-    if (sensor) this.#sensors.set(key, sensor);
-    return sensor;
+    return slot;
   }
 
-  /**
-   * A chip that lost power comes back idle (an SHT3x leaves periodic mode), so
-   * after a few failures in a row the sensor is closed and opened again, which
-   * re-sends its start-up commands.
-   */
-  #failedInRow(channel: string, key: string): void {
-    const failures = (this.#failuresInRow.get(channel) ?? 0) + 1;
-    this.#failuresInRow.set(channel, failures);
-    if (failures < REOPEN_AFTER) return;
-    this.#failuresInRow.delete(channel);
-    const sensor = this.#sensors.get(key);
-    this.#sensors.delete(key);
+  #open(slot: Slot): void {
+    const type = slot.type;
+    slot.fault = undefined;
+    try {
+      if (!type) throw new Error(`unknown sensor type "${slot.config.type}"`);
+      this.#counters.add("sensor_opens");
+      slot.sensor = type.open({
+        io: this.#platform.io,
+        timers: this.#platform.timers,
+        clock: this.#platform.clock,
+        storage: this.#platform.storage,
+        config: slot.config,
+        onError: (message, reason) => {
+          slot.fault = { message: printable(message), reason: reason && QUALITY_REASONS.includes(reason) ? reason : "sensor_fault" };
+        },
+      });
+    } catch (error) {
+      slot.fault = { message: `open failed: ${printable((error as Error)?.message ?? error)}`, reason: reasonOfError(error) };
+      this.#counters.add("sensor_open_failures");
+      this.#retryLater(slot);
+    }
+  }
+
+  #close(slot: Slot): void {
+    const sensor = slot.sensor;
+    slot.sensor = undefined;
     try {
       sensor?.close();
     } catch {
-      // A dead chip may refuse even the close; the bus is released either way.
+      // A dead chip may refuse even the close; the driver releases the bus either way.
     }
-    this.#counters.add("sensor_reopens");
   }
 
-  #fault(state: ChannelState, message: string): void {
-    state.faults++;
-    state.lastFault = message;
-    this.#counters.add("sensor_faults");
-    this.#log.warn("io", `${state.name}: ${message}`);
+  #retryLater(slot: Slot): void {
+    slot.retryAt = this.#platform.clock.monotonic() + slot.backoff.next();
+  }
+
+  #sample(config: ChannelConfig, now: number): Reading {
+    const slot = this.#slot(config);
+    if (!slot.sensor) {
+      if (now < slot.retryAt) return badReading(config.name, config.unit, slot.fault?.reason ?? "not_ready", now);
+      this.#open(slot);
+      if (!slot.sensor) return badReading(config.name, config.unit, slot.fault?.reason ?? "sensor_fault", now);
+      this.#counters.add("sensor_reopens");
+    }
+    slot.fault = undefined;
+    let values: Readonly<Record<string, number | Measurement>> | undefined;
+    try {
+      values = slot.sensor.sample();
+    } catch (error) {
+      slot.fault = { message: `sample threw: ${printable((error as Error)?.message ?? error)}`, reason: reasonOfError(error) };
+    }
+    if (values === undefined) {
+      if (slot.fault?.reason !== "not_ready" && ++slot.silent >= REOPEN_AFTER) {
+        slot.silent = 0;
+        this.#close(slot);
+        this.#retryLater(slot);
+      }
+      return badReading(config.name, config.unit, slot.fault?.reason ?? "sensor_fault", now);
+    }
+    slot.silent = 0;
+    slot.backoff.reset();
+    return this.#measured(config, values[config.measure], slot.fault?.reason, now);
+  }
+
+  /** A driver's number or Measurement as a Reading, scaled; anything else is bad. */
+  #measured(config: ChannelConfig, m: number | Measurement | undefined, faultReason: QualityReason | undefined, now: number): Reading {
+    const { name, unit } = config;
+    const scale = (v: number) => v * (config.scale ?? 1) + (config.offset ?? 0);
+    if (typeof m === "number") return Number.isFinite(m) ? { channel: name, unit, at: now, quality: "good", value: scale(m) } : badReading(name, unit, "sensor_fault", now);
+    if (m === undefined || m === null || typeof m !== "object") return badReading(name, unit, faultReason ?? "sensor_fault", now);
+    const reason: QualityReason = m.reason && QUALITY_REASONS.includes(m.reason) ? m.reason : "sensor_fault";
+    if (m.quality === "bad" || typeof m.value !== "number" || !Number.isFinite(m.value)) return badReading(name, unit, reason, now);
+    if (m.quality === "uncertain") return { channel: name, unit, at: now, quality: "uncertain", reason, value: scale(m.value) };
+    return { channel: name, unit, at: now, quality: "good", value: scale(m.value) };
+  }
+
+  /** Keeps the state and announces a quality change. */
+  #note(state: ChannelState, reading: Reading, message: string | undefined): void {
+    // A sensor just (re)opened has no conversion yet: that is no change of the channel's quality.
+    if (reading.reason === "not_ready" && state.quality !== undefined) return;
+    const from = state.quality;
+    const fromReason = state.reason;
+    state.quality = reading.quality;
+    state.reason = reading.reason;
+    if (reading.quality !== "bad") {
+      state.last = reading.value;
+      this.#counters.add("samples");
+    } else if (reading.reason !== "not_ready") {
+      state.faults++;
+      state.lastFault = message ?? reading.reason;
+      this.#counters.add("sensor_faults");
+    }
+    if (from === reading.quality && fromReason === reading.reason) return;
+    if (from === undefined && reading.quality === "good") return;
+    if (from === undefined && reading.reason === "not_ready") return;
+    const change: QualityChange = { channel: state.name, from, to: reading.quality, reason: reading.reason, message, at: reading.at };
+    this.#log[reading.quality === "good" ? "info" : "warn"]("io", `${state.name}: quality ${from ?? "-"} -> ${qualityText(reading)}${message ? ` (${message})` : ""}`);
+    this.#qualityChanges.emit(change);
+  }
+
+  /** Fans a reading out, keeps it for computed channels, and schedules the computed channels that read it. */
+  #publish(reading: Reading | undefined): void {
+    if (!reading) return;
+    this.#latest.set(reading.channel, reading);
+    this.#readings.emit(reading);
+    for (const computed of this.#computed.values()) if (computed.inputs.includes(reading.channel)) this.#dirty.add(computed.name);
+    if (this.#dirty.size > 0 && this.#dirtyTimer === undefined) this.#dirtyTimer = this.#platform.timers.once(() => this.#evaluate(), 0);
+  }
+
+  #evaluate(): void {
+    this.#dirtyTimer = undefined;
+    const names = [...this.#dirty];
+    this.#dirty.clear();
+    for (const name of names) this.#publish(this.read(name));
   }
 }
 
-/** Failed samples in a row after which a sensor is re-opened. */
-const REOPEN_AFTER = 3;
-
-/** Channels on the same chip (type and bus address or pin) share one sensor. */
-function sensorKey(config: ChannelConfig): string {
-  return `${config.type}@${config.address ?? config.pin ?? ""}`;
+/** A driver's message as one short log-safe line: control characters become spaces, at most 80 characters. */
+function printable(message: unknown): string {
+  let text = "";
+  for (const c of String(message).slice(0, 80)) text += c < " " || c === "\x7f" ? " " : c;
+  return text;
 }

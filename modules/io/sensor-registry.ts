@@ -1,41 +1,22 @@
-import type { ChannelConfig } from "../config/node-config.js";
-import type { IOProvider } from "../platform.js";
-import SHT3x from "./drivers/sht3x.js";
+/**
+ * The sensor types this firmware knows, by config name: one line per type,
+ * each a descriptor from modules/io/sensor-types/ (see io/sensor-type.ts for
+ * the descriptor's shape and how to add one). The config schema, the
+ * channels and the birth all read this table; nothing else lists chips.
+ */
+import type { SensorType } from "./sensor-type.js";
+import { computed } from "./sensor-types/computed.js";
+import { sht3x } from "./sensor-types/sht3x.js";
 
-/** A sensor as a channel sees it: one sample gives all its quantities. */
-export interface Sensor {
-  /** Quantities by name (e.g. temperature, humidity); a missing one is a fault. */
-  sample(): Record<string, number> | undefined;
-  close(): void;
+export type { Sensor, SensorType } from "./sensor-type.js";
+
+/** Sensor types by config name, in the order `help` and the schema list them. */
+export const SENSOR_TYPES: Readonly<Record<string, SensorType>> = Object.freeze({
+  sht3x,
+  computed,
+});
+
+/** The descriptor of `name`, or undefined for an unknown type. */
+export function sensorType(name: string): SensorType | undefined {
+  return Object.prototype.hasOwnProperty.call(SENSOR_TYPES, name) ? SENSOR_TYPES[name] : undefined;
 }
-
-/** What a sensor type offers: its quantities with default units, and a factory. */
-export interface SensorType {
-  measures: Record<string, { unit: string }>;
-  /** Opens the sensor; `onError` gets I/O faults instead of exceptions. */
-  open(io: IOProvider, config: ChannelConfig, onError: (message: string) => void): Sensor;
-}
-
-/** Sensor types by config name. */
-export const SENSOR_TYPES: Record<string, SensorType> = {
-  sht3x: {
-    measures: { temperature: { unit: "Cel" }, humidity: { unit: "%RH" } },
-    open(io, config, onError) {
-      const driver = new SHT3x({
-        sensor: { io: io.I2C, ...io.i2cDefault, address: config.address ?? 0x44 },
-        onError,
-      });
-      return {
-        sample() {
-          const sample = driver.sample();
-          if (!sample) return undefined;
-          const values: Record<string, number> = {};
-          if (sample.thermometer) values.temperature = sample.thermometer.temperature;
-          if (sample.hygrometer) values.humidity = sample.hygrometer.humidity;
-          return values;
-        },
-        close: () => driver.close(),
-      };
-    },
-  },
-};

@@ -1,21 +1,16 @@
 import { Encoder } from "cbor-x/encode";
 import type { NodeConfig } from "../config/node-config.js";
+import { sensorType } from "../io/sensor-registry.js";
 import { crc32 } from "../util/crc32.js";
 import { encodeUtf8 } from "../util/utf8.js";
 
-/**
- * Typical accuracy (±, in the channel's unit) by sensor type and quantity,
- * from the datasheets (Sensirion SHT3x-DIS, table 1/2: worst member SHT30).
- */
-const ACCURACY: Readonly<Record<string, number>> = Object.freeze({
-  "sht3x.temperature": 0.3,
-  "sht3x.humidity": 3,
-});
 
 /** What the birth message says about the running node (docs/contracts.md, "Birth"). */
 export interface BirthFacts {
   firmware: string;
   host: string;
+  /** The IO is simulated chips (simulator, mcsim): said as `sim: true`, absent otherwise. */
+  simulated?: boolean;
   bootId: string;
   bootCount: number;
   resetReason: string;
@@ -45,6 +40,7 @@ export function encodeBirth(facts: BirthFacts): Uint8Array {
     ["node", facts.config.nodeId],
     ["fw", facts.firmware],
     ["host", facts.host],
+    ...(facts.simulated ? [["sim", true] as [string, unknown]] : []),
     ["boot", facts.bootId],
     ["bootn", facts.bootCount],
     ["reset", facts.resetReason],
@@ -52,7 +48,8 @@ export function encodeBirth(facts: BirthFacts): Uint8Array {
     ["site", facts.config.site],
     ["channels", facts.config.channels.map((c) => {
       const channel = new Map<string, unknown>([["n", c.name], ["u", c.unit], ["type", c.type], ["measure", c.measure], ["every", c.intervalMs]]);
-      const accuracy = ACCURACY[`${c.type}.${c.measure}`];
+      // Typical accuracy (±, in the channel's unit) from the type's descriptor (its datasheet).
+      const accuracy = sensorType(c.type)?.quantities[c.measure]?.accuracy;
       if (accuracy !== undefined) channel.set("acc", accuracy);
       return channel;
     })],

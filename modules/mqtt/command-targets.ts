@@ -2,6 +2,7 @@ import type { ConfigService } from "../config/config-service.js";
 import { errorCode, mqttCode } from "../errors.js";
 import type { Actuators } from "../io/actuators.js";
 import type { Channels } from "../io/channels.js";
+import { qualityText } from "../io/reading.js";
 import type { Logger } from "../log.js";
 import type { Platform } from "../platform.js";
 import type { CommandOutcome, CommandTargets } from "./commands.js";
@@ -44,10 +45,13 @@ export function commandTargets(deps: CommandDeps): CommandTargets {
       const state = channels.list().find((c) => c.name === name);
       if (!state) return { ok: false, code: mqttCode("unknown-channel"), error: `no channel "${name.slice(0, 32)}"` };
       const reading = channels.read(name);
-      if (!reading) return { ok: false, code: mqttCode("read-failed"), error: `${name}: ${state.lastFault ?? "read failed"}` };
+      // A bad value is never reported as a number: the answer names its reason instead.
+      if (!reading || reading.quality === "bad") return { ok: false, code: mqttCode("read-failed"), error: `${name}: bad:${reading?.reason ?? "sensor_fault"} ${state.lastFault ?? ""}`.trim() };
       const at = deps.epochAtBoot();
-      return { ok: true, result: new Map<string, unknown>([["n", reading.channel], ["u", reading.unit], ["v", reading.value],
-        [at === undefined ? "ut" : "t", at === undefined ? reading.at / 1000 : (at + reading.at) / 1000]]) };
+      const result = new Map<string, unknown>([["n", reading.channel], ["u", reading.unit], ["v", reading.value],
+        [at === undefined ? "ut" : "t", at === undefined ? reading.at / 1000 : (at + reading.at) / 1000]]);
+      if (reading.quality !== "good") result.set("q", qualityText(reading));
+      return { ok: true, result };
     },
     actuate: (name, value) => {
       if (!actuators.names().includes(name)) return { ok: false, code: mqttCode("unknown-actuator"), error: `no actuator "${name.slice(0, 32)}"` };

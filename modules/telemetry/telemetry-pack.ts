@@ -1,4 +1,4 @@
-import type { Reading } from "../io/channels.js";
+import { qualityText, type Reading } from "../io/reading.js";
 import { decodeSenmlPack, encodeSenmlPack, type SenmlRecord } from "./senml.js";
 import { utf8Length } from "../util/utf8.js";
 
@@ -23,7 +23,9 @@ export interface PackHeader {
  * record 0 carries bn (`<nodeId>:`), bt (time of the first reading, seconds)
  * and the metadata `_seq` (v); record 1 `_boot` (vs); optional `_clock`
  * (vs "uptime") and `_hist` (vb true); then one record per reading with
- * n, u, v and t relative to bt. Names starting with "_" are metadata.
+ * n, u, v and t relative to bt. A reading that is not good is preceded by
+ * `_q.<channel>` (vs "uncertain:<reason>" or "bad:<reason>", same t); a bad
+ * one has no value record at all. Names starting with "_" are metadata.
  */
 export function buildTelemetryRecords(header: PackHeader, readings: readonly Reading[]): SenmlRecord[] {
   const origin = readings.length > 0 ? readings[0].at : 0;
@@ -36,13 +38,23 @@ export function buildTelemetryRecords(header: PackHeader, readings: readonly Rea
   if (header.epochAtBoot === undefined) records.push({ n: "_clock", vs: "uptime" });
   if (header.historical) records.push({ n: "_hist", vb: true });
   for (const reading of readings) {
-    const record: SenmlRecord = { n: reading.channel, u: reading.unit, v: roundValue(reading.value) };
     const t = (reading.at - origin) / 1000;
+    if (reading.quality !== "good") {
+      // Quality as metadata (QUALITY_PREFIX): a plain RFC 8428 decoder sees a string record it may ignore.
+      const quality: SenmlRecord = { n: `${QUALITY_PREFIX}${reading.channel}`, vs: qualityText(reading) };
+      if (t !== 0) quality.t = t;
+      records.push(quality);
+      if (reading.quality === "bad") continue;
+    }
+    const record: SenmlRecord = { n: reading.channel, u: reading.unit, v: roundValue(reading.value) };
     if (t !== 0) record.t = t;
     records.push(record);
   }
   return records;
 }
+
+/** Name prefix of the quality record of a reading that is not good: `_q.<channel>`. */
+export const QUALITY_PREFIX = "_q.";
 
 /** CBOR bytes of a text string at most: a header of up to 3 bytes (length < 65,536), then UTF-8. */
 const textBound = (text: string) => 3 + utf8Length(text);
@@ -65,7 +77,10 @@ export function telemetryPackBound(header: Pick<PackHeader, "nodeId" | "bootId">
   bound += MAP_BOUND + field(textBound("_boot")) + field(textBound(header.bootId));
   bound += MAP_BOUND + field(textBound("_clock")) + field(textBound("rebased"));
   bound += MAP_BOUND + field(textBound("_hist")) + field(1);
-  for (const r of readings) bound += MAP_BOUND + field(textBound(r.channel)) + field(textBound(r.unit)) + field(NUMBER_BOUND) + field(NUMBER_BOUND);
+  for (const r of readings) {
+    bound += MAP_BOUND + field(textBound(r.channel)) + field(textBound(r.unit)) + field(NUMBER_BOUND) + field(NUMBER_BOUND);
+    if (r.quality !== "good") bound += MAP_BOUND + field(textBound(QUALITY_PREFIX + r.channel)) + field(textBound(qualityText(r))) + field(NUMBER_BOUND);
+  }
   return bound;
 }
 
@@ -89,7 +104,8 @@ export interface DecodedPack {
   /** "wall" (synchronised), "uptime" (seconds since boot) or "rebased" (uptime re-based after the clock synchronised). */
   clock: "wall" | "uptime" | "rebased";
   historical: boolean;
-  readings: { n: string; u?: string; v?: number; t: number }[];
+  /** Channel readings in pack order; `q` ("uncertain:<reason>", "bad:<reason>") when not good; a bad one has no `v`. */
+  readings: { n: string; u?: string; v?: number; t: number; q?: string }[];
 }
 
 /** Reads a telemetry pack; a string says why the bytes are not one. Never throws. */
@@ -110,8 +126,34 @@ export function decodeTelemetryPack(bytes: Uint8Array): DecodedPack | string {
     bt: first.bt,
     clock,
     historical: records.some((r) => r.n === "_hist" && r.vb === true),
-    readings: records.filter((r) => r.n !== undefined && !r.n.startsWith("_")).map((r) => ({ n: r.n!, u: r.u, v: r.v, t: r.t ?? 0 })),
+    readings: readingsOf(records),
   };
+}
+
+/** The channel records of a pack, with the quality of each `_q.<channel>` record joined to the value of the same name and t. */
+function readingsOf(records: readonly SenmlRecord[]): DecodedPack["readings"] {
+  const readings: DecodedPack["readings"] = [];
+  let quality: { n: string; t: number; q: string } | undefined;
+  const flush = () => {
+    if (quality) readings.push({ n: quality.n, t: quality.t, q: quality.q });
+    quality = undefined;
+  };
+  for (const r of records) {
+    if (r.n === undefined) continue;
+    if (r.n.startsWith(QUALITY_PREFIX)) {
+      flush();
+      quality = { n: r.n.slice(QUALITY_PREFIX.length), t: r.t ?? 0, q: String(r.vs) };
+    } else if (!r.n.startsWith("_")) {
+      const reading: DecodedPack["readings"][number] = { n: r.n, u: r.u, v: r.v, t: r.t ?? 0 };
+      if (quality && quality.n === r.n && quality.t === reading.t) {
+        reading.q = quality.q;
+        quality = undefined;
+      } else flush();
+      readings.push(reading);
+    }
+  }
+  flush();
+  return readings;
 }
 
 /** How a queued pack must change before it is sent. */

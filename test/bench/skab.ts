@@ -28,7 +28,7 @@ export function loadSkab(file: string): { rows: number; readings: Reading[][] } 
   const columns = SKAB_CHANNELS.map((c) => header.indexOf(c.column));
   const readings = lines.slice(1).map((line, second) => {
     const cells = line.split(";");
-    return SKAB_CHANNELS.map((c, i) => ({ channel: c.name, unit: c.unit, value: Number(cells[columns[i]]) * c.scale, at: second * 1000 }));
+    return SKAB_CHANNELS.map((c, i) => ({ quality: "good" as const, channel: c.name, unit: c.unit, value: Number(cells[columns[i]]) * c.scale, at: second * 1000 }));
   });
   return { rows: readings.length, readings };
 }
@@ -39,6 +39,6 @@ export function syntheticSkab(rows: number): Reading[][] {
   const noise = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff - 0.5);
   const typical = [0.21, 0.27, 2.1, 0.3e5, 90, 26.8, 235, 122];
   return Array.from({ length: rows }, (_, second) =>
-    SKAB_CHANNELS.map((c, i) => ({ channel: c.name, unit: c.unit, value: typical[i] * (1 + 0.02 * noise()), at: second * 1000 })),
+    SKAB_CHANNELS.map((c, i) => ({ quality: "good" as const, channel: c.name, unit: c.unit, value: typical[i] * (1 + 0.02 * noise()), at: second * 1000 })),
   );
 }

@@ -24,6 +24,12 @@ const GOOD: [string, string, unknown][] = [
   ["ch.temp.interval", "100", 100],
   ["ch.temp.unit", "%RH", "%RH"],
   ["ch.temp.address", "0x45", 0x45],
+  ["ch.temp.scale", "1.8", 1.8],
+  ["ch.temp.scale", "-0.25", -0.25],
+  ["ch.temp.offset", "+32", 32],
+  ["ch.temp.offset", ".5", 0.5],
+  ["ch.temp.offset", "2.5e-3", 0.0025],
+  ["ch.temp.offset", "-1E+2", -100],
   ["act.pump.type", "pwm", "pwm"],
   ["act.pump.invert", "on", true],
   ["act.pump.safe_state", "100", 100],
@@ -46,11 +52,17 @@ const BAD: [string, string, new (...args: any[]) => Error, string][] = [
   ["log.level", "debg", RangeError, 'log.level must be one of error, warn, info, debug, got "debg"; did you mean "debug"?'],
   ["act.pump.invert", "maybe", TypeError, 'act.pump.invert must be true or false, got "maybe"'],
   ["ch.temp.unit", "Celsius", RangeError, 'ch.temp.unit must be one of Cel, %RH, Pa, A, V, W, Hz, m/s2, /s, %, m, kg, l/s, m3, count, got "Celsius"'],
-  ["ch.temp.type", "pulse", RangeError, 'ch.temp.type must be one of sht3x, got "pulse"'],
+  ["ch.temp.type", "pulse", RangeError, 'ch.temp.type must be one of sht3x, computed, got "pulse"'],
+  ["ch.temp.scale", "1,5", TypeError, 'ch.temp.scale must be a decimal number such as -1.25 or 2e-3, got "1,5"'],
+  ["ch.temp.scale", "NaN", TypeError, 'ch.temp.scale must be a decimal number such as -1.25 or 2e-3, got "NaN"'],
+  ["ch.temp.scale", "Infinity", TypeError, 'ch.temp.scale must be a decimal number such as -1.25 or 2e-3, got "Infinity"'],
+  ["ch.temp.scale", "1e", TypeError, 'ch.temp.scale must be a decimal number such as -1.25 or 2e-3, got "1e"'],
+  ["ch.temp.scale", ".", TypeError, 'ch.temp.scale must be a decimal number such as -1.25 or 2e-3, got "."'],
+  ["ch.temp.offset", "2e9", RangeError, "ch.temp.offset must be -1000000000..1000000000, got 2000000000"],
   ["ch.temp.interval", "50", RangeError, "ch.temp.interval must be 100..86400000 (ms), got 50"],
   ["mqtt.keepaliv", "5", UnknownKeyError, 'unknown key "mqtt.keepaliv"; did you mean "mqtt.keepalive"?'],
   ["ch.Temp.unit", "Cel", UnknownKeyError, 'channel name "Temp" must match [a-z][a-z0-9_]{0,15}'],
-  ["ch.temp.units", "Cel", UnknownKeyError, 'unknown key "ch.temp.units"; channel fields are type, measure, address, pin, interval, unit; did you mean "ch.temp.unit"?'],
+  ["ch.temp.units", "Cel", UnknownKeyError, 'unknown key "ch.temp.units"; channel fields are type, measure, interval, unit, scale, offset, address, expr; did you mean "ch.temp.unit"?'],
   ["ch.temp.filter", "x", UnknownKeyError, '"ch.temp.filter": channel field "filter" is reserved for a later firmware'],
 ];
 
@@ -74,11 +86,13 @@ test("every key has type, help and a default or is optional", (t) => {
   t.true(KEYS["wifi.password"].secret && KEYS["mqtt.password"].secret);
 });
 
-test("factory defaults resolve to today's defaultConfig", (t) => {
+test("factory defaults resolve to the board's two SHT3x channels (defaults from the sensor registry)", (t) => {
   const resolved = resolveConfig(factoryDefaults(), "hw-1");
   const expected = defaultConfig("hw-1");
-  const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : 1);
-  t.deepEqual([...resolved.channels].sort(byName), [...expected.channels].sort(byName));
+  t.deepEqual(resolved.channels, [
+    { name: "rh", type: "sht3x", measure: "humidity", address: 0x44, intervalMs: 1000, unit: "%RH", fields: { address: 0x44 } },
+    { name: "temp", type: "sht3x", measure: "temperature", address: 0x44, intervalMs: 1000, unit: "Cel", fields: { address: 0x44 } },
+  ]);
   t.deepEqual(resolved.telemetry, expected.telemetry);
   t.is(resolved.mqtt.url, expected.mqtt.url);
   t.is(resolved.mqtt.prefix, expected.mqtt.prefix);

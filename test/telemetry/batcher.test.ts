@@ -14,7 +14,7 @@ function setup(options: { batchSize: number; maxAgeMs: number }) {
   const batcher = new Batcher(platform, options, (readings) => batches.push({ at: timers.monotonic(), readings }));
   let value = 0;
   const add = () => {
-    const reading: Reading = { channel: "temp", unit: "Cel", value: value++, at: timers.monotonic() };
+    const reading: Reading = { quality: "good" as const, channel: "temp", unit: "Cel", value: value++, at: timers.monotonic() };
     batcher.add(reading);
     return reading;
   };
@@ -118,11 +118,11 @@ test("a reading added from inside onBatch starts the next batch", (t) => {
   const batches: number[][] = [];
   let batcher: Batcher | undefined = undefined;
   batcher = new Batcher(platform, { batchSize: 2, maxAgeMs: 1000 }, (readings) => {
-    batches.push(readings.map((r) => r.value));
-    if (batches.length === 1) batcher!.add({ channel: "x", unit: "", value: 99, at: timers.monotonic() });
+    batches.push(readings.map((r) => r.value ?? NaN));
+    if (batches.length === 1) batcher!.add({ quality: "good" as const, channel: "x", unit: "", value: 99, at: timers.monotonic() });
   });
-  batcher.add({ channel: "x", unit: "", value: 1, at: 0 });
-  batcher.add({ channel: "x", unit: "", value: 2, at: 0 });
+  batcher.add({ quality: "good" as const, channel: "x", unit: "", value: 1, at: 0 });
+  batcher.add({ quality: "good" as const, channel: "x", unit: "", value: 2, at: 0 });
   t.deepEqual(batches, [[1, 2]]);
   t.is(batcher.pending, 1);
   timers.advance(1000);

@@ -20,7 +20,7 @@ function rig(options: { ratePerSec?: number; burst?: number; maxInFlight?: numbe
     sent.push({ id: nextId, seq: pack.seq, historical: pack.historical });
     return nextId++;
   }, (historical) => ({ historical, bootId: "b" }), { startJitterMs: 0, ...options });
-  const pack = (seq: number) => encodeTelemetryPack({ nodeId: "n", bootId: "b", seq, epochAtBoot: 0 }, [{ channel: "temp", unit: "Cel", value: seq, at: seq }]);
+  const pack = (seq: number) => encodeTelemetryPack({ nodeId: "n", bootId: "b", seq, epochAtBoot: 0 }, [{ quality: "good" as const, channel: "temp", unit: "Cel", value: seq, at: seq }]);
   return { mp, forwarder, outbox, counters, sent, pack, setLinkFull: (full: boolean) => { linkFull = full; } };
 }
 

@@ -4,9 +4,9 @@ import { seededRandom } from "../helpers/seeded-random.js";
 import type { Reading } from "../../modules/io/channels.js";
 
 const readings: Reading[] = [
-  { channel: "temp", unit: "Cel", value: 21.5, at: 5000 },
-  { channel: "rh", unit: "%RH", value: 40.25, at: 5000 },
-  { channel: "temp", unit: "Cel", value: 21.625, at: 6000 },
+  { quality: "good" as const, channel: "temp", unit: "Cel", value: 21.5, at: 5000 },
+  { quality: "good" as const, channel: "rh", unit: "%RH", value: 40.25, at: 5000 },
+  { quality: "good" as const, channel: "temp", unit: "Cel", value: 21.625, at: 6000 },
 ];
 const EPOCH = 1_750_000_000_000;
 
@@ -62,12 +62,19 @@ test("telemetryPackBound is never below the encoded size (seeded packs, every he
   let worst = Infinity;
   for (let run = 0; run < 2000; run++) {
     const count = 1 + Math.floor(random() * 100);
-    const readings = Array.from({ length: count }, (_, i) => ({
-      channel: names[Math.floor(random() * names.length)],
-      unit: units[Math.floor(random() * units.length)],
-      value: random() < 0.3 ? Math.floor(random() * 1e9) : (random() - 0.5) * 10 ** Math.floor(random() * 12),
-      at: i * Math.floor(random() * 100_000),
-    }));
+    const readings = Array.from({ length: count }, (_, i): Reading => {
+      const base = {
+        channel: names[Math.floor(random() * names.length)],
+        unit: units[Math.floor(random() * units.length)],
+        value: random() < 0.3 ? Math.floor(random() * 1e9) : (random() - 0.5) * 10 ** Math.floor(random() * 12),
+        at: i * Math.floor(random() * 100_000),
+      };
+      const q = random();
+      // Some readings are uncertain or bad: their `_q.<channel>` records count in the bound too.
+      if (q < 0.1) return { channel: base.channel, unit: base.unit, at: base.at, quality: "bad", reason: "open_loop" };
+      if (q < 0.2) return { ...base, quality: "uncertain", reason: "over_range" };
+      return { ...base, quality: "good" };
+    });
     const header = {
       nodeId: "node-" + "a".repeat(Math.floor(random() * 27)),
       bootId: "9f3a01c2",

@@ -19,11 +19,11 @@ export function ioCommands(channels: Channels, actuators: Actuators): ConsoleCom
           throw new ConsoleError("unknown-channel", `no channel "${args[0].slice(0, 20)}"; ${near ? `did you mean "${near}"? ` : ""}channels: ${names.join(", ") || "none"}`);
         }
         const reading = channels.read(args[0]);
-        if (!reading) {
+        if (!reading || reading.quality === "bad") {
           const state = channels.list().find((c) => c.name === args[0]);
-          throw new ConsoleError("read-failed", `${args[0]}: ${state?.lastFault ?? "no value"}`);
+          throw new ConsoleError("read-failed", `${args[0]}: bad:${reading?.reason ?? "sensor_fault"}${state?.lastFault ? ` (${state.lastFault})` : ""}`);
         }
-        reply(`${reading.channel} = ${Number(reading.value.toFixed(3))} ${reading.unit}`);
+        reply(`${reading.channel} = ${Number(reading.value.toFixed(3))} ${reading.unit}${reading.quality === "uncertain" ? ` (uncertain:${reading.reason})` : ""}`);
       },
     },
     {

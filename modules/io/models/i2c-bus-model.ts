@@ -27,9 +27,13 @@ export class I2CBusModel {
     this.#devices.delete(address);
   }
 
+  /** Buses opened and closed through `ioClass()` so far (a driver that leaks a bus shows here). */
+  readonly handles = { opened: 0, closed: 0 };
+
   /** An ECMA-419-shaped I2C constructor bound to this bus. */
   ioClass(): new (options: I2COptions) => I2CBus {
     const devices = this.#devices;
+    const handles = this.handles;
     return class ModelI2C implements I2CBus {
       #address: number;
       #open = true;
@@ -37,6 +41,7 @@ export class I2CBusModel {
       constructor(options: I2COptions) {
         if (!Number.isInteger(options.address)) throw new TypeError(`I2C address must be an integer, got ${options.address}`);
         this.#address = options.address;
+        handles.opened++;
       }
 
       write(buffer: ArrayBufferView | ArrayBuffer, _stop?: boolean): void {
@@ -46,12 +51,19 @@ export class I2CBusModel {
         this.#device().write(bytes.slice());
       }
 
-      read(byteLength: number, _stop?: boolean): ArrayBuffer {
-        const bytes = this.#device().read(byteLength);
+      read(byteLength: number, stop?: boolean): ArrayBuffer;
+      read(buffer: Uint8Array, stop?: boolean): undefined;
+      read(target: number | Uint8Array, _stop?: boolean): ArrayBuffer | undefined {
+        if (typeof target !== "number") {
+          target.set(this.#device().read(target.byteLength).subarray(0, target.byteLength));
+          return undefined;
+        }
+        const bytes = this.#device().read(target);
         return bytes.slice().buffer;
       }
 
       close(): void {
+        if (this.#open) handles.closed++;
         this.#open = false;
       }
 

@@ -1,4 +1,5 @@
 import type { IOProvider } from "../../platform.js";
+import { SHT3X_ADDRESS } from "../drivers/sht3x.js";
 import { I2CBusModel } from "./i2c-bus-model.js";
 import { PinBoard } from "./pin-models.js";
 import { SHT3xModel } from "./sht3x-model.js";
@@ -9,7 +10,7 @@ export interface SimulatedBoard {
   io: IOProvider;
   bus: I2CBusModel;
   pins: PinBoard;
-  /** The SHT3x-compatible chip at I2C address 0x44. */
+  /** The SHT3x-compatible chip at its default I2C address (SHT3X_ADDRESS). */
   sht3x: SHT3xModel;
 }
 
@@ -17,20 +18,21 @@ export interface SimulatedBoard {
 const I2C_DEFAULT = { data: 21, clock: 22 };
 
 /**
- * Assembles a board with an SHT3x at 0x44 on the default bus, GPIO, ADC and
+ * Assembles a board with an SHT3x at its default address on the default bus, GPIO, ADC and
  * PWM pins, all driven by `now` (monotonic ms) so virtual time works.
  */
 export function simulatedBoard(now: () => number, seed = 1): SimulatedBoard {
   const bus = new I2CBusModel();
   const pins = new PinBoard();
   const sht3x = new SHT3xModel(syntheticClimate(now, seed));
-  bus.attach(0x44, sht3x);
+  bus.attach(SHT3X_ADDRESS, sht3x);
   const io: IOProvider = {
     I2C: bus.ioClass(),
     Digital: pins.digitalClass(),
     Analog: pins.analogClass(),
     PWM: pins.pwmClass(),
     i2cDefault: I2C_DEFAULT,
+    simulated: true,
   };
   return { io, bus, pins, sht3x };
 }

@@ -4,6 +4,7 @@ import { I2CBusModel, type I2CDeviceModel } from "../../../modules/io/models/i2c
 import { SHT3xModel, type Climate } from "../../../modules/io/models/sht3x-model.js";
 import { sensirionCrc8 } from "../../../modules/io/sensirion-crc.js";
 import type { I2CBus, I2COptions } from "../../../modules/platform.js";
+import { FakeTimers } from "../../helpers/fake-timers.js";
 import { seededRandom } from "../../helpers/seeded-random.js";
 
 const T_LSB = 175 / 65535;
@@ -28,9 +29,14 @@ function setup(address = 0x44) {
   const bus = new I2CBusModel();
   bus.attach(address, recorder);
   const errors: string[] = [];
-  const open = (options: Partial<I2COptions> = {}) =>
-    new SHT3x({ sensor: { io: bus.ioClass(), data: 21, clock: 22, ...options }, onError: (message) => void errors.push(message) });
-  return { climate, chip, bus, transactions, errors, open };
+  const timers = new FakeTimers();
+  /** Opens the driver and lets its 2 ms soft-reset timer run, as the channels' scheduler would. */
+  const open = (options: Partial<I2COptions> = {}) => {
+    const sensor = new SHT3x({ sensor: { io: bus.ioClass(), data: 21, clock: 22, ...options }, timers, onError: (message) => void errors.push(message) });
+    timers.advance(2);
+    return sensor;
+  };
+  return { climate, chip, bus, transactions, errors, open, timers };
 }
 
 test("the exact commands: soft reset and periodic mode at open, fetch and 6-byte read per sample, break at close", (t) => {
@@ -47,12 +53,14 @@ test("the exact commands: soft reset and periodic mode at open, fetch and 6-byte
   t.deepEqual(transactions.slice(6), ["write 3093"]);
 });
 
-test("close() releases the bus: a later sample is an I2C error, not an exception", (t) => {
-  const { errors, open, transactions } = setup();
+test("close() releases the bus: a later sample is an error, not an exception; a second close does nothing", (t) => {
+  const { errors, open, transactions, bus } = setup();
   const sensor = open();
   sensor.close();
+  sensor.close();
   t.is(sensor.sample(), undefined);
-  t.deepEqual(errors, ["i2c: I2C closed"]);
+  t.deepEqual(errors, ["closed"]);
+  t.deepEqual(bus.handles, { opened: 1, closed: 1 });
   t.is(transactions.at(-1), "write 3093");
 });
 
@@ -63,7 +71,7 @@ test("close() with the chip gone still releases the bus without throwing", (t) =
   t.notThrows(() => sensor.close());
   chip.faults.absent = false;
   t.is(sensor.sample(), undefined);
-  t.deepEqual(errors, ["i2c: I2C closed"]);
+  t.deepEqual(errors, ["closed"]);
 });
 
 test("bus options: the driver's defaults (0x44, 100 kHz) overlaid by the caller's", (t) => {
@@ -73,8 +81,8 @@ test("bus options: the driver's defaults (0x44, 100 kHz) overlaid by the caller'
       seen.push({ ...options });
     }
     write(): void {}
-    read(byteLength: number): ArrayBuffer {
-      return new ArrayBuffer(byteLength);
+    read(target: number | Uint8Array): ArrayBuffer {
+      return new ArrayBuffer(typeof target === "number" ? target : target.byteLength);
     }
     close(): void {}
   };
@@ -98,9 +106,59 @@ test("no I2C constructor: TypeError", (t) => {
   t.throws(() => new SHT3x({ sensor: {} as never }), { instanceOf: TypeError, message: "sensor.io must be an I2C constructor" });
 });
 
-test("opening with no chip on the bus throws the NACK (the caller counts a failed open)", (t) => {
+test("opening with no chip on the bus throws the NACK and closes the bus first (the caller counts a failed open)", (t) => {
   const bus = new I2CBusModel();
-  t.throws(() => new SHT3x({ sensor: { io: bus.ioClass(), data: 21, clock: 22 } }), { message: "NACK at address 0x44" });
+  for (let i = 0; i < 3; i++) t.throws(() => new SHT3x({ sensor: { io: bus.ioClass(), data: 21, clock: 22 } }), { message: "NACK at address 0x44" });
+  // Before issue 8 the failed constructor left each bus open: 3 opens, 0 closes.
+  t.deepEqual(bus.handles, { opened: 3, closed: 3 });
+});
+
+test("no blocking wait: periodic mode starts on a timer 2 ms after the soft reset; a sample before that is not_ready", (t) => {
+  const { transactions, chip } = setup();
+  const bus = new I2CBusModel();
+  bus.attach(0x44, { write: (b) => (transactions.push(`write ${hex(b)}`), chip.write(b)), read: (n) => chip.read(n) });
+  const timers = new FakeTimers();
+  const reasons: string[] = [];
+  const sensor = new SHT3x({ sensor: { io: bus.ioClass(), data: 21, clock: 22 }, timers, onError: (_m, reason) => void reasons.push(reason) });
+  t.deepEqual(transactions, ["write 30a2"]);
+  t.is(sensor.sample(), undefined);
+  t.deepEqual(reasons, ["not_ready"]);
+  timers.advance(2);
+  t.deepEqual(transactions, ["write 30a2", "write 2130"]);
+  t.truthy(sensor.sample()?.thermometer);
+});
+
+test("without timers the first sample starts periodic mode (not_ready), the next one measures", (t) => {
+  const { chip } = setup();
+  const bus = new I2CBusModel();
+  bus.attach(0x44, chip);
+  const reasons: string[] = [];
+  const sensor = new SHT3x({ sensor: { io: bus.ioClass(), data: 21, clock: 22 }, onError: (_m, reason) => void reasons.push(reason) });
+  t.is(sensor.sample(), undefined);
+  t.deepEqual(reasons, ["not_ready"]);
+  t.truthy(sensor.sample()?.hygrometer);
+});
+
+test("the read buffer is allocated once: every sample reads into the same bytes", (t) => {
+  const buffers = new Set<unknown>();
+  const { chip } = setup();
+  const FakeI2C = class implements I2CBus {
+    write(bytes: ArrayBufferView | ArrayBuffer): void {
+      chip.write(new Uint8Array(bytes as Uint8Array));
+    }
+    read(target: number | Uint8Array): ArrayBuffer {
+      if (typeof target === "number") throw new Error("the driver must read into its own buffer");
+      buffers.add(target);
+      target.set(chip.read(target.byteLength));
+      return target.buffer as ArrayBuffer;
+    }
+    close(): void {}
+  };
+  const timers = new FakeTimers();
+  const sensor = new SHT3x({ sensor: { io: FakeI2C, data: 21, clock: 22 }, timers });
+  timers.advance(2);
+  for (let i = 0; i < 5; i++) t.truthy(sensor.sample()?.thermometer);
+  t.is(buffers.size, 1);
 });
 
 test("conversion over the whole range is within one LSB (temperature every 0.01 °C, humidity every 0.01 %RH)", (t) => {
@@ -156,7 +214,9 @@ function scripted(answer: number[]) {
   const bus = new I2CBusModel();
   bus.attach(0x44, { write() {}, read: () => Uint8Array.from(answer) });
   const errors: string[] = [];
-  const sensor = new SHT3x({ sensor: { io: bus.ioClass(), data: 21, clock: 22 }, onError: (m) => void errors.push(m) });
+  const timers = new FakeTimers();
+  const sensor = new SHT3x({ sensor: { io: bus.ioClass(), data: 21, clock: 22 }, timers, onError: (m) => void errors.push(m) });
+  timers.advance(2);
   return { sample: sensor.sample(), errors };
 }
 
@@ -235,6 +295,7 @@ test("fault: corrupted temperature CRC → humidity only, and onError says which
 test("without onError a fault is still not thrown", (t) => {
   const { chip, bus } = setup();
   const sensor = new SHT3x({ sensor: { io: bus.ioClass(), data: 21, clock: 22 } });
+  sensor.sample();
   chip.faults.absent = true;
   t.notThrows(() => t.is(sensor.sample(), undefined));
 });

@@ -67,9 +67,9 @@ test("RFC 8428 section 4.6: base name, time, unit, value and sum carry to later 
 
 test("the firmware's own encoder round-trips through the monitor's decoder", (t) => {
   const bytes = encodeTelemetryPack({ nodeId: "pump-7", bootId: "9f3a01c2", seq: 42, epochAtBoot: 1_764_045_000_000 }, [
-    { channel: "temp", unit: "Cel", value: 21.37, at: 250 },
-    { channel: "rh", unit: "%RH", value: 45.2, at: 250 },
-    { channel: "temp", unit: "Cel", value: 21.38, at: 1250 },
+    { quality: "good" as const, channel: "temp", unit: "Cel", value: 21.37, at: 250 },
+    { quality: "good" as const, channel: "rh", unit: "%RH", value: 45.2, at: 250 },
+    { quality: "good" as const, channel: "temp", unit: "Cel", value: 21.38, at: 1250 },
   ]);
   const pack = decodeTelemetry(bytes);
   if (typeof pack === "string") return t.fail(pack);

@@ -49,10 +49,10 @@ export interface TelemetrySample {
 /** Builds the telemetry packs (fresh objects each call). */
 export function telemetrySamples(): TelemetrySample[] {
   const readings: Reading[] = [
-    { channel: "temp", unit: "Cel", value: 22.123456789, at: 1000 },
-    { channel: "rh", unit: "%RH", value: 44.98765, at: 1000 },
-    { channel: "temp", unit: "Cel", value: 22.2, at: 2000 },
-    { channel: "rh", unit: "%RH", value: 45, at: 2500 },
+    { quality: "good" as const, channel: "temp", unit: "Cel", value: 22.123456789, at: 1000 },
+    { quality: "good" as const, channel: "rh", unit: "%RH", value: 44.98765, at: 1000 },
+    { quality: "good" as const, channel: "temp", unit: "Cel", value: 22.2, at: 2000 },
+    { quality: "good" as const, channel: "rh", unit: "%RH", value: 45, at: 2500 },
   ];
   return [
     { label: "clock not synchronised", header: { nodeId: "0024befffe804ff1", bootId: "1a2b3c4d", seq: 1 }, readings },

@@ -1,0 +1,44 @@
+/**
+ * The whole-config rules of sensor channels, checked at `save` (and on load
+ * and import): each channel's quantity belongs to its type, its pins are not
+ * used twice (channels on one chip share them), its interval fits the
+ * telemetry, and its type's own cross-field rules (SensorType.check: a
+ * computed channel's expression, an analog range, ...) hold.
+ */
+import { sensorType } from "../io/sensor-registry.js";
+import type { ChannelView } from "../io/sensor-type.js";
+import type { RawConfig } from "./schema.js";
+
+/** Pushes one message per broken rule onto `problems`; `claimPin(pin, owner)` reports a pin used twice. */
+export function checkChannels(raw: RawConfig, channels: readonly string[], maxIntervalS: number, claimPin: (pin: unknown, owner: string) => void, problems: string[]): void {
+  const chips = new Set<string>();
+  for (const name of channels) {
+    const get = (field: string) => raw.get(`ch.${name}.${field}`);
+    const typeName = String(get("type"));
+    const type = sensorType(typeName);
+    if (!type) {
+      problems.push(`ch.${name}.type ${JSON.stringify(typeName)} is not a sensor type`);
+      continue;
+    }
+    // A measure that is set was checked against the type's quantities with the other values.
+    if (get("measure") === undefined) problems.push(`ch.${name}.measure must be set: one of ${Object.keys(type.quantities).join(", ")}`);
+    if (!raw.has(`ch.${name}.unit`)) problems.push(`ch.${name}.unit must be set`);
+    for (const field of type.chip) if (get(field) === undefined) problems.push(`ch.${name}.${field} must be set for ${typeName}`);
+    // Channels on one chip share its pins: claim each chip's pins once.
+    const chip = `${typeName}@${type.chip.map((f) => String(get(f))).join(",")}`;
+    if (type.pins && type.pins.length > 0 && !chips.has(chip)) {
+      chips.add(chip);
+      for (const field of type.pins) claimPin(get(field), `ch.${name}`);
+    }
+    const interval = Number(get("interval"));
+    if (!type.computed && interval > maxIntervalS * 1000) problems.push(`ch.${name}.interval ${interval} ms is longer than telemetry.max_interval ${maxIntervalS} s`);
+    if (type.check) {
+      const view: ChannelView = { name, get, channels, other: (other, field) => raw.get(`ch.${other}.${field}`) };
+      try {
+        type.check(view, problems);
+      } catch (error) {
+        problems.push(`ch.${name}: ${typeName} check failed: ${(error as Error).message}`);
+      }
+    }
+  }
+}
