@@ -76,7 +76,7 @@ function decodePack(payload: Uint8Array): Pack {
 async function run(test: TestPlatform, ms: number, broker: boolean, packs: Pack[]): Promise<number> {
   let seen = 0;
   for (let done = 0; done < ms; done += STEP_MS) {
-    await test.timers.advance(STEP_MS);
+    await test.timers.advanceSettled(STEP_MS);
     const latest = test.mqtt.connections[test.mqtt.connections.length - 1];
     if (latest && !latest.closed) {
       if (!broker) test.mqtt.fail({ stage: "tcp", message: "connection refused" });

@@ -4,9 +4,10 @@ import { parseArgs } from "node:util";
 import { KEYS } from "../../modules/config/schema.js";
 import type { Reading } from "../../modules/io/channels.js";
 import { DEFAULT_MAX_PACKET } from "../../modules/node.js";
-import type { Platform, TimerHandle } from "../../modules/platform.js";
+import type { Platform } from "../../modules/platform.js";
 import { Batcher } from "../../modules/telemetry/batcher.js";
 import { buildTelemetryRecords, encodeTelemetryPack, packLimit } from "../../modules/telemetry/telemetry-pack.js";
+import { FakeTimers } from "../helpers/fake-timers.js";
 import { outboxFigures, packFigures } from "./default-figures.js";
 import { loadSkab, SKAB_DIR, syntheticSkab } from "./skab.js";
 
@@ -82,22 +83,12 @@ function packs(seconds: number): Reading[][] {
  */
 function firmwarePacks(batchSize: number, maxAgeMs: number, maxPacketBytes: number): Reading[][] {
   const limit = packLimit(maxPacketBytes, Buffer.byteLength(TOPIC));
-  let now = 0;
-  let timer: { due: number; run: () => void } | undefined;
-  const timers = {
-    once: (run: () => void, ms: number): TimerHandle => (timer = { due: now + ms, run }),
-    clear: (handle: TimerHandle | undefined) => void (handle === timer && (timer = undefined)),
-  };
+  const timers = new FakeTimers();
   const out: Reading[][] = [];
   const fits = (readings: Reading[]) => encodeTelemetryPack({ nodeId: "pump-7", bootId: "9f3a01c2", seq: 0xffffffff, epochAtBoot: EPOCH_AT_BOOT }, readings).byteLength <= limit;
   const batcher = new Batcher({ timers } as unknown as Platform, { batchSize, maxAgeMs, fits }, (batch) => out.push(batch));
   for (const second of rows) {
-    now = second[0].at;
-    if (timer && timer.due <= now) {
-      const due = timer;
-      timer = undefined;
-      due.run();
-    }
+    timers.advance(second[0].at - timers.monotonic());
     for (const reading of second) batcher.add(reading);
   }
   batcher.flush();
