@@ -1,19 +1,65 @@
 import { performance } from "node:perf_hooks";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { KEYS } from "../../modules/config/schema.js";
 import type { Reading } from "../../modules/io/channels.js";
 import { DEFAULT_MAX_PACKET } from "../../modules/node.js";
-import type { Platform, TimerHandle } from "../../modules/platform.js";
+import type { Platform } from "../../modules/platform.js";
 import { Batcher } from "../../modules/telemetry/batcher.js";
 import { buildTelemetryRecords, encodeTelemetryPack, packLimit } from "../../modules/telemetry/telemetry-pack.js";
+import { FakeTimers } from "../helpers/fake-timers.js";
+import { outboxFigures, packFigures } from "./default-figures.js";
 import { loadSkab, SKAB_DIR, syntheticSkab } from "./skab.js";
 
+const HELP = `usage: npm run bench [-- --recordings <dir>]
+
+Measures fieldnode's firmware: the figures README quotes (telemetry pack and
+outbox at the default config), bytes on the wire, encode speed and memory
+under XS, side by side with baselines measured in the same run.
+
+  --recordings <dir>  the SKAB recordings (anomaly-free.csv) for the wire table
+                      (default: ../shared/data/skab beside the repository, here
+                      ${SKAB_DIR}); without them, synthetic data of the same shape
+  -h, --help          this text`;
+
 /**
- * `npm run bench`: bytes on the wire, encode speed and memory under XS of
- * fieldnode's firmware, side by side with baselines measured in the same run.
- * Without ../shared it says so and uses synthetic data.
+ * `npm run bench`: see HELP. Without the recordings it says so and uses
+ * synthetic data.
  */
-const file = process.argv[2] ?? join(SKAB_DIR, "anomaly-free.csv");
+let args;
+try {
+  args = parseArgs({ args: process.argv.slice(2), strict: true, allowPositionals: false, options: { recordings: { type: "string" }, help: { type: "boolean", short: "h" } } }).values;
+} catch (error) {
+  console.error(`bench: ${(error as Error).message}\n\n${HELP}`);
+  process.exit(2);
+}
+if (args.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+console.log(`fieldnode bench, ${new Date().toISOString().slice(0, 10)} (UTC), Node ${process.version} on ${process.platform}/${process.arch}`);
+
+// The figures README quotes, with this run's date.
+const SIM_TARGET = { label: "simulator (no capacity hint: the outbox default)", hardwareId: "sim-5bce98" };
+const ESP32_TARGET = { label: "ESP32 (NVS capacity hint)", hardwareId: "a4d18cdbc020", capacityBytes: 516_000 };
+const pack = await packFigures(SIM_TARGET);
+const outboxRows = [];
+for (const target of [SIM_TARGET, ESP32_TARGET]) {
+  const o = await outboxFigures(target);
+  outboxRows.push({
+    storage: target.label,
+    "outage bridged without loss": `${o.bounded ? "" : "≥ "}${formatMinutes(o.wholeMinutes)}`,
+    "packs kept whole": o.wholePacks,
+    "oldest pack kept": formatMinutes(o.reachMinutes),
+    "packs made / arrived": `${o.made} / ${o.arrived}`,
+  });
+}
+console.log(`\nREADME figures (default config, simulated board, virtual time with a host-like clock; ${new Date().toISOString().slice(0, 10)}):`);
+console.log(`  telemetry: one pack of ${pack.minBytes}-${pack.maxBytes} B (SenML-CBOR payload) every ${pack.periodS} s, ${pack.readingsPerPack} readings`);
+console.log("  outbox: the broker away, then back; what arrived of the packs made while it was away:");
+console.table(outboxRows);
+
+const file = join(args.recordings ?? SKAB_DIR, "anomaly-free.csv");
 const skab = loadSkab(file);
 const rows = skab ? skab.readings : syntheticSkab(3600);
 console.log(skab ? `data: ${file} (${skab.rows} s, 8 channels at 1 Hz)` : `data: ${file} not found; using 3600 s of synthetic data with the same shape`);
@@ -37,26 +83,21 @@ function packs(seconds: number): Reading[][] {
  */
 function firmwarePacks(batchSize: number, maxAgeMs: number, maxPacketBytes: number): Reading[][] {
   const limit = packLimit(maxPacketBytes, Buffer.byteLength(TOPIC));
-  let now = 0;
-  let timer: { due: number; run: () => void } | undefined;
-  const timers = {
-    once: (run: () => void, ms: number): TimerHandle => (timer = { due: now + ms, run }),
-    clear: (handle: TimerHandle | undefined) => void (handle === timer && (timer = undefined)),
-  };
+  const timers = new FakeTimers();
   const out: Reading[][] = [];
   const fits = (readings: Reading[]) => encodeTelemetryPack({ nodeId: "pump-7", bootId: "9f3a01c2", seq: 0xffffffff, epochAtBoot: EPOCH_AT_BOOT }, readings).byteLength <= limit;
   const batcher = new Batcher({ timers } as unknown as Platform, { batchSize, maxAgeMs, fits }, (batch) => out.push(batch));
   for (const second of rows) {
-    now = second[0].at;
-    if (timer && timer.due <= now) {
-      const due = timer;
-      timer = undefined;
-      due.run();
-    }
+    timers.advance(second[0].at - timers.monotonic());
     for (const reading of second) batcher.add(reading);
   }
   batcher.flush();
   return out;
+}
+
+/** "64 min", "2.1 h". */
+function formatMinutes(minutes: number): string {
+  return minutes < 90 ? `${Math.round(minutes)} min` : `${(minutes / 60).toFixed(1)} h`;
 }
 
 const BATCH_DEFAULT = Number(KEYS["telemetry.batch_size"].default);

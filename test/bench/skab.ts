@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Reading } from "../../modules/io/channels.js";
+import { seededRandom } from "../helpers/seeded-random.js";
 
 /** The SKAB pump test bed's channels, with SenML names and units. */
 export const SKAB_CHANNELS = [
@@ -35,8 +36,8 @@ export function loadSkab(file: string): { rows: number; readings: Reading[][] } 
 
 /** A stand-in with the same shape when the recordings are absent: seeded noise around typical values. */
 export function syntheticSkab(rows: number): Reading[][] {
-  let seed = 7;
-  const noise = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff - 0.5);
+  const random = seededRandom(7);
+  const noise = () => random() - 0.5;
   const typical = [0.21, 0.27, 2.1, 0.3e5, 90, 26.8, 235, 122];
   return Array.from({ length: rows }, (_, second) =>
     SKAB_CHANNELS.map((c, i) => ({ quality: "good" as const, channel: c.name, unit: c.unit, value: typical[i] * (1 + 0.02 * noise()), at: second * 1000 })),

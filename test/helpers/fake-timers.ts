@@ -1,9 +1,12 @@
 /**
- * A small synchronous fake clock and `Timers` for unit tests: time moves
- * only when the test calls `advance(ms)`, and timers that fall due on the
- * way fire at their due time, in due-time order; ties fire in scheduling
+ * The one fake clock of the tests (on Node and inside XS): a monotonic clock,
+ * an optional wall clock, and `Timers`. Time moves only when the test says:
+ * `advance(ms)` fires the timers that fall due on the way synchronously,
+ * `advanceSettled(ms)` does the same and lets promise jobs run before and
+ * after each firing (for firmware that awaits, e.g. a whole node in XS).
+ * Timers fire at their due time in due-time order; ties fire in scheduling
  * order, and a repeat that fires is rescheduled behind the timers already
- * waiting for its next due time.
+ * waiting for its next due time (as a real timer queue does).
  */
 import type { Clock, TimerHandle, Timers } from "../../modules/platform.js";
 
@@ -15,25 +18,46 @@ interface FakeTimer {
   callback: () => void;
 }
 
-/** Throws after this many firings in one `advance` (a runaway repeat). */
+/** Throws after this many firings in one advance (a runaway repeat or zero-delay chain). */
 const MAX_FIRINGS = 100_000;
+
+/** Options of FakeTimers; every one has a default. */
+export interface FakeTimersOptions {
+  /** Monotonic ms at the start; default 0. */
+  start?: number;
+  /** Wall-clock ms at monotonic 0; default undefined (the clock is not synchronised). */
+  wallTimeAtZero?: number;
+  /** What `advanceSettled` awaits to let promise jobs run; default one microtask turn. */
+  settle?: () => Promise<void>;
+}
 
 export class FakeTimers implements Timers, Clock {
   #now = 0;
   #order = 0;
   #live = new Set<FakeTimer>();
+  #epochAtZero: number | undefined;
+  #settle: () => Promise<void>;
 
-  /** Monotonic ms; starts at `start` (default 0). */
-  constructor(start = 0) {
-    this.#now = start;
+  /** `new FakeTimers(start)` or `new FakeTimers({start, wallTimeAtZero, settle})`. */
+  constructor(options: number | FakeTimersOptions = {}) {
+    const o = typeof options === "number" ? { start: options } : options;
+    this.#now = o.start ?? 0;
+    this.#epochAtZero = o.wallTimeAtZero;
+    this.#settle = o.settle ?? (() => Promise.resolve());
   }
 
   monotonic(): number {
     return this.#now;
   }
 
+  /** Epoch ms, or undefined while not synchronised (the default). */
   wallTime(): number | undefined {
-    return undefined;
+    return this.#epochAtZero === undefined ? undefined : this.#epochAtZero + this.#now;
+  }
+
+  /** Synchronises (or, with `undefined`, unsynchronises) the wall clock to `ms` now. */
+  setWallTime(ms: number | undefined): void {
+    this.#epochAtZero = ms === undefined ? undefined : ms - this.#now;
   }
 
   once(callback: () => void, delayMs: number): TimerHandle {
@@ -58,22 +82,49 @@ export class FakeTimers implements Timers, Clock {
   /**
    * Moves time forward by `ms`, firing due callbacks in order at their due
    * time (a callback sees `monotonic()` equal to its due time). Returns the
-   * number of firings. Throws RangeError for a negative `ms`.
+   * number of firings. Throws RangeError for a negative `ms` or after
+   * 100,000 firings; a callback's exception propagates.
    */
   advance(ms: number): number {
-    if (!(ms >= 0)) throw new RangeError(`advance needs a non-negative ms, got ${ms}`);
-    const target = this.#now + ms;
+    const target = this.#target(ms);
     let fired = 0;
     for (let next = this.#next(target); next; next = this.#next(target)) {
-      if (++fired > MAX_FIRINGS) throw new RangeError(`more than ${MAX_FIRINGS} timer firings in one advance`);
-      this.#now = next.due;
-      if (next.interval > 0) {
-        next.due += next.interval;
-        next.order = this.#order++;
-      } else this.#live.delete(next);
-      next.callback();
+      fired = this.#fire(next, fired);
     }
     this.#now = target;
+    return fired;
+  }
+
+  /**
+   * As `advance`, but awaits `settle` before the first firing and after each
+   * one, so that promise jobs a callback queued run at its due time.
+   * Resolves with the number of firings; rejects like `advance` throws.
+   */
+  async advanceSettled(ms: number): Promise<number> {
+    const target = this.#target(ms);
+    let fired = 0;
+    await this.#settle();
+    for (let next = this.#next(target); next; next = this.#next(target)) {
+      fired = this.#fire(next, fired);
+      await this.#settle();
+    }
+    this.#now = target;
+    return fired;
+  }
+
+  #target(ms: number): number {
+    if (!(ms >= 0)) throw new RangeError(`advance needs a non-negative ms, got ${ms}`);
+    return this.#now + ms;
+  }
+
+  #fire(timer: FakeTimer, fired: number): number {
+    if (++fired > MAX_FIRINGS) throw new RangeError(`more than ${MAX_FIRINGS} timer firings in one advance`);
+    this.#now = timer.due;
+    if (timer.interval > 0) {
+      timer.due += timer.interval;
+      timer.order = this.#order++;
+    } else this.#live.delete(timer);
+    timer.callback();
     return fired;
   }
 

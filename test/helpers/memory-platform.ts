@@ -1,31 +1,11 @@
 /** An in-memory Platform (XS-safe: no Node built-ins) for console/config tests: map flash, captured console, manual clock. */
-import { STORAGE_VALUE_MAX, type ConsolePort, type Platform, type Storage } from "../../modules/platform.js";
+export { MemoryStorage } from "./memory-storage.js";
+import type { ConsolePort, Platform } from "../../modules/platform.js";
 import { FakeTimers } from "./fake-timers.js";
+import { MemoryStorage } from "./memory-storage.js";
+import { seededRandom } from "./seeded-random.js";
 import { simulatedBoard } from "../../modules/io/models/index.js";
 import { encodeUtf8 } from "../../modules/util/utf8.js";
-
-export class MemoryStorage implements Storage {
-  readonly map = new Map<string, Uint8Array>();
-  writes = 0;
-  /** When set, called before each write; may throw (power loss) or return bytes to store instead. */
-  beforeWrite?: (key: string, value: Uint8Array, index: number) => Uint8Array | void;
-  read(key: string) {
-    const v = this.map.get(key);
-    return v && v.slice();
-  }
-  write(key: string, value: Uint8Array) {
-    if (value.length > STORAGE_VALUE_MAX) throw new RangeError("too big");
-    const index = this.writes++;
-    const replaced = this.beforeWrite?.(key, value, index);
-    this.map.set(key, (replaced ?? value).slice());
-  }
-  delete(key: string) {
-    this.map.delete(key);
-  }
-  keys() {
-    return [...this.map.keys()].sort();
-  }
-}
 
 export class CapturePort implements ConsolePort {
   out = "";
@@ -62,7 +42,7 @@ export function memoryPlatform(options: { storage?: MemoryStorage; port?: Captur
     console: port,
     mqtt: { connect: (_o, events) => { void Promise.resolve().then(() => events.onClose({ stage: "tcp", message: "no network in tests" })); return { publish: () => false, subscribe() {}, disconnect() {}, destroy() {} }; } },
     io: board.io,
-    system: { hardwareId: () => "test-node", resetReason: () => "power-on", restart: () => { restarts++; }, random: Math.random, networkState: () => "up (test)" },
+    system: { hardwareId: () => "test-node", resetReason: () => "power-on", restart: () => { restarts++; }, random: seededRandom(7), networkState: () => "up (test)" },
     log: (_level, line) => logs.push(line),
   };
   return {

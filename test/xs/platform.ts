@@ -2,13 +2,12 @@
  * A `Platform` for tests that runs inside XS (and on Node): no Node
  * built-ins, no globals XS lacks. Time is virtual and moves only when the
  * test calls `timers.advance`; the transport, console and flash are in
- * memory and record what the firmware did so the test can inspect it.
+ * memory and record what the firmware did so the test can inspect it. The
+ * clock and flash are the tests' shared ones (helpers/fake-timers.ts,
+ * helpers/memory-storage.ts).
  */
 import { simulatedBoard, type SimulatedBoard } from "../../modules/io/models/index.js";
 import {
-  STORAGE_KEY_MAX,
-  STORAGE_VALUE_MAX,
-  type Clock,
   type ConsolePort,
   type IOProvider,
   type LogLevel,
@@ -20,10 +19,10 @@ import {
   type Platform,
   type Storage,
   type SystemServices,
-  type TimerHandle,
-  type Timers,
 } from "../../modules/platform.js";
 import { encodeUtf8 } from "../../modules/util/utf8.js";
+import { FakeTimers } from "../helpers/fake-timers.js";
+import { MemoryStorage } from "../helpers/memory-storage.js";
 import { seededRandom } from "../helpers/seeded-random.js";
 
 /** Options of `createTestPlatform`; every one has a deterministic default. */
@@ -51,8 +50,9 @@ export interface TestPlatformOptions {
 /** A test platform and its control surfaces. */
 export interface TestPlatform {
   platform: Platform;
-  clock: VirtualClock;
-  timers: VirtualTimers;
+  /** The clock and the timers: one FakeTimers; drive it with `advanceSettled` (promise jobs run between firings). */
+  clock: FakeTimers;
+  timers: FakeTimers;
   storage: MemoryStorage;
   console: CapturedConsole;
   mqtt: RecordingMqtt;
@@ -66,7 +66,7 @@ export interface TestPlatform {
 /** Builds a test platform; see `TestPlatformOptions` for the defaults. */
 export function createTestPlatform(options: TestPlatformOptions = {}): TestPlatform {
   const seed = options.seed ?? 1;
-  const clock = new VirtualClock(options.wallTime);
+  const clock = new FakeTimers({ wallTimeAtZero: options.wallTime, settle: options.settle });
   const board = options.io ? undefined : simulatedBoard(() => clock.monotonic(), seed);
   const random = seededRandom(seed);
   const logs: TestPlatform["logs"] = [];
@@ -80,7 +80,7 @@ export function createTestPlatform(options: TestPlatformOptions = {}): TestPlatf
   };
   const test: TestPlatform = {
     clock,
-    timers: new VirtualTimers(clock, options.settle ?? (() => Promise.resolve())),
+    timers: clock,
     storage: new MemoryStorage(),
     console: new CapturedConsole(options.interactive ?? false),
     mqtt: new RecordingMqtt(),
@@ -104,156 +104,6 @@ export function createTestPlatform(options: TestPlatformOptions = {}): TestPlatf
     },
   };
   return test;
-}
-
-/** Monotonic time that moves only when told; wall time is optional and settable. */
-export class VirtualClock implements Clock {
-  #now = 0;
-  #epochAtZero: number | undefined;
-
-  constructor(wallTimeAtZero?: number) {
-    this.#epochAtZero = wallTimeAtZero;
-  }
-
-  monotonic(): number {
-    return this.#now;
-  }
-
-  wallTime(): number | undefined {
-    return this.#epochAtZero === undefined ? undefined : this.#epochAtZero + this.#now;
-  }
-
-  /** Synchronises (or, with `undefined`, unsynchronises) the wall clock to `ms` now. */
-  setWallTime(ms: number | undefined): void {
-    this.#epochAtZero = ms === undefined ? undefined : ms - this.#now;
-  }
-
-  /** Moves to `ms`; throws RangeError on a step backwards. */
-  moveTo(ms: number): void {
-    if (!(ms >= this.#now)) throw new RangeError(`virtual clock cannot go back from ${this.#now} to ${ms}`);
-    this.#now = ms;
-  }
-}
-
-/** Most timer firings one `advance` may run before it declares a runaway. */
-const MAX_FIRINGS_PER_ADVANCE = 100_000;
-
-interface VirtualTimer {
-  due: number;
-  /** 0 for a one-shot timer. */
-  interval: number;
-  /** Creation order: breaks ties between timers due at the same time. */
-  order: number;
-  callback: () => void;
-}
-
-/** Timers on the virtual clock, fired in due-time order by `advance`. */
-export class VirtualTimers implements Timers {
-  #clock: VirtualClock;
-  #settle: () => Promise<void>;
-  #live = new Set<VirtualTimer>();
-  #order = 0;
-
-  constructor(clock: VirtualClock, settle: () => Promise<void>) {
-    this.#clock = clock;
-    this.#settle = settle;
-  }
-
-  once(callback: () => void, delayMs: number): TimerHandle {
-    return this.#add(callback, Math.max(0, delayMs), 0);
-  }
-
-  /** Throws RangeError unless `intervalMs` is positive. */
-  repeat(callback: () => void, intervalMs: number): TimerHandle {
-    if (!(intervalMs > 0)) throw new RangeError(`repeat interval must be positive, got ${intervalMs}`);
-    return this.#add(callback, intervalMs, intervalMs);
-  }
-
-  clear(handle: TimerHandle | undefined): void {
-    this.#live.delete(handle as VirtualTimer);
-  }
-
-  /** Timers scheduled and not yet fired or cleared. */
-  get pending(): number {
-    return this.#live.size;
-  }
-
-  /**
-   * Moves the clock forward by `ms`, firing every timer that falls due on
-   * the way at its due time, and letting promise jobs run after each one.
-   * A callback's exception propagates (the firmware must not throw into the
-   * platform). Resolves with the number of firings; throws RangeError after
-   * 100,000 firings in one call.
-   */
-  async advance(ms: number): Promise<number> {
-    if (!(ms >= 0)) throw new RangeError(`advance needs a non-negative ms, got ${ms}`);
-    const target = this.#clock.monotonic() + ms;
-    let fired = 0;
-    await this.#settle();
-    for (let next = this.#next(target); next; next = this.#next(target)) {
-      if (++fired > MAX_FIRINGS_PER_ADVANCE) throw new RangeError(`more than ${MAX_FIRINGS_PER_ADVANCE} timer firings in one advance`);
-      this.#clock.moveTo(next.due);
-      if (next.interval > 0) next.due += next.interval;
-      else this.#live.delete(next);
-      next.callback();
-      await this.#settle();
-    }
-    this.#clock.moveTo(target);
-    return fired;
-  }
-
-  #add(callback: () => void, delay: number, interval: number): TimerHandle {
-    const timer: VirtualTimer = { due: this.#clock.monotonic() + delay, interval, order: this.#order++, callback };
-    this.#live.add(timer);
-    return timer;
-  }
-
-  #next(limit: number): VirtualTimer | undefined {
-    let best: VirtualTimer | undefined;
-    for (const timer of this.#live)
-      if (timer.due <= limit && (!best || timer.due < best.due || (timer.due === best.due && timer.order < best.order))) best = timer;
-    return best;
-  }
-}
-
-const KEY_PATTERN = /^[A-Za-z0-9._-]+$/;
-
-/** Flash in memory with the limits every host honours (15-char keys, 4,000-byte values). */
-export class MemoryStorage implements Storage {
-  #entries = new Map<string, Uint8Array>();
-  /** When set, writes throw as a full flash does. */
-  full = false;
-  writes = 0;
-
-  read(key: string): Uint8Array | undefined {
-    checkKey(key);
-    const value = this.#entries.get(key);
-    return value && value.slice();
-  }
-
-  /** Throws RangeError for a bad key or an oversized value, Error when `full`. */
-  write(key: string, value: Uint8Array): void {
-    checkKey(key);
-    if (value.byteLength > STORAGE_VALUE_MAX)
-      throw new RangeError(`storage value for "${key}" is ${value.byteLength} bytes, at most ${STORAGE_VALUE_MAX}`);
-    if (this.full) throw new Error("flash full");
-    this.writes++;
-    this.#entries.set(key, value.slice());
-  }
-
-  delete(key: string): void {
-    checkKey(key);
-    this.#entries.delete(key);
-  }
-
-  keys(): string[] {
-    return [...this.#entries.keys()].sort();
-  }
-}
-
-function checkKey(key: string): void {
-  if (typeof key !== "string" || key.length > STORAGE_KEY_MAX || !KEY_PATTERN.test(key))
-    throw new RangeError(`storage key must be 1..${STORAGE_KEY_MAX} characters of [A-Za-z0-9._-], got "${key}"`);
 }
 
 /** A console port that keeps what the firmware wrote and takes injected bytes. */

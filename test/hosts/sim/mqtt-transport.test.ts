@@ -1,4 +1,5 @@
 import test from "ava";
+import { seededRandom } from "../../helpers/seeded-random.js";
 import { EventEmitter, once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import * as net from "node:net";
@@ -204,18 +205,8 @@ async function fakeBroker(t: { teardown(fn: () => void): void }, answer: (socket
   return `mqtt://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
 }
 
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test("hostile bytes end in exactly one onClose with protocol or closed, never an exception", async (t) => {
-  const random = prng(0x5eed);
+  const random = seededRandom(0x5eed);
   let garbage = Buffer.alloc(0);
   let split = 0;
   const url = await fakeBroker(t, (socket) => { socket.write(garbage.subarray(0, split)); socket.end(garbage.subarray(split)); });

@@ -1,4 +1,5 @@
 import test from "ava";
+import { seededRandom } from "../../helpers/seeded-random.js";
 import { Encoder } from "cbor-x";
 import { encodeTelemetryPack } from "../../../modules/telemetry/telemetry-pack.js";
 import { decodeMessage, type MonitorMessage } from "../../../tools/monitor/message-decode.js";
@@ -58,19 +59,8 @@ test("--json lines are one parseable object with the decoded fields and findings
   t.like(warning, { kind: "warning", node: "x", size: 1, head: "ff" });
 });
 
-/** mulberry32: the same seed gives the same payloads on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(state ^ (state >>> 15), state | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test("fuzz: 10,000 random and mutated payloads never throw, and every one gets a line", (t) => {
-  const random = seeded(0x5eed);
+  const random = seededRandom(0x5eed);
   const kinds = ["tele", "state", "birth", "evt", "resp", "cmd/x", "cmd", "zzz", "tele/extra"];
   let warnings = 0;
   for (let i = 0; i < 10_000; i++) {

@@ -38,7 +38,7 @@ xsHarness.on("boot", () => {
 
 xsHarness.on("advance", async (ms: number) => {
   running();
-  const fired = await test.timers.advance(ms);
+  const fired = await test.timers.advanceSettled(ms);
   return { fired, now: test.clock.monotonic(), pendingTimers: test.timers.pending };
 });
 

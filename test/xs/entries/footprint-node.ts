@@ -27,7 +27,7 @@ xsHarness.on("boot", (capacityBytes?: number) => {
 xsHarness.on("run", async (ms: number) => {
   let published = 0;
   for (let done = 0; done < ms; done += 1000) {
-    await test.timers.advance(Math.min(1000, ms - done));
+    await test.timers.advanceSettled(Math.min(1000, ms - done));
     const latest = test.mqtt.connections[test.mqtt.connections.length - 1];
     if (away && latest && !latest.closed) test.mqtt.fail({ stage: "tcp", message: "connection refused" });
     for (const publish of test.mqtt.publishes) {
