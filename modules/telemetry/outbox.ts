@@ -489,7 +489,10 @@ export class Outbox {
       }
     }
     this.#segments = found.map(({ version: _, ...s }) => s);
-    for (const s of this.#journal()) this.#loaded(s);
+    // Only the trailing records are the journal; one that a later segment follows was closed before the reboot.
+    const journal = this.#journal();
+    for (const s of this.#segments) if (!journal.includes(s)) s.record = false;
+    for (const s of journal) this.#loaded(s);
     this.#level = this.#segments.length > 0 ? this.#segments[this.#segments.length - 1].level : 0;
     const restored = this.depth;
     this.#makeRoom();
