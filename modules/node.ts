@@ -26,6 +26,7 @@ import { Forwarder, type ForwarderOptions } from "./telemetry/forwarder.js";
 import { Outbox, type OutboxOptions } from "./telemetry/outbox.js";
 import { outboxSegmentsFor } from "./telemetry/outbox-capacity.js";
 import { PackMaker } from "./telemetry/pack-maker.js";
+import { describeLosses, outboxLosses } from "./telemetry/outbox-losses.js";
 import { nextBootCount } from "./util/boot-count.js";
 import { statusReport } from "./status-report.js";
 import { FIRMWARE_VERSION } from "./version.js";
@@ -150,13 +151,13 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     if (session.publish(topics.birth, payload, 1, true) === false) counters.add("birth_not_sent");
   }
 
-  /** Raises an `outbox_loss` event (once per change) when the outbox had to drop or skip data. */
+  /** Raises an `outbox_loss` event (once per change, at CONNACK and then each tick while connected) with the counts `status` shows. */
   function reportLoss(): void {
-    const dropped = counters.get("outbox_dropped");
-    const torn = counters.get("outbox_torn");
-    if (dropped + torn === reportedLoss) return;
-    reportedLoss = dropped + torn;
-    events("outbox_loss", `dropped ${dropped}, torn ${torn}, rejected ${counters.get("outbox_rejected")} since boot`);
+    const losses = outboxLosses(counters);
+    const total = losses.dropped + losses.thinned + losses.torn + losses.rejected;
+    if (total === reportedLoss) return;
+    reportedLoss = total;
+    events("outbox_loss", `${describeLosses(losses)} since boot`);
   }
 
   function onCommand(topic: string, payload: Uint8Array): void {
@@ -174,6 +175,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   const housekeeping = platform.timers.repeat(() => {
     try {
       outbox.tick();
+      if (session.state === "connected") reportLoss();
     } catch (error) {
       counters.add("internal_errors");
       log.error("outbox", `tick failed: ${(error as Error).message}`);
@@ -228,7 +230,8 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       forwarder.offline();
       outbox.persist();
       await session.stop();
-      log.info("node", `stopped (last seq ${packs.seq}, ${outbox.depth} pack(s) kept in the outbox)`);
+      const lost = outbox.unpersisted; // still in RAM after persist(): the flash refused them
+      log.info("node", `stopped (last seq ${packs.seq}, ${outbox.depth - lost} pack(s) kept in the outbox${lost > 0 ? `, ${lost} lost: flash write failed` : ""})`);
     },
   };
 }

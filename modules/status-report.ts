@@ -6,6 +6,7 @@ import type { Channels } from "./io/channels.js";
 import type { MqttSession } from "./mqtt/session.js";
 import type { Platform } from "./platform.js";
 import type { Outbox } from "./telemetry/outbox.js";
+import { describeLosses, outboxLosses } from "./telemetry/outbox-losses.js";
 import { FIRMWARE_VERSION } from "./version.js";
 
 /** What the `status` report reads from the running node. */
@@ -39,7 +40,7 @@ export function statusReport(s: StatusSources): [string, string][] {
     ["clock", platform.clock.wallTime() === undefined ? "not synchronised (uptime stamps)" : "synchronised"],
     ["network", platform.system.networkState()],
     ["mqtt", s.session.describe()],
-    ["outbox", `${outbox.depth} packs, ${outbox.segments.used}/${outbox.segments.max} segments on flash, ${outbox.unpersisted} in RAM only; dropped ${counters.get("outbox_dropped")}, torn ${counters.get("outbox_torn")}`],
+    ["outbox", `${outbox.depth} packs, ${outbox.segments.used}/${outbox.segments.max} segments on flash, ${outbox.unpersisted} in RAM only${outbox.level > 0 ? `, new packs 1 in ${2 ** outbox.level} (full)` : ""}; ${describeLosses(outboxLosses(counters))}`],
     ["config", configStatus(s.config)],
     ...(fallback !== undefined ? [["fallback", fallback] as [string, string]] : []),
     ["actuators", s.actuators.describe().join(", ") || "none"],

@@ -2,38 +2,32 @@ import type { Counters } from "../counters.js";
 import type { Logger } from "../log.js";
 import { STORAGE_VALUE_MAX, type Storage } from "../platform.js";
 import {
-  decodeIndex, decodeSegment, encodeIndex, encodeSegment, ENTRY_MAX, ENTRY_OVERHEAD, INDEX_KEYS,
-  SEGMENT_OVERHEAD, segmentKey, segmentNumber, type OutboxIndex,
+  decodeIndex, decodeSegment, encodeIndex, encodeSegment, ENTRY_MAX, ENTRY_OVERHEAD, INDEX_KEYS, LEVEL_MAX,
+  SEGMENT_OVERHEAD, segmentKey, segmentNumber, segmentSize, type DecodedSegment, type OutboxIndex, type SegmentHeader,
 } from "./outbox-format.js";
+import { planRoom, thinMessages } from "./outbox-thinning.js";
 
 /** Tunables of the persistent outbox; defaults in `OUTBOX_DEFAULTS`. */
 export interface OutboxOptions {
-  /** Segments kept on flash; a full outbox drops its oldest segment (counted in `outbox_dropped`). */
+  /**
+   * Flash the outbox may use, in segments of 4,000 bytes: `maxSegments` − 1
+   * full segments plus one segment's worth of journal. Beyond it the oldest
+   * data is thinned (see `Outbox`).
+   */
   maxSegments: number;
   /**
-   * A message in flight (published, PUBACK awaited) waits at most this long
-   * after its publish before the RAM tail goes to flash: on a live link the
-   * PUBACK normally comes first, so a healthy link writes no flash.
+   * A message queued on a live link that has no PUBACK this long after it
+   * was queued goes to the journal: on a healthy link the PUBACK comes
+   * first, so a healthy link writes no flash.
    */
   flushMs: number;
-  /**
-   * A message not in flight (the link is down, or it waits behind a backlog)
-   * waits at most this long in RAM. Meanwhile the tail goes to flash only when
-   * it fills a segment, and a partly filled last segment is topped up (written
-   * anew with the tail, then the old copy deleted), so an outage fills
-   * segments of about 4,000 bytes instead of one segment per pack. This is
-   * the power-loss window of a broker outage: at most the packs of the last
-   * `offlineFlushMs` (+ the 1 s tick) are lost; by default 60 s, about 6
-   * packs of the default telemetry. It costs one rewrite of the open segment
-   * per `offlineFlushMs` while offline (about 2 segment writes per full
-   * segment at the default rate).
-   */
+  /** A message queued while offline waits this long in RAM before the journal takes it; 0 (default): at once. */
   offlineFlushMs: number;
   /** The head's acknowledged count is written to the index at most this often (flash wear). */
   indexWriteMs: number;
 }
 
-export const OUTBOX_DEFAULTS: Readonly<OutboxOptions> = Object.freeze({ maxSegments: 64, flushMs: 5000, offlineFlushMs: 60_000, indexWriteMs: 10_000 });
+export const OUTBOX_DEFAULTS: Readonly<OutboxOptions> = Object.freeze({ maxSegments: 64, flushMs: 5000, offlineFlushMs: 0, indexWriteMs: 10_000 });
 
 /** One queued QoS 1 message. */
 export interface OutboxEntry {
@@ -47,37 +41,51 @@ export interface OutboxEntry {
   acked: boolean;
   /** Monotonic ms when queued. */
   readonly at: number;
+  /** Numbers the messages in the order they were queued (thinning keeps multiples of 2^level). */
+  readonly ordinal: number;
 }
 
-interface Segment {
-  n: number;
+interface Segment extends SegmentHeader {
   count: number;
   /** Acknowledged prefix (acks arrive in publish order, MQTT 3.1.1 section 4.6). */
   skip: number;
-  /** Loaded messages, or undefined while they wait on flash only. */
+  /** Framed bytes of its unacknowledged messages when written or loaded (acks since make it smaller). */
+  bytes: number;
+  /** Loaded messages, or undefined while they wait on flash only (journal records stay loaded). */
   entries?: OutboxEntry[];
 }
 
 /**
  * A bounded, persistent FIFO of QoS 1 messages (telemetry packs). Messages
- * go out oldest first and leave only on their PUBACK. New messages wait in a
- * RAM tail; the tail goes to flash when, with the open (last, partly filled)
- * segment, it would outgrow a segment, when a message of it has been in
- * flight for `flushMs`, or when its oldest unacknowledged message is
- * `offlineFlushMs` old. So a healthy link never writes flash, and an outage
- * fills segments: the tail tops up the open segment by writing a new segment
- * (old messages + tail) under the next number and only then deleting the old
- * one (never overwritten in place; should the delete not happen, the next
- * boot finds the old one's messages repeated at the start of the new one and
- * drops the old copy). A power loss loses at most the unacknowledged
- * messages of the last `offlineFlushMs` (`flushMs` for those in flight).
- * Flash holds `maxSegments` segments of up to 4,000 bytes; when full, the
- * oldest segment is dropped and its unacknowledged messages are counted in
- * `outbox_dropped`. Torn segments found at boot are skipped and counted in
- * `outbox_torn`. The index lags acknowledgements by up to `indexWriteMs`, so
- * a power loss can replay a few acknowledged messages (duplicates the
- * receiver recognises by seq). Nothing here throws: flash errors are counted
- * in `outbox_flash_errors`.
+ * go out oldest first and leave only on their PUBACK.
+ *
+ * Journal: a message queued while offline is written at once as a small
+ * record of its own (a segment flagged `record`); one queued on a live link
+ * only when it has waited `flushMs` without PUBACK. When the next record
+ * would not fit one segment beside the trailing records, they are
+ * consolidated into one full segment (written under a new number, then the
+ * records deleted). So a power loss loses no message that reached the
+ * outbox while offline, and flash fills with full segments.
+ *
+ * Every write goes to a new key; a segment names the range of older segment
+ * numbers it replaces, so if power fails before the old keys are deleted
+ * the next boot deletes them (never overwritten in place). Torn records
+ * fail their CRC, are skipped and counted in `outbox_torn`.
+ *
+ * Overflow: beyond `maxSegments`, the oldest data is thinned rather than
+ * dropped: adjacent segments that fit together are joined; else the two
+ * oldest segments at the finest level present become one that keeps every
+ * other message, and messages queued offline from then on are kept 1 in 2
+ * (then 1 in 4, ...: `level`). A long outage thus leaves a complete, evenly
+ * coarser history. Thinned messages are counted in `outbox_thinned`; a
+ * segment dropped whole (only when nothing else can be done: flash errors,
+ * everything in flight) in `outbox_dropped`. The level returns to 0 with
+ * the first message queued on a live link. The index lags acknowledgements
+ * by up to `indexWriteMs`, so a power loss can replay a few acknowledged
+ * messages (duplicates the receiver recognises by seq). Nothing here
+ * throws: flash errors are counted in `outbox_flash_errors` and the
+ * messages stay in RAM (bounded at two segments, oldest dropped, counted).
+ * Reads the v1 flash format of the previous firmware (docs/contracts.md).
  */
 export class Outbox {
   #storage: Storage;
@@ -85,15 +93,18 @@ export class Outbox {
   #counters: Counters;
   #log: Logger;
   #options: OutboxOptions;
+  /** Segments in time order (by `lo`). */
   #segments: Segment[] = [];
   #tail: OutboxEntry[] = [];
   #tailBytes = 0;
   #next = 0;
-  #index: OutboxIndex = { generation: 0, head: 0, skip: 0, next: 0 };
+  #index: OutboxIndex = { generation: 0, head: 0, headLo: 0, skip: 0, next: 0 };
   #indexDirty = false;
   #indexWrittenAt = -Infinity;
-  /** The last segment while the tail may still top it up, with its size on flash. */
-  #open: { n: number; bytes: number } | undefined;
+  /** Messages queued offline keep 1 in 2^level. */
+  #level = 0;
+  /** The next message's ordinal. */
+  #ordinal = 0;
 
   constructor(storage: Storage, now: () => number, counters: Counters, log: Logger, options: Partial<OutboxOptions> = {}) {
     this.#options = { ...OUTBOX_DEFAULTS, ...options };
@@ -112,49 +123,58 @@ export class Outbox {
   /** Messages not yet acknowledged (flash and RAM). */
   get depth(): number {
     let depth = 0;
-    for (const s of this.#segments) depth += s.entries ? s.entries.filter((e) => !e.acked).length : s.count - s.skip;
-    return depth + this.#tail.filter((e) => !e.acked).length;
+    for (const s of this.#segments) depth += s.entries ? unacked(s.entries).length : s.count - s.skip;
+    return depth + unacked(this.#tail).length;
   }
 
-  /** Segments on flash now, and the bound. */
+  /** Flash in use and the bound, in segments (the journal counts as one). */
   get segments(): { used: number; max: number } {
-    return { used: this.#segments.length, max: this.#options.maxSegments };
+    const journal = this.#journal().length;
+    return { used: this.#segments.length - journal + (journal > 0 ? 1 : 0), max: this.#options.maxSegments };
   }
 
   /** Messages waiting in RAM only (lost on power failure). */
   get unpersisted(): number {
-    return this.#tail.filter((e) => !e.acked).length;
+    return unacked(this.#tail).length;
   }
 
-  /** Queues a message; false (counted in `outbox_rejected`) when it can never fit a segment. */
+  /** Thinning level of messages queued offline: 1 in 2^level is kept (0: all). */
+  get level(): number {
+    return this.#level;
+  }
+
+  /** Queues a message; false (counted in `outbox_rejected`) when it can never fit a segment. True also when thinning skipped it (counted in `outbox_thinned`). */
   push(bytes: Uint8Array, historical: boolean): boolean {
     if (bytes.byteLength > ENTRY_MAX) {
       this.#counters.add("outbox_rejected");
       this.#log.error("outbox", `message of ${bytes.byteLength} bytes exceeds ${ENTRY_MAX}; rejected`);
       return false;
     }
-    // The open segment and the tail are one segment in the making: full, it goes to flash and is closed.
-    const base = this.#mergeable() ? this.#open!.bytes : SEGMENT_OVERHEAD;
-    if (base + this.#tailBytes + ENTRY_OVERHEAD + bytes.byteLength > STORAGE_VALUE_MAX) {
-      this.persist();
-      if (this.#tail.length === 0) this.#open = undefined;
+    const ordinal = this.#ordinal;
+    this.#ordinal = (ordinal + 1) % 2 ** 32;
+    if (!historical) this.#level = 0;
+    else if (ordinal % 2 ** this.#level !== 0) {
+      this.#counters.add("outbox_thinned");
+      return true;
     }
+    // A tail that would outgrow a segment goes to the journal (a live link behind a backlog).
+    if (this.#tailBytes + ENTRY_OVERHEAD + bytes.byteLength > STORAGE_VALUE_MAX - SEGMENT_OVERHEAD) this.persist();
     // Flash refused: the RAM tail stays bounded at about two segments, oldest dropped.
     while (this.#tail.length > 0 && this.#tailBytes + bytes.byteLength > 2 * STORAGE_VALUE_MAX) {
       const lost = this.#tail.shift()!;
       this.#tailBytes -= ENTRY_OVERHEAD + lost.bytes.byteLength;
       if (!lost.acked) this.#counters.add("outbox_dropped");
     }
-    this.#tail.push({ bytes, historical, acked: false, at: this.#now() });
+    this.#tail.push({ bytes, historical, acked: false, at: this.#now(), ordinal });
     this.#tailBytes += ENTRY_OVERHEAD + bytes.byteLength;
+    if (historical && this.#options.offlineFlushMs === 0) this.persist();
     return true;
   }
 
   /** The oldest message not in flight, loading its segment from flash when needed. */
   next(): OutboxEntry | undefined {
     for (let i = 0; i < this.#segments.length; i++) {
-      const segment = this.#segments[i];
-      const entries = this.#loaded(segment);
+      const entries = this.#loaded(this.#segments[i]);
       if (!entries) { i--; continue; }
       const entry = entries.find((e) => !e.acked && e.packetId === undefined);
       if (entry) return entry;
@@ -185,139 +205,163 @@ export class Outbox {
     for (const e of this.#tail) if (e.packetId !== undefined) { delete e.packetId; delete e.sentAt; e.historical = true; }
   }
 
-  /** Marks every queued message historical (called when the link goes down). */
+  /** Marks every queued message historical (the link went down); with `offlineFlushMs` 0 they go to the journal now. */
   markHistorical(): void {
     for (const e of this.#tail) e.historical = true;
+    if (this.#options.offlineFlushMs === 0 && this.#tail.length > 0) this.persist();
   }
 
-  /** Periodic housekeeping: flush a RAM tail that waited long enough (see the options), write a stale index. */
+  /** Periodic housekeeping: journal the RAM messages that waited long enough (see the options), write a stale index. */
   tick(): void {
     const now = this.#now();
     const { flushMs, offlineFlushMs } = this.#options;
-    if (this.#tail.some((e) => !e.acked && (now - e.at >= offlineFlushMs || (e.sentAt !== undefined && now - e.sentAt >= flushMs)))) this.persist();
+    if (this.#tail.some((e) => !e.acked && now - e.at >= (e.historical ? offlineFlushMs : flushMs))) this.persist();
     if (this.#indexDirty && now - this.#indexWrittenAt >= this.#options.indexWriteMs) this.#writeIndex();
   }
 
-  /**
-   * Writes the RAM tail to flash now (shutdown, full tail): first topping up
-   * the open segment, then as many new segments as it takes; and the index
-   * when stale.
-   */
+  /** Writes the RAM tail to the journal now (shutdown, link lost), and the index when stale. */
   persist(): void {
     if (this.#indexDirty) this.#writeIndex();
-    this.#tail = this.#tail.filter((e) => !e.acked);
-    // Flash refused the top-up: the tail stays in RAM (bounded in push) for the next try.
-    const refused = this.#tail.length > 0 && this.#mergeable() && !this.#topUp();
-    while (!refused && this.#tail.length > 0) {
+    this.#tail = unacked(this.#tail);
+    while (this.#tail.length > 0) {
       let size = SEGMENT_OVERHEAD;
       let count = 0;
       while (count < this.#tail.length && size + ENTRY_OVERHEAD + this.#tail[count].bytes.byteLength <= STORAGE_VALUE_MAX) {
         size += ENTRY_OVERHEAD + this.#tail[count].bytes.byteLength;
         count++;
       }
-      if (!this.#writeSegment(this.#tail.slice(0, count))) break;
+      if (!this.#appendRecord(this.#tail.slice(0, count), size)) break;
       this.#tail = this.#tail.slice(count);
     }
     this.#tailBytes = this.#tail.reduce((sum, e) => sum + ENTRY_OVERHEAD + e.bytes.byteLength, 0);
   }
 
-  /** The tail may top up the last segment: it is open and nothing of either is in flight. */
-  #mergeable(): boolean {
-    const last = this.#segments[this.#segments.length - 1];
-    return last !== undefined && this.#open !== undefined && this.#open.n === last.n &&
-      !(last.entries ?? []).some((e) => e.packetId !== undefined) && !this.#tail.some((e) => e.packetId !== undefined);
+  /** Trailing journal records of the current level (consolidated together when they fill a segment). */
+  #journal(): Segment[] {
+    let i = this.#segments.length;
+    while (i > 0 && this.#segments[i - 1].record) i--;
+    return this.#segments.slice(i);
   }
 
   /**
-   * Writes the open segment's unacknowledged messages and as much of the
-   * tail as fits as a new segment, then deletes the old one (write new, then
-   * switch); what does not fit stays in the tail. False (counted, logged)
-   * when the flash refuses the write.
+   * Writes `entries` (framed size `size`) as one journal record, first
+   * consolidating the journal when the record would not fit beside it.
+   * False (counted, logged) when the flash refuses the record.
    */
-  #topUp(): boolean {
-    const last = this.#segments[this.#segments.length - 1];
-    let size = this.#open!.bytes;
-    let take = 0;
-    while (take < this.#tail.length && size + ENTRY_OVERHEAD + this.#tail[take].bytes.byteLength <= STORAGE_VALUE_MAX) {
-      size += ENTRY_OVERHEAD + this.#tail[take].bytes.byteLength;
-      take++;
-    }
-    if (take === 0) {
-      this.#open = undefined; // full: the tail starts a segment of its own
-      return true;
-    }
-    let kept: Uint8Array[];
-    if (last.entries) kept = last.entries.filter((e) => !e.acked).map((e) => e.bytes);
-    else {
-      const messages = this.#read(last.n);
-      if (typeof messages === "string") {
-        this.#open = undefined; // unreadable: left to `next()` to count, the tail goes to a segment of its own
-        return true;
-      }
-      kept = messages.slice(last.skip);
-    }
-    const written = this.#store([...kept, ...this.#tail.slice(0, take).map((e) => e.bytes)]);
-    if (!written) return false;
-    const { n, bytes } = written;
-    const wasHead = this.#segments.length === 1;
-    this.#segments[this.#segments.length - 1] = { n, count: kept.length + take, skip: 0 };
-    if (wasHead) this.#indexDirty = true;
-    this.#delete(last.n);
-    this.#open = { n, bytes: bytes.byteLength };
-    this.#tail = this.#tail.slice(take);
+  #appendRecord(entries: OutboxEntry[], size: number): boolean {
+    const journal = this.#journal();
+    const bytes = journal.reduce((sum, s) => sum + framed(live(s)) - SEGMENT_OVERHEAD, SEGMENT_OVERHEAD);
+    const other = journal.length > 0 && journal[0].level !== this.#level;
+    if (journal.length > 0 && (other || bytes + size - SEGMENT_OVERHEAD > STORAGE_VALUE_MAX)) this.#consolidate(journal);
+    const n = this.#next;
+    if (!this.#write({ n, lo: n, hi: n, level: this.#level, record: true }, entries)) return false;
+    this.#segments.push({ n, lo: n, hi: n, level: this.#level, record: true, count: entries.length, skip: 0, bytes: size, entries });
+    this.#makeRoom();
     return true;
   }
 
-  /**
-   * Encodes `messages` as the next segment and writes it under a new key;
-   * undefined (counted, logged) when the flash refuses it.
-   */
-  #store(messages: Uint8Array[]): { n: number; bytes: Uint8Array } | undefined {
-    const n = this.#next;
-    let bytes: Uint8Array;
-    try {
-      bytes = encodeSegment(n, messages);
-      this.#storage.write(segmentKey(n), bytes);
-    } catch (error) {
-      this.#counters.add("outbox_flash_errors");
-      this.#log.error("outbox", `cannot write segment ${n}: ${(error as Error).message}; kept in RAM`);
-      return undefined;
-    }
-    this.#next = n + 1;
-    this.#counters.add("outbox_segments_written");
-    return { n, bytes };
+  /** Rewrites journal records as one closed segment (a single record, or one the flash refuses, just closes). */
+  #consolidate(journal: Segment[]): void {
+    const ok = journal.length > 1 && this.#replace(journal, journal.flatMap(live), journal[0].level);
+    if (!ok) for (const s of journal) this.#close(s);
+    this.#makeRoom();
   }
 
-  /** Writes one segment; false (counted, logged) when the flash refuses it. */
-  #writeSegment(entries: OutboxEntry[]): boolean {
-    const written = this.#store(entries.map((e) => e.bytes));
-    if (!written) return false;
-    const { n, bytes } = written;
+  /** A record becomes a closed segment as it is (its messages may wait on flash only). */
+  #close(segment: Segment): void {
+    segment.record = false;
+    if (segment !== this.#segments[0] && !(segment.entries ?? []).some((e) => e.packetId !== undefined)) delete segment.entries;
+  }
+
+  /**
+   * Writes `entries` as one new closed segment that stands for `sources`
+   * (adjacent, in time order), then deletes the sources (write new, then
+   * switch). False (counted, logged) when the flash refuses the write.
+   */
+  #replace(sources: Segment[], entries: OutboxEntry[], level: number): boolean {
+    const first = this.#segments.indexOf(sources[0]);
+    const n = this.#next;
+    const header = { n, lo: sources[0].lo, hi: Math.max(...sources.map((s) => s.hi)), level, record: false };
+    if (entries.length > 0 && !this.#write(header, entries)) return false;
     const inFlight = entries.some((e) => e.packetId !== undefined);
-    this.#segments.push({ n, count: entries.length, skip: 0, entries: inFlight ? entries : undefined });
-    this.#open = { n, bytes: bytes.byteLength };
-    // Only now, with the new segment safely written, does the oldest make room (a torn write loses nothing old).
-    while (this.#segments.length > this.#options.maxSegments) this.#dropOldest();
+    const bytes = framed(entries);
+    const replacement: Segment[] = entries.length > 0 ? [{ ...header, count: entries.length, skip: 0, bytes, entries: inFlight ? entries : undefined }] : [];
+    this.#segments.splice(first, sources.length, ...replacement);
+    if (first === 0) this.#indexDirty = true;
+    for (const s of sources) this.#delete(s.n);
+    return true;
+  }
+
+  /** Keeps the closed segments within `maxSegments` − 1 (the journal takes the last): join, thin, or at worst drop the oldest. */
+  #makeRoom(): void {
+    const limit = Math.max(1, this.#options.maxSegments - 1);
+    for (let guard = 0; guard < 4 * this.#options.maxSegments + 8; guard++) {
+      const closed = this.#segments.filter((s) => !s.record);
+      if (closed.length <= limit) return;
+      const candidates = closed.map((s) => {
+        const entries = s.entries ? unacked(s.entries) : undefined;
+        return {
+          level: s.level,
+          count: entries ? entries.length : s.count - s.skip,
+          bytes: entries ? framed(entries) : s.bytes,
+          busy: (s.entries ?? []).some((e) => e.packetId !== undefined),
+        };
+      });
+      const step = planRoom(candidates);
+      if (!step) return;
+      if (step.kind === "drop") { this.#drop(closed[step.at]); continue; }
+      const sources = step.kind === "thin-one" ? [closed[step.at]] : [closed[step.at], closed[step.at + 1]];
+      const loaded = sources.map((s) => this.#loaded(s));
+      if (loaded.some((l) => l === undefined)) continue; // torn: skipped and counted, which made room
+      const entries = loaded.flatMap((l) => unacked(l!));
+      if (step.kind === "concat" && framed(entries) <= STORAGE_VALUE_MAX) {
+        if (!this.#replace(sources, entries, sources[0].level)) this.#drop(sources[0]);
+        continue;
+      }
+      const base = Math.min(...sources.map((x) => x.level));
+      const { kept, level } = thinMessages(entries, base);
+      this.#level = Math.max(this.#level, Math.min(LEVEL_MAX, base + 1));
+      if (!this.#replace(sources, kept, level)) { this.#drop(sources[0]); continue; }
+      const thinned = entries.length - kept.length;
+      this.#counters.add("outbox_thinned", thinned);
+      this.#log.warn("outbox", `full (${this.#options.maxSegments} segments): thinned the oldest data to 1 pack in ${2 ** level} (${thinned} dropped, ${kept.length} kept); new packs 1 in ${2 ** this.#level} while offline`);
+    }
+  }
+
+  /**
+   * Encodes and writes a segment under `header.n` (the next number); false
+   * (counted, logged) when the flash refuses it.
+   */
+  #write(header: SegmentHeader, entries: readonly OutboxEntry[]): boolean {
+    try {
+      this.#storage.write(segmentKey(header.n), encodeSegment(header, entries.map((e) => e.bytes), entries.map((e) => e.ordinal)));
+    } catch (error) {
+      this.#counters.add("outbox_flash_errors");
+      this.#log.error("outbox", `cannot write segment ${header.n}: ${(error as Error).message}; kept in RAM`);
+      return false;
+    }
+    this.#next = header.n + 1;
+    this.#counters.add("outbox_segments_written");
     return true;
   }
 
   #loaded(segment: Segment): OutboxEntry[] | undefined {
     if (segment.entries) return segment.entries;
-    const messages = this.#read(segment.n);
-    if (typeof messages === "string") {
+    const decoded = this.#read(segment.n);
+    if (typeof decoded === "string") {
       this.#counters.add("outbox_torn");
       this.#counters.add("outbox_dropped", segment.count - segment.skip);
-      this.#log.error("outbox", `${messages}; skipped`);
+      this.#log.error("outbox", `${decoded}; skipped`);
       this.#segments.splice(this.#segments.indexOf(segment), 1);
       this.#delete(segment.n);
       return undefined;
     }
     const at = this.#now();
-    segment.entries = messages.map((bytes, i) => ({ bytes, historical: true, acked: i < segment.skip, at }));
+    segment.entries = decoded.messages.map((bytes, i) => ({ bytes, historical: true, acked: i < segment.skip, at, ordinal: decoded.ordinals[i] }));
     return segment.entries;
   }
 
-  #read(n: number): Uint8Array[] | string {
+  #read(n: number): DecodedSegment | string {
     let bytes: Uint8Array | undefined;
     try {
       bytes = this.#storage.read(segmentKey(n));
@@ -352,20 +396,20 @@ export class Outbox {
       while (skip < s.entries.length && s.entries[skip].acked) skip++;
       s.skip = skip;
       // Nothing in flight: the messages can wait on flash instead of in RAM.
-      if (s !== this.#segments[0] && !s.entries.some((e) => e.packetId !== undefined)) delete s.entries;
+      if (s !== this.#segments[0] && !s.record && !s.entries.some((e) => e.packetId !== undefined)) delete s.entries;
     }
     if (this.#tail.some((e) => e.acked)) {
-      this.#tail = this.#tail.filter((e) => !e.acked);
+      this.#tail = unacked(this.#tail);
       this.#tailBytes = this.#tail.reduce((sum, e) => sum + ENTRY_OVERHEAD + e.bytes.byteLength, 0);
     }
   }
 
-  #dropOldest(): void {
-    const oldest = this.#segments.shift()!;
-    const lost = oldest.entries ? oldest.entries.filter((e) => !e.acked).length : oldest.count - oldest.skip;
+  #drop(segment: Segment): void {
+    const lost = segment.entries ? unacked(segment.entries).length : segment.count - segment.skip;
+    this.#segments.splice(this.#segments.indexOf(segment), 1);
     this.#counters.add("outbox_dropped", lost);
-    this.#log.warn("outbox", `full (${this.#options.maxSegments} segments): dropped oldest segment ${oldest.n} with ${lost} message(s)`);
-    this.#delete(oldest.n);
+    this.#log.warn("outbox", `full (${this.#options.maxSegments} segments): dropped segment ${segment.n} with ${lost} message(s)`);
+    this.#delete(segment.n);
   }
 
   #delete(n: number): void {
@@ -382,6 +426,7 @@ export class Outbox {
     const index: OutboxIndex = {
       generation: this.#index.generation + 1,
       head: head ? head.n : this.#next,
+      headLo: head ? head.lo : this.#next,
       skip: head ? head.skip : 0,
       next: this.#next,
     };
@@ -396,6 +441,12 @@ export class Outbox {
     }
   }
 
+  /**
+   * Finds the segments on flash (v2, or v1 of the previous firmware): torn
+   * ones are skipped and counted, acknowledged ones (before the index's
+   * head) and superseded ones (inside the range of a later segment, or a v1
+   * top-up's old copy) deleted; the trailing journal records are loaded.
+   */
   #load(): void {
     let keys: string[] = [];
     try {
@@ -404,55 +455,75 @@ export class Outbox {
       this.#counters.add("outbox_flash_errors");
       this.#log.error("outbox", `cannot list flash: ${(error as Error).message}; starting empty`);
     }
-    const indexes = INDEX_KEYS.map((key) => {
+    const index = INDEX_KEYS.map((key) => {
       try { return decodeIndex(this.#storage.read(key)); } catch { return undefined; }
-    }).filter((i): i is OutboxIndex => i !== undefined);
-    const index = indexes.sort((a, b) => b.generation - a.generation)[0];
+    }).filter((i): i is OutboxIndex => i !== undefined).sort((a, b) => b.generation - a.generation)[0];
     if (index) this.#index = index;
-    const numbers = keys.map(segmentNumber).filter((n): n is number => n !== undefined).sort((a, b) => a - b);
-    let restored = 0;
-    let previous: { segment: Segment; messages: Uint8Array[] } | undefined;
+    const numbers = keys.map(segmentNumber).filter((n): n is number => n !== undefined).sort((a, b) => b - a);
+    this.#next = Math.max(numbers.length > 0 ? numbers[0] + 1 : 0, index ? Math.max(index.next, index.head + 1) : 0);
+    // Newest first: a segment overlapping the range of one written later was replaced by it.
+    const found: (Segment & { version: number })[] = [];
     for (const n of numbers) {
-      if (index && n < index.head) { this.#delete(n); continue; }
-      const messages = this.#read(n);
-      if (typeof messages === "string") {
+      const decoded = this.#read(n);
+      if (typeof decoded === "string") {
         this.#counters.add("outbox_torn");
-        this.#log.error("outbox", `${messages}; skipped`);
+        this.#log.error("outbox", `${decoded}; skipped`);
         this.#delete(n);
         continue;
       }
-      const skip = index && n === index.head ? Math.min(index.skip, messages.length) : 0;
-      if (previous && startsWith(messages, previous.messages.slice(previous.segment.skip))) {
-        // A top-up whose old copy was not deleted (power loss in between): keep only the new copy.
-        this.#segments.pop();
-        restored -= previous.segment.count - previous.segment.skip;
-        this.#delete(previous.segment.n);
+      const stale = index !== undefined && decoded.hi < index.headLo;
+      if (stale || found.some((s) => decoded.lo <= s.hi && s.lo <= decoded.hi)) { this.#delete(n); continue; }
+      const skip = index && n === index.head ? Math.min(index.skip, decoded.messages.length) : 0;
+      const { messages, ordinals, version, ...header } = decoded;
+      if (version > 1 && ordinals.length > 0) this.#ordinal = Math.max(this.#ordinal, (ordinals[ordinals.length - 1] + 1) % 2 ** 32);
+      found.push({ ...header, count: messages.length, skip, bytes: segmentSize(messages.slice(skip)), version });
+    }
+    found.sort((a, b) => a.lo - b.lo);
+    for (let i = 0; i < found.length; i++) {
+      const [previous, segment] = [found[i - 1], found[i]];
+      // A v1 top-up whose old copy was not deleted (power loss in between): keep only the new copy.
+      if (previous && previous.version === 1 && segment.version === 1 && this.#repeats(segment, previous)) {
+        this.#delete(previous.n);
+        found.splice(i - 1, 1);
+        i--;
       }
-      const segment: Segment = { n, count: messages.length, skip };
-      this.#segments.push(segment);
-      restored += messages.length - skip;
-      previous = { segment, messages };
     }
-    if (previous && this.#segments[this.#segments.length - 1] === previous.segment) {
-      let bytes = SEGMENT_OVERHEAD;
-      for (const m of previous.messages) bytes += ENTRY_OVERHEAD + m.byteLength;
-      this.#open = { n: previous.segment.n, bytes };
-    }
-    const last = numbers.length > 0 ? numbers[numbers.length - 1] + 1 : 0;
-    this.#next = Math.max(last, index ? Math.max(index.next, index.head) : 0);
-    while (this.#segments.length > this.#options.maxSegments) this.#dropOldest();
+    this.#segments = found.map(({ version: _, ...s }) => s);
+    // Only the trailing records are the journal; one that a later segment follows was closed before the reboot.
+    const journal = this.#journal();
+    for (const s of this.#segments) if (!journal.includes(s)) s.record = false;
+    for (const s of journal) this.#loaded(s);
+    this.#level = this.#segments.length > 0 ? this.#segments[this.#segments.length - 1].level : 0;
+    const restored = this.depth;
+    this.#makeRoom();
     if (restored > 0) this.#log.info("outbox", `restored ${restored} message(s) in ${this.#segments.length} segment(s) from flash`);
+  }
+
+  /** True when segment `later` begins with every unacknowledged message of `earlier`, byte for byte (packs carry a unique boot id and seq, so only a copy matches). */
+  #repeats(later: Segment, earlier: Segment): boolean {
+    const [a, b] = [this.#read(later.n), this.#read(earlier.n)];
+    if (typeof a === "string" || typeof b === "string") return false;
+    const prefix = b.messages.slice(earlier.skip);
+    return prefix.length <= a.messages.length && prefix.every((m, i) => sameBytes(m, a.messages[i]));
   }
 }
 
-/** True when `messages` begins with every message of `prefix`, byte for byte (packs carry a unique boot id and seq, so only a copy matches). */
-function startsWith(messages: readonly Uint8Array[], prefix: readonly Uint8Array[]): boolean {
-  if (prefix.length > messages.length) return false;
-  for (let i = 0; i < prefix.length; i++) {
-    const a = messages[i];
-    const b = prefix[i];
-    if (a.byteLength !== b.byteLength) return false;
-    for (let j = 0; j < a.byteLength; j++) if (a[j] !== b[j]) return false;
-  }
+/** Bytes `entries` take as one segment. */
+function framed(entries: readonly OutboxEntry[]): number {
+  return segmentSize(entries.map((e) => e.bytes));
+}
+
+function unacked(entries: readonly OutboxEntry[]): OutboxEntry[] {
+  return entries.filter((e) => !e.acked);
+}
+
+/** The unacknowledged entries of a loaded segment (journal records always are). */
+function live(segment: { entries?: OutboxEntry[] }): OutboxEntry[] {
+  return unacked(segment.entries ?? []);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
   return true;
 }

@@ -68,7 +68,7 @@ export async function footprintTable(awayMinutes: number[], capacityBytes?: numb
         "snapshot B": now.snapshotBytes,
         "snapshot − baseline": now.snapshotBytes - empty.snapshotBytes,
         "sim. flash B": flash.bytes,
-        outbox: outbox.replace(/ on flash|, torn \d+/g, ""),
+        outbox: outbox.replace(/ on flash|, torn \d+|, rejected \d+/g, ""),
       });
       return now.slots;
     };

@@ -175,6 +175,19 @@ console.table([
   { encoder: "baseline SenML-JSON (JSON.stringify)", "µs/pack": +((jsonMs * 1000) / sample.length).toFixed(1) },
 ]);
 
+{
+  const { nodeRows, outboxRows, OUTBOX_SIZES, NVS_PAGES, ERASE_CYCLES } = await import("./flash-wear.js");
+  const { rows: nodeFlash, packs } = await nodeRows();
+  const sizes = packs.map((p) => p.byteLength);
+  console.log(`\nFlash written per hour at default telemetry (2 channels at 1 Hz, 10 readings a pack: one pack of ${Math.min(...sizes)}-${Math.max(...sizes)} B every 5 s), ` +
+    `the whole node on the ESP32's outbox sizing, then the outbox alone beside the previous firmware's, fed the same packs; NVS entries = ceil(bytes / 32) + 2 per write, ` +
+    `erase cycles spread over the ${NVS_PAGES} pages of the NVS partition (126 entries a page), ${ERASE_CYCLES.toLocaleString("en-US")} cycles a sector:`);
+  const { rows: esp32, capacity: esp32Capacity } = outboxRows(packs, OUTBOX_SIZES[1][1]);
+  console.table([...nodeFlash, ...esp32]);
+  console.log("Outbox capacity with the broker away (first pack lost: thinned by this firmware, dropped with its segment by the previous one):");
+  console.table([...outboxRows(packs, OUTBOX_SIZES[0][1]).capacity.map((r) => ({ flash: OUTBOX_SIZES[0][0], ...r })), ...esp32Capacity.map((r) => ({ flash: OUTBOX_SIZES[1][0], ...r }))]);
+}
+
 /** Broker-away checkpoints (minutes since it went away): 30 min, 2.5 h (just under the ESP32 outbox at this test platform's one pack per 5 s), 6 h (past it: the bound). */
 const AWAY_MINUTES = [30, 150, 360];
 /** The ESP32's storage hint (hosts/esp32 nvsCapacityBytes of the 0x86000 NVS partition): the outbox gets 123 segments. */

@@ -2,7 +2,7 @@ import test from "ava";
 import { Counters } from "../../modules/counters.js";
 import { Logger } from "../../modules/log.js";
 import { Outbox, type OutboxOptions } from "../../modules/telemetry/outbox.js";
-import { decodeSegment, encodeSegment, segmentKey } from "../../modules/telemetry/outbox-format.js";
+import { decodeSegment, encodeSegment, segmentKey, type DecodedSegment } from "../../modules/telemetry/outbox-format.js";
 import { memoryPlatform, MemoryStorage } from "../helpers/memory-platform.js";
 import { seededRandom } from "../helpers/seeded-random.js";
 
@@ -133,17 +133,6 @@ test("a torn index write falls back to the other slot: at worst acknowledged mes
   t.deepEqual(drain(second.outbox).order, [1, 2, 3, 4, 5], "message 1 comes again: a duplicate the receiver sees by seq");
 });
 
-test("when flash is full the oldest segment is dropped and every lost message is counted", (t) => {
-  const { outbox, counters, storage, advance } = rig(new MemoryStorage(), { maxSegments: 3 });
-  for (let seg = 0; seg < 5; seg++) {
-    for (let i = 0; i < 4; i++) outbox.push(message(seg * 10 + i, 990), false); // 4 × 990 bytes fill a segment
-    advance(1000);
-  }
-  t.is(counters.get("outbox_dropped"), 8);
-  t.deepEqual(storage.keys().filter((k) => /^ob\.\d/.test(k)), ["ob.2", "ob.3", "ob.4"]);
-  t.deepEqual(drain(outbox).order, [20, 21, 22, 23, 30, 31, 32, 33, 40, 41, 42, 43]);
-});
-
 test("a tail bigger than one storage value is split into segments of at most 4,000 bytes", (t) => {
   const { outbox, storage } = rig();
   for (let i = 0; i < 30; i++) outbox.push(message(i, 500), false);
@@ -174,8 +163,10 @@ test("a message bigger than a segment is rejected and counted, nothing else chan
 
 test("decodeSegment never throws on random or truncated bytes (seeded)", (t) => {
   const random = seededRandom(42);
-  const good = encodeSegment(7, [message(1), message(2, 33)]);
-  t.deepEqual((decodeSegment(7, good) as Uint8Array[]).map(indexOf), [1, 2]);
+  const good = encodeSegment({ n: 7, lo: 3, hi: 6, level: 2, record: false }, [message(1), message(2, 33)], [40, 44]);
+  const decoded = decodeSegment(7, good) as DecodedSegment;
+  t.deepEqual(decoded.messages.map(indexOf), [1, 2]);
+  t.like(decoded, { n: 7, lo: 3, hi: 6, level: 2, record: false, version: 2, ordinals: [40, 44] });
   t.regex(decodeSegment(8, good) as string, /holds segment 7|CRC/);
   for (let i = 0; i < 5000; i++) {
     const bytes = random() < 0.5 ? good.slice(0, Math.floor(random() * good.length)) : Uint8Array.from({ length: Math.floor(random() * 300) }, () => Math.floor(random() * 256));
@@ -202,13 +193,16 @@ test("after the flash recovers, a RAM tail bigger than one segment is written as
   t.is(second.outbox.depth, outbox.depth, "and survives a reboot");
 });
 
+
 /**
  * Power loss at every flash write of a seeded workload: the write is torn
  * (half its bytes land) and nothing after it runs. A reboot must then find
  * every message it would have found just before that write (segments are
- * never overwritten, the index has two slots), in order, and nothing else.
+ * never overwritten, the index has two slots), in order, and nothing else;
+ * and every message queued while offline (the journal writes it at once)
+ * unless it was acknowledged or thinned on purpose.
  */
-test("power loss during any flash write never loses what was already persisted (seeded, every write)", (t) => {
+test("power loss during any flash write never loses what was already persisted, nor any pack queued offline (seeded, every write)", (t) => {
   const restore = (map: Map<string, Uint8Array>) => {
     const storage = new MemoryStorage();
     for (const [k, v] of map) storage.map.set(k, v.slice());
@@ -216,53 +210,76 @@ test("power loss during any flash write never loses what was already persisted (
     return drain(outbox).order;
   };
   let crashes = 0;
+  let thinnedRuns = 0;
+  let offlineChecked = 0;
   for (let crashAt = 0; ; crashAt++) {
     const storage = new MemoryStorage();
     let before: number[] | undefined;
+    let writing: number[] = [];
+    const queuedOffline: number[] = [];
     class PowerLoss extends Error {}
-    storage.beforeWrite = (_key, value, index) => {
+    const acked = new Set<number>();
+    const inFlight: { id: number; message: number }[] = [];
+    const random = seededRandom(1000 + crashAt);
+    const { outbox, advance, counters } = rig(storage, { maxSegments: 4, flushMs: 500, offlineFlushMs: 0, indexWriteMs: 700 });
+    storage.beforeWrite = (key, value, index) => {
       if (index !== crashAt) return undefined;
       before = restore(storage.map);
+      const decoded = key.startsWith("ob.i") ? undefined : decodeSegment(Number(key.slice(3)), value);
+      writing = decoded && typeof decoded !== "string" ? decoded.messages.map(indexOf) : [];
       // The board is dead: no later write or delete reaches the flash.
       storage.beforeWrite = () => { throw new PowerLoss(); };
       storage.delete = () => { throw new PowerLoss(); };
       return value.slice(0, Math.floor(value.length / 2));
     };
-    const random = seededRandom(1000 + crashAt);
-    const { outbox, advance } = rig(storage, { maxSegments: 4, flushMs: 500, offlineFlushMs: 500, indexWriteMs: 700 });
-    const inFlight: number[] = [];
     let id = 1;
+    let online = false;
+    const thinnedAt = new Set<number>();
     for (let step = 0, i = 0; step < 300 && before === undefined; step++) {
       const r = random();
-      if (r < 0.5) outbox.push(message(i++, 60 + Math.floor(random() * 400)), false);
-      else if (r < 0.7) { const e = outbox.next(); if (e) { outbox.sent(e, id); inFlight.push(id++); } }
-      else if (r < 0.85) { const a = inFlight.shift(); if (a !== undefined) outbox.ack(a); }
-      else if (r < 0.9) { outbox.requeueInFlight(); inFlight.length = 0; }
+      if (r < 0.5) {
+        const m = i++;
+        const thinnedBefore = counters.get("outbox_thinned");
+        outbox.push(message(m, 60 + Math.floor(random() * 400)), !online);
+        if (!online && before === undefined) queuedOffline.push(m); // one that reached the outbox before the power failed
+        if (counters.get("outbox_thinned") > thinnedBefore) thinnedAt.add(m);
+      } else if (r < 0.65) { const e = outbox.next(); if (e && online) { outbox.sent(e, id); inFlight.push({ id: id++, message: indexOf(e.bytes) }); } }
+      else if (r < 0.8) { const a = inFlight.shift(); if (a !== undefined) { outbox.ack(a.id); acked.add(a.message); } }
+      else if (r < 0.85) { online = !online; if (!online) { outbox.requeueInFlight(); outbox.markHistorical(); inFlight.length = 0; } }
       else advance(200);
     }
     if (before === undefined) break; // the workload made fewer writes than crashAt: every point was tried
     crashes++;
+    if (counters.get("outbox_thinned") > 0) thinnedRuns++;
     const after = restore(storage.map);
     t.deepEqual(after, [...after].sort((a, b) => a - b), `crash at write ${crashAt}: order kept`);
-    const missing = before.filter((m) => !after.includes(m));
-    t.deepEqual(missing, [], `crash at write ${crashAt}: nothing persisted was lost`);
+    t.deepEqual(before.filter((m) => !after.includes(m)), [], `crash at write ${crashAt}: nothing persisted was lost`);
+    // Every pack queued offline is on flash but the one whose record was being written (torn), unless acknowledged;
+    // once thinning has rewritten old segments, packs it left out are gone on purpose (counted in outbox_thinned).
+    if (counters.get("outbox_thinned") > 0) continue;
+    offlineChecked++;
+    const expected = queuedOffline.filter((m) => !acked.has(m) && !thinnedAt.has(m) && !writing.includes(m));
+    t.deepEqual(expected.filter((m) => !after.includes(m)), [], `crash at write ${crashAt}: every pack queued offline is on flash`);
   }
-  t.true(crashes > 20, `${crashes} crash points tried`);
+  t.true(crashes > 40, `${crashes} crash points tried`);
+  t.true(thinnedRuns > 5, `${thinnedRuns} of them after thinning`);
+  t.true(offlineChecked > 20, `${offlineChecked} of them checked for every pack queued offline`);
 });
 
-/** The default telemetry: one pack of about 270 bytes every 10 s (10 readings, the bench's firmware row). */
-const PACK_BYTES = 270;
-const PACK_EVERY_MS = 10_000;
+/** The default telemetry: two channels at 1 Hz, 10 readings a pack: one pack of about 306 bytes every 5 s (the bench's firmware row). */
+const PACK_BYTES = 306;
+const PACK_EVERY_MS = 5_000;
 const obKeys = (storage: MemoryStorage) => storage.keys().filter((k) => /^ob\.\d/.test(k)).sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
+const segmentsOf = (storage: MemoryStorage) => obKeys(storage).map((k) => decodeSegment(Number(k.slice(3)), storage.map.get(k)!) as DecodedSegment);
 
-/** A rig with the shipped defaults (flushMs 5 s, offlineFlushMs 60 s, 64 segments), ticked every second like node.ts. */
+/** A rig with the shipped defaults (journal at once offline, flushMs 5 s, 64 segments), ticked every second like node.ts. */
 function defaultRig(storage = new MemoryStorage(), options: Partial<OutboxOptions> = {}) {
   const mp = memoryPlatform({ storage });
   let now = 0;
   const counters = new Counters();
   const outbox = new Outbox(storage, () => now, counters, new Logger(mp.platform), options);
   let i = 0;
-  /** Runs `ms` of virtual time: a pack every 10 s, the tick every second. */
+  /** Runs `ms` of virtual time: a pack every 5 s (queued offline), the tick every second. */
   const run = (ms: number) => {
     for (const end = now + ms; now < end;) {
       now += 1000;
@@ -273,40 +290,39 @@ function defaultRig(storage = new MemoryStorage(), options: Partial<OutboxOption
   return { outbox, counters, storage, run, made: () => i, now: () => now };
 }
 
-test("offline, the outbox fills segments: 30 min of default telemetry take 13 full segments, not 180", (t) => {
-  const { outbox, counters, storage, run } = defaultRig();
-  run(30 * 60_000);
-  t.is(counters.get("outbox_dropped"), 0);
-  t.is(outbox.depth, 180);
-  const sizes = obKeys(storage).map((k) => storage.map.get(k)!.length);
-  t.is(sizes.length, 13, "180 packs of 272 framed bytes: 14 per 4,000-byte segment");
-  t.true(sizes.slice(0, -1).every((b) => b > 4000 - 272 && b <= 4000), `every closed segment is full: ${sizes.join(", ")}`);
-  t.deepEqual(drain(outbox).order, [...Array(180).keys()], "oldest first, nothing lost or repeated");
-  t.log(`${counters.get("outbox_segments_written")} segment writes for 13 segments (top-ups every 60 s)`);
-});
-
-test("offline, nothing is written before offlineFlushMs, and a power loss loses at most the packs of the last offlineFlushMs + 1 s", (t) => {
+test("offline, every pack is on flash as soon as it is queued: a power loss at any second loses none", (t) => {
   const storage = new MemoryStorage();
-  const { outbox, run, made, now } = defaultRig(storage);
-  run(69_000); // packs at 10 s, 20 s, ... 60 s
-  t.deepEqual(obKeys(storage), [], "6 packs, the oldest 59 s old: still in RAM");
-  run(1000);
-  t.deepEqual(obKeys(storage), ["ob.0"], "the oldest pack is 60 s old: written");
-  let worst = 0;
-  for (let s = 0; s < 20 * 60; s++) {
-    run(1000);
-    worst = Math.max(worst, outbox.unpersisted);
-    if (s % 97 !== 0) continue;
-    // Power loss now: a reboot finds every pack but the newest `unpersisted`, in order.
+  const { outbox, run, made } = defaultRig(storage);
+  for (let s = 0; s < 20 * 60; s += 7) {
+    run(7000);
+    t.is(outbox.unpersisted, 0);
+    // Power loss now: a reboot finds every pack made so far, in order.
     const copy = new MemoryStorage();
     for (const [k, v] of storage.map) copy.map.set(k, v.slice());
-    const after = rig(copy).outbox;
-    t.deepEqual(drain(after).order, [...Array(made() - outbox.unpersisted).keys()], `power loss at ${now() / 1000} s`);
+    t.deepEqual(drain(rig(copy).outbox).order, [...Array(made()).keys()], `power loss at ${s + 7} s`);
   }
-  t.true(worst <= 6, `at most 6 packs (61 s at one per 10 s) in RAM only; worst ${worst}`);
 });
 
-test("on a live link, a pack in flight without PUBACK goes to flash after flushMs; waiting packs only after offlineFlushMs", (t) => {
+test("offline, the journal is consolidated into full segments: 30 min of default telemetry take 29 full segments and a journal of 12 records", (t) => {
+  const { outbox, counters, storage, run } = defaultRig();
+  run(30 * 60_000);
+  t.is(counters.get("outbox_dropped") + counters.get("outbox_thinned"), 0);
+  t.is(outbox.depth, 360);
+  const segments = segmentsOf(storage);
+  const closed = segments.filter((s) => !s.record);
+  const journal = segments.filter((s) => s.record);
+  const perSegment = Math.floor((4000 - 25) / (PACK_BYTES + 6));
+  t.is(perSegment, 12);
+  t.is(closed.length, 29, "the journal is consolidated when the 13th record would not fit beside it");
+  t.is(journal.length, 12);
+  t.true(closed.every((s) => s.messages.length === perSegment), `every closed segment is full: ${closed.map((s) => s.messages.length).join(", ")}`);
+  t.true(journal.length >= 1 && journal.length <= perSegment && journal.every((s) => s.messages.length === 1), `journal of ${journal.length} one-pack records`);
+  t.is(closed.length * perSegment + journal.length, 360);
+  t.deepEqual(drain(outbox).order, [...Array(360).keys()], "oldest first, nothing lost or repeated");
+  t.is(counters.get("outbox_segments_written"), 360 + closed.length, "one record per pack, one write per consolidated segment");
+});
+
+test("on a live link, a pack without PUBACK goes to the journal flushMs after it was queued; a PUBACK removes it", (t) => {
   const storage = new MemoryStorage();
   const mp = memoryPlatform({ storage });
   let now = 0;
@@ -320,57 +336,124 @@ test("on a live link, a pack in flight without PUBACK goes to flash after flushM
   t.true(outbox.ack(1));
   t.deepEqual(obKeys(storage), [], "its PUBACK removes it");
   outbox.push(message(2), false); // not sent (e.g. waiting behind a backlog or the rate)
-  now += 59_999; outbox.tick();
+  now += 4999; outbox.tick();
   t.deepEqual(obKeys(storage), []);
   now += 1; outbox.tick();
   t.deepEqual(obKeys(storage), ["ob.1"]);
+  outbox.push(message(3), false);
+  outbox.markHistorical(); // the link went down: what waited in RAM goes to the journal now
+  t.deepEqual(obKeys(storage), ["ob.1", "ob.2"]);
+  t.is(outbox.unpersisted, 0);
 });
 
-test("capacity: 64 segments hold about 2.5 h of default telemetry before the oldest is dropped", (t) => {
-  const { counters, run } = defaultRig();
+test("capacity: 64 segments hold 63 full segments and a journal of default telemetry before thinning starts", (t) => {
+  const { counters, run, made } = defaultRig();
   let minutes = 0;
-  while (counters.get("outbox_dropped") === 0 && minutes < 6 * 60) { run(60_000); minutes++; }
-  const perSegment = Math.floor((4000 - 15) / (PACK_BYTES + 2));
-  t.is(perSegment, 14);
-  const hours = (64 * perSegment * PACK_EVERY_MS) / 3_600_000;
-  t.true(minutes / 60 >= hours - 0.05 && minutes / 60 <= hours + 0.1, `first drop after ${minutes} min; expected about ${hours.toFixed(2)} h`);
-  t.log(`64 × 4,000 B = 256,000 B hold ${64 * perSegment} packs = ${hours.toFixed(2)} h at one ${PACK_BYTES}-byte pack per 10 s`);
+  while (counters.get("outbox_thinned") === 0 && minutes < 6 * 60) { run(60_000); minutes++; }
+  const perSegment = Math.floor((4000 - 25) / (PACK_BYTES + 6));
+  const hours = ((63 * perSegment + perSegment) * PACK_EVERY_MS) / 3_600_000;
+  t.true(minutes / 60 >= hours - 0.05 && minutes / 60 <= hours + 0.1, `first thinning after ${minutes} min; expected about ${hours.toFixed(2)} h`);
+  t.is(counters.get("outbox_dropped"), 0, "thinned, never dropped");
+  t.log(`64 × 4,000 B hold ${64 * perSegment} packs = ${hours.toFixed(2)} h at one ${PACK_BYTES}-byte pack per 5 s; ${made()} made`);
 });
 
-test("a top-up is write-new-then-switch: if the old copy was not deleted, a reboot keeps only the new one", (t) => {
+test("consolidation is write-new-then-switch: if the records were not deleted, a reboot keeps only the consolidated copy", (t) => {
   const storage = new MemoryStorage();
   const { outbox, run } = defaultRig(storage);
-  run(70_000); // ob.0: packs 0-6
+  run(60_000); // 12 one-pack records: a full journal
+  t.is(obKeys(storage).length, 12);
   const realDelete = storage.delete.bind(storage);
   storage.delete = () => { throw new Error("power lost before the delete"); };
-  run(70_000); // ob.1: packs 0-13; deleting ob.0 fails
-  t.deepEqual(obKeys(storage), ["ob.0", "ob.1"]);
+  run(5000); // the 13th pack: the journal is consolidated into ob.12, then ob.13 holds the new pack; deleting the records fails
+  t.is(obKeys(storage).length, 14);
   storage.delete = realDelete;
-  t.is(outbox.depth, 14);
+  t.is(outbox.depth, 13);
   const second = rig(storage);
-  t.is(second.outbox.depth, 14, "the old copy is not counted twice");
-  t.deepEqual(drain(second.outbox).order, [...Array(14).keys()]);
-  t.deepEqual(obKeys(storage), ["ob.1"], "and it is deleted");
+  t.is(second.outbox.depth, 13, "the records are not counted twice");
+  t.deepEqual(drain(second.outbox).order, [...Array(13).keys()]);
+  t.deepEqual(obKeys(storage), ["ob.12", "ob.13"], "and they are deleted");
 });
 
-test("a top-up of the head drops its acknowledged packs, and a reboot replays the rest in order", (t) => {
+test("consolidating a partly acknowledged journal keeps only the unacknowledged packs, and a reboot replays them in order", (t) => {
   const storage = new MemoryStorage();
   const { outbox, run } = defaultRig(storage);
-  run(70_000); // ob.0: packs 0-6
+  run(60_000); // records ob.0 - ob.11: packs 0-11
   const { ids } = drain(outbox, 1, 2);
   for (const id of ids) outbox.ack(id);
-  run(70_000); // tops up ob.0 into ob.1: packs 2-13
-  t.deepEqual(obKeys(storage), ["ob.1"]);
-  const expected = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
-  t.deepEqual((decodeSegment(1, storage.map.get("ob.1")!) as Uint8Array[]).map(indexOf), expected);
+  t.deepEqual(obKeys(storage).slice(0, 1), ["ob.2"], "acknowledged records are deleted");
+  run(25_000); // packs 12-16: the journal (packs 2-13) is consolidated
+  const closed = segmentsOf(storage).filter((s) => !s.record);
+  t.is(closed.length, 1);
+  t.deepEqual(closed[0].messages.map(indexOf), [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
   const second = rig(storage);
-  t.deepEqual(drain(second.outbox).order, expected);
+  t.deepEqual(drain(second.outbox).order, [...Array(15).keys()].map((i) => i + 2));
 });
 
-test("the outbox is sized from the port's capacity hint: the ESP32's 516,000 bytes of NVS give 123 segments", async (t) => {
-  const { outboxSegmentsFor, OUTBOX_SEGMENTS_MAX } = await import("../../modules/node.js");
-  t.is(outboxSegmentsFor(undefined), undefined, "no hint: the outbox default (64)");
-  t.is(outboxSegmentsFor(516_000), 123, "(516,000 − 24,000 reserved) / 4,000");
-  t.is(outboxSegmentsFor(20_000), 1, "a tiny flash still keeps one segment");
-  t.is(outboxSegmentsFor(100_000_000), OUTBOX_SEGMENTS_MAX, "bounded by the RAM its bookkeeping costs");
+test("an outage 8 times the capacity leaves an evenly thinned, complete history: no hole, spacing within 2×, every pack counted", (t) => {
+  const storage = new MemoryStorage();
+  const { outbox, counters, run, made } = defaultRig(storage, { maxSegments: 8 });
+  const perSegment = 12;
+  const capacityPacks = 8 * perSegment;
+  run(capacityPacks * 8 * PACK_EVERY_MS);
+  const restored = rig(storage).outbox;
+  const order = drain(restored).order;
+  t.deepEqual(order, [...order].sort((a, b) => a - b), "in order");
+  t.is(new Set(order).size, order.length, "no duplicates");
+  t.is(order.length + counters.get("outbox_thinned"), made(), "every pack made is either kept or counted as thinned");
+  t.is(counters.get("outbox_dropped"), 0, "no segment dropped whole");
+  const gaps = order.slice(1).map((m, i) => m - order[i]);
+  const widest = Math.max(...gaps);
+  const finest = Math.min(...gaps);
+  t.true(widest <= 2 * finest, `spacing from ${finest} to ${widest} packs`);
+  t.true(order[0] <= widest, `the history starts at the outage's start (first kept: pack ${order[0]})`);
+  t.true(made() - 1 - order[order.length - 1] <= widest, `and reaches its end (last kept: ${order[order.length - 1]} of ${made()})`);
+  t.true(outbox.level >= 3, `new packs kept 1 in ${2 ** outbox.level}`);
+  t.log(`${made()} packs made, ${order.length} kept, spacing ${finest}-${widest}, level ${outbox.level}; ${counters.get("outbox_segments_written")} segment writes`);
+});
+
+test("thinning: a live link resets the level, and acknowledged or in-flight packs are never rewritten", (t) => {
+  const { outbox, counters, run } = defaultRig(new MemoryStorage(), { maxSegments: 3 });
+  run(12 * 60_000);
+  t.true(outbox.level > 0);
+  const thinned = counters.get("outbox_thinned");
+  const { ids } = drain(outbox, 1, 3);
+  run(6 * 60_000); // more thinning while three packs are in flight
+  t.true(counters.get("outbox_thinned") > thinned);
+  for (const id of ids) t.true(outbox.ack(id), "the in-flight packs are still there to be acknowledged");
+  outbox.push(message(99_999, PACK_BYTES), false);
+  t.is(outbox.level, 0, "a pack queued on a live link: full resolution again");
+});
+
+test("seeded runs with reboots, outages and acks: every pack queued is replayed once, in order, or counted as acknowledged, thinned or dropped", (t) => {
+  for (let seed = 1; seed <= 40; seed++) {
+    const random = seededRandom(seed);
+    const storage = new MemoryStorage();
+    const maxSegments = 2 + Math.floor(random() * 4);
+    let pushed = 0;
+    let acked = 0;
+    let lost = 0;
+    let current = rig(storage, { maxSegments, indexWriteMs: 0 });
+    const reboot = () => {
+      current.outbox.persist();
+      lost += current.counters.get("outbox_thinned") + current.counters.get("outbox_dropped");
+      current = rig(storage, { maxSegments, indexWriteMs: 0 });
+    };
+    let online = false;
+    let id = 1;
+    const inFlight: number[] = [];
+    for (let step = 0; step < 1500; step++) {
+      const r = random();
+      if (r < 0.45) { current.outbox.push(message(pushed++, 60 + Math.floor(random() * 900)), !online); }
+      else if (r < 0.6 && online) { const e = current.outbox.next(); if (e) { current.outbox.sent(e, id); inFlight.push(id++); } }
+      else if (r < 0.7 && online) { const a = inFlight.shift(); if (a !== undefined && current.outbox.ack(a)) acked++; }
+      else if (r < 0.74) { online = !online; if (!online) { current.outbox.requeueInFlight(); current.outbox.markHistorical(); inFlight.length = 0; } }
+      else if (r < 0.75) { reboot(); inFlight.length = 0; }
+      else current.advance(300);
+    }
+    reboot();
+    const { order } = drain(current.outbox);
+    t.deepEqual(order, [...order].sort((a, b) => a - b), `seed ${seed}: in order`);
+    t.is(new Set(order).size, order.length, `seed ${seed}: no pack twice`);
+    t.is(order.length + acked + lost, pushed, `seed ${seed}: ${order.length} replayed + ${acked} acknowledged + ${lost} thinned or dropped = ${pushed} queued`);
+  }
 });
