@@ -225,12 +225,36 @@ export interface PulseCountOptions {
   control?: number;
 }
 
+/**
+ * ECMA-419 SPI (section 9.6), the part the drivers use: a transaction asserts
+ * `select`, `read(buffer)` fills the buffer with bytes clocked in, and
+ * `flush(true)` ends the transaction by releasing `select`.
+ */
+export interface SPIBus {
+  read(buffer: ArrayBufferView): void;
+  write(buffer: ArrayBufferView): void;
+  flush(deselect?: boolean): void;
+  close(): void;
+}
+export interface SPIOptions {
+  clock: number;
+  in?: number;
+  out?: number;
+  select?: number;
+  hz: number;
+  /** SPI mode 0..3 (clock polarity and phase); default 0. */
+  mode?: number;
+  port?: number;
+}
+
 export interface IOProvider {
   I2C: new (options: I2COptions) => I2CBus;
   Digital: new (options: DigitalOptions) => DigitalIO;
   Analog: new (options: AnalogOptions) => AnalogIO;
   PWM: new (options: PWMOptions) => PWMIO;
   PulseCount?: new (options: PulseCountOptions) => PulseCountIO;
+  /** ECMA-419 SPI, where the host has one. */
+  SPI?: new (options: SPIOptions) => SPIBus;
   /** Default I2C pins of the board. */
   i2cDefault: { data: number; clock: number };
   /** True when these are simulated chips (the simulator, mcsim): said in the birth as `sim: true`. */

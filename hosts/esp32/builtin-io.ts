@@ -10,7 +10,7 @@ export const ESP32_I2C_DEFAULT = Object.freeze({ data: 21, clock: 22 });
  * `undefined` where there is none (mcsim: no ECMA-419 digital, analog or
  * I2C; the firmware's chip models stand in there).
  *
- * I2C, Analog, PWM and PulseCount are the SDK classes themselves; Digital is
+ * I2C, Analog, PWM, PulseCount and SPI are the SDK classes themselves; Digital is
  * wrapped to take the port's mode names ("input", "inputPullUp",
  * "inputPullDown", "output") and throws `RangeError` for another. The
  * default I2C pins come from `device.I2C.default` when the board target
@@ -59,6 +59,7 @@ export function builtinIO(): IOProvider | undefined {
     Analog: io.Analog,
     PWM: io.PWM,
     ...(io.PulseCount ? { PulseCount: io.PulseCount } : {}),
+    ...(io.SPI ? { SPI: io.SPI } : {}),
     i2cDefault: i2cDefault ? { data: i2cDefault.data, clock: i2cDefault.clock } : { ...ESP32_I2C_DEFAULT },
   };
 }

@@ -8,6 +8,10 @@
  * - ECMA-419 IO instances: the typings omit `close()` on I2C, Analog, PWM and
  *   PulseCount, the PWM `resolution` option, and make PulseCount's `control`
  *   pin mandatory; the SDK implements and accepts all of them.
+ * - ECMA-419 SPI: the typings' `embedded:io/spi` has no `close()`, and
+ *   `embedded:provider/builtin` is not what `device.io` is typed from here;
+ *   `ModdableSPI` is the part the MAX31855 driver uses (read into a buffer,
+ *   write, flush with deselect, close), all in the SDK's ESP32 SPI.
  * - `Uint8Array.fromBase64`: in XS, not in the ES2022 lib (see below).
  * - `embedded:network/mqtt/client`: the typings declare
  *   `onControl(opcode, message)`, but the SDK client calls
@@ -56,6 +60,14 @@ interface ModdablePulseCount {
   close(): void;
 }
 
+/** An ECMA-419 SPI instance as the SDK implements it. */
+interface ModdableSPI {
+  read(buffer: ArrayBufferView): void;
+  write(buffer: ArrayBufferView): void;
+  flush(deselect?: boolean): void;
+  close(): void;
+}
+
 /** `device.io` of `embedded:provider/builtin` with the shapes above. */
 interface ModdableIOClasses {
   I2C: new (options: { data: number; clock: number; hz: number; address: number; port?: number }) => ModdableI2C;
@@ -69,6 +81,7 @@ interface ModdableIOClasses {
   Analog: new (options: { pin: number; resolution?: number }) => ModdableAnalog;
   PWM: new (options: { pin: number; hz?: number; resolution?: number }) => ModdablePWM;
   PulseCount?: new (options: { signal: number; control?: number }) => ModdablePulseCount;
+  SPI?: new (options: { clock: number; in?: number; out?: number; select?: number; hz: number; mode?: number; port?: number }) => ModdableSPI;
 }
 
 /** The `device` global that the SDK's `system` module installs (absent under mcsim). */

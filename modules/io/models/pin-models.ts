@@ -7,6 +7,8 @@ import type { AnalogIO, AnalogOptions, DigitalIO, DigitalOptions, PWMIO, PWMOpti
  */
 export class PinBoard {
   readonly levels = new Map<number, number>();
+  /** Input levels that change with time (a pulse train, a contact model); they win over `levels`. */
+  readonly inputs = new Map<number, () => number>();
   readonly analog = new Map<number, () => number>();
   readonly duty = new Map<number, number>();
   readonly #claimed = new Set<number>();
@@ -36,7 +38,8 @@ export class PinBoard {
         if (!board.levels.has(options.pin)) board.levels.set(options.pin, options.mode === "inputPullUp" ? 1 : 0);
       }
       read(): number {
-        return board.levels.get(this.#pin) ?? 0;
+        const input = board.inputs.get(this.#pin);
+        return input ? (input() ? 1 : 0) : (board.levels.get(this.#pin) ?? 0);
       }
       write(value: number): void {
         if (!this.#output) throw new Error(`pin ${this.#pin} is an input`);

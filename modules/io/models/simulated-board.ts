@@ -2,14 +2,22 @@ import type { IOProvider } from "../../platform.js";
 import { SHT3X_ADDRESS } from "../drivers/sht3x.js";
 import { I2CBusModel } from "./i2c-bus-model.js";
 import { PinBoard } from "./pin-models.js";
+import { PulseCountBoard } from "./pulse-models.js";
 import { SHT3xModel } from "./sht3x-model.js";
+import { SPIBusModel } from "./spi-bus-model.js";
 import { syntheticClimate } from "./synthetic-climate.js";
 
 /** The simulated board: its IO provider plus handles to observe and fault it. */
 export interface SimulatedBoard {
   io: IOProvider;
   bus: I2CBusModel;
+  /** The SPI bus: chips by select pin (see placement.ts). */
+  spi: SPIBusModel;
   pins: PinBoard;
+  /** Pulse sources behind the ECMA-419 PulseCount, by signal pin. */
+  pulses: PulseCountBoard;
+  /** The board's monotonic clock (ms), for the models placed on it. */
+  now: () => number;
   /** The SHT3x-compatible chip at its default I2C address (SHT3X_ADDRESS). */
   sht3x: SHT3xModel;
 }
@@ -18,12 +26,15 @@ export interface SimulatedBoard {
 const I2C_DEFAULT = { data: 21, clock: 22 };
 
 /**
- * Assembles a board with an SHT3x at its default address on the default bus, GPIO, ADC and
- * PWM pins, all driven by `now` (monotonic ms) so virtual time works.
+ * Assembles a board with an SHT3x at its default address on the default bus, an SPI bus,
+ * GPIO, ADC, PWM and PulseCount pins, all driven by `now` (monotonic ms) so
+ * virtual time works. More chips are placed with `placement.ts`.
  */
 export function simulatedBoard(now: () => number, seed = 1): SimulatedBoard {
   const bus = new I2CBusModel();
+  const spi = new SPIBusModel();
   const pins = new PinBoard();
+  const pulses = new PulseCountBoard(pins);
   const sht3x = new SHT3xModel(syntheticClimate(now, seed));
   bus.attach(SHT3X_ADDRESS, sht3x);
   const io: IOProvider = {
@@ -31,8 +42,10 @@ export function simulatedBoard(now: () => number, seed = 1): SimulatedBoard {
     Digital: pins.digitalClass(),
     Analog: pins.analogClass(),
     PWM: pins.pwmClass(),
+    PulseCount: pulses.pulseCountClass(),
+    SPI: spi.ioClass(),
     i2cDefault: I2C_DEFAULT,
     simulated: true,
   };
-  return { io, bus, pins, sht3x };
+  return { io, bus, spi, pins, pulses, now, sht3x };
 }
