@@ -3,7 +3,7 @@ import { startNode, type NodeHandle } from "../../modules/node.js";
 import { parseSimArgs, USAGE, UsageError, type SimOptions } from "./args.js";
 import { startEmbeddedBroker } from "./embedded-broker.js";
 import { FileStorage } from "./file-storage.js";
-import { createMqttTransport } from "./mqtt-transport.js";
+import { createMqttTransport } from "../node/mqtt-transport.js";
 import { createSimPlatform, simHardwareId } from "./sim-platform.js";
 import { FlagValueError, preflight } from "./preflight.js";
 import { PtyConsole } from "./pty-console.js";

@@ -6,7 +6,7 @@ import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mqttPacket from "mqtt-packet";
-import { createMqttTransport } from "../../../hosts/sim/mqtt-transport.js";
+import { createMqttTransport } from "../../../hosts/node/mqtt-transport.js";
 import type { MqttConnectOptions, MqttFailure } from "../../../modules/platform.js";
 import { brokerTest, freePort, makePasswordFile, startMosquitto, type Mosquitto, type MosquittoOptions } from "../../helpers/mosquitto.js";
 import { makeTestCertificates, type TestCertificates } from "../../helpers/certs.js";

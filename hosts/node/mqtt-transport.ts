@@ -268,7 +268,8 @@ function connect(options: MqttConnectOptions, events: MqttEvents): MqttConnectio
 }
 
 /**
- * The simulator's MQTT 3.1.1 transport: mqtt-packet framing over `node:net`
+ * The MQTT 3.1.1 transport of the Node.js programs (fieldnode-sim, fieldnode-monitor):
+ * mqtt-packet framing over `node:net`
  * (mqtt://, default port 1883) or `node:tls` (mqtts://, default port 8883).
  *
  * Failures are reported once per `connect()` through `onClose` with the stage
