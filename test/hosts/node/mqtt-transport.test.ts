@@ -228,10 +228,41 @@ test("a broker that never answers fails at the connack stage within the bound", 
   t.regex(failure.message, /timed out/);
 });
 
-test("a packet over the size bound fails at the protocol stage", async (t) => {
+test("a PUBLISH over the size bound is skipped, acknowledged and reported; the link stays and the next message arrives", async (t) => {
+  const acks: number[] = [];
+  const url = await fakeBroker(t, (socket) => {
+    const parser = mqttPacket.parser({ protocolVersion: 4 });
+    parser.on("packet", (packet) => { if (packet.cmd === "puback") acks.push(packet.messageId ?? -1); });
+    socket.on("data", (chunk) => parser.parse(chunk));
+    socket.write(mqttPacket.generate({ cmd: "connack", returnCode: 0, sessionPresent: false }));
+    const big = mqttPacket.generate({ cmd: "publish", topic: "fieldnode/n/cmd/ping", payload: Buffer.alloc(300_000, 0x41), qos: 1, messageId: 7, retain: false, dup: false });
+    // In small pieces, as a network delivers it; the transport must not wait for it whole.
+    for (let at = 0; at < big.length; at += 1500) socket.write(big.subarray(at, at + 1500));
+    socket.write(mqttPacket.generate({ cmd: "publish", topic: "fieldnode/n/cmd/ping", payload: Buffer.from("small"), qos: 1, messageId: 8, retain: true, dup: false }));
+  });
+  const oversize: { topic: string; bytes: number; retain: boolean }[] = [];
+  const retained: boolean[] = [];
+  const c = open(url);
+  const events = { onOversize: (topic: string, bytes: number, retain: boolean) => oversize.push({ topic, bytes, retain }) };
+  // open() records the port's required callbacks; the optional ones are checked here.
+  const connection = transport.connect({ url, clientId: "oversize", keepalive: 30, cleanSession: true }, {
+    onConnect() {}, onPuback() {}, onClose() {}, ...events,
+    onMessage(_topic, payload, retain) { if (text(payload) === "small") retained.push(retain === true); },
+  });
+  await c.until(() => c.log.messages.some((m) => m.payload === "small"), "the message after the big one");
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  t.deepEqual(c.log.closes, [], "the link stays up");
+  t.deepEqual(oversize, [{ topic: "fieldnode/n/cmd/ping", bytes: 300_000 + 2 + 20 + 2 + 4, retain: false }]);
+  t.deepEqual(retained, [true]);
+  t.deepEqual(acks.filter((id) => id === 7).length, 2, "both connections acknowledged the skipped QoS 1 PUBLISH");
+  c.connection.destroy();
+  connection.destroy();
+});
+
+test("a packet other than PUBLISH over the size bound fails at the protocol stage", async (t) => {
   const url = await fakeBroker(t, (socket) => {
     socket.write(mqttPacket.generate({ cmd: "connack", returnCode: 0, sessionPresent: false }));
-    socket.write(Buffer.from([0x30, 0x80, 0x80, 0x80, 0x01]));
+    socket.write(Buffer.from([0x90, 0x80, 0x80, 0x80, 0x01]));
   });
   const c = open(url);
   const failure = await c.closed();
