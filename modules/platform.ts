@@ -120,9 +120,9 @@ export interface MqttEvents {
    */
   onMessage(topic: string, payload: Uint8Array, retain?: boolean): void;
   /**
-   * An incoming PUBLISH larger than the transport keeps, of `bytes` in all:
-   * skipped without being buffered and acknowledged like any other (the
-   * payload is gone; the link stays up).
+   * An incoming PUBLISH larger than the transport keeps, with a payload of
+   * `bytes`: skipped without being buffered and acknowledged like any other
+   * (the payload is gone; the link stays up).
    */
   onOversize?(topic: string, bytes: number, retain: boolean): void;
   /** PUBACK for a QoS 1 publish we made. */

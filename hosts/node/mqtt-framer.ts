@@ -16,7 +16,10 @@ export interface SkippedPublish {
   retain: boolean;
   /** Packet identifier (QoS 1 and 2), else 0. */
   messageId: number;
+  /** The whole packet. */
   bytes: number;
+  /** The application message alone (the packet less its headers). */
+  payloadBytes: number;
 }
 
 /** What one `push` found: complete items in arrival order, and the error that stopped it, if any. */
@@ -76,8 +79,9 @@ export class MqttFramer {
       const start = readPublishStart(data, header.headerBytes, header.flags, total);
       if (start === undefined) break;
       if (typeof start === "string") return this.#stop(items, start);
+      const qos = (header.flags >> 1) & 3;
       this.#skip = {
-        header: { kind: "skipped", topic: start.topic, qos: (header.flags >> 1) & 3, retain: (header.flags & 1) === 1, messageId: start.messageId, bytes: total },
+        header: { kind: "skipped", topic: start.topic, qos, retain: (header.flags & 1) === 1, messageId: start.messageId, bytes: total, payloadBytes: total - start.end },
         left: total,
       };
     }
@@ -113,7 +117,7 @@ function readFixedHeader(data: Buffer): { type: number; flags: number; length: n
 }
 
 /** Topic and packet id of a PUBLISH (§3.3.2): undefined until they have arrived. */
-function readPublishStart(data: Buffer, at: number, flags: number, total: number): { topic: string; messageId: number } | string | undefined {
+function readPublishStart(data: Buffer, at: number, flags: number, total: number): { topic: string; messageId: number; end: number } | string | undefined {
   if (data.length < at + 2) return undefined;
   const topicBytes = data.readUInt16BE(at);
   const qos = (flags >> 1) & 3;
@@ -126,5 +130,5 @@ function readPublishStart(data: Buffer, at: number, flags: number, total: number
   } catch {
     return "PUBLISH topic is not UTF-8";
   }
-  return { topic, messageId: qos > 0 ? data.readUInt16BE(at + 2 + topicBytes) : 0 };
+  return { topic, messageId: qos > 0 ? data.readUInt16BE(at + 2 + topicBytes) : 0, end };
 }

@@ -167,7 +167,7 @@ function connect(options: MqttConnectOptions, events: MqttEvents): MqttConnectio
     if (phase !== "up") return fail("protocol", `expected CONNACK, got a PUBLISH of ${skipped.bytes} bytes`);
     if (skipped.qos > 1) return fail("protocol", skipped.qos === 2 ? "unexpected QoS 2 PUBLISH" : "PUBLISH with QoS 3");
     if (skipped.qos === 1) send({ cmd: "puback", messageId: skipped.messageId });
-    call("onOversize", () => events.onOversize?.(skipped.topic, skipped.bytes, skipped.retain));
+    call("onOversize", () => events.onOversize?.(skipped.topic, skipped.payloadBytes, skipped.retain));
   }
 
   function onPacket(packet: Packet): void {

@@ -16,7 +16,7 @@ function run(max: number, stream: Buffer, pieces: number[]): string[] {
   const feed = (chunk: Buffer) => {
     if (stopped) return;
     const result: FramerResult = framer.push(chunk);
-    for (const item of result.items) out.push(item.kind === "packet" ? `packet ${item.bytes.toString("hex")}` : `skipped ${item.topic} q${item.qos} r${item.retain} id${item.messageId} ${item.bytes}`);
+    for (const item of result.items) out.push(item.kind === "packet" ? `packet ${item.bytes.toString("hex")}` : `skipped ${item.topic} q${item.qos} r${item.retain} id${item.messageId} ${item.bytes} (${item.payloadBytes})`);
     if (result.error !== undefined) { out.push(`error ${result.error}`); stopped = true; }
   };
   for (const size of pieces) { feed(stream.subarray(at, at + size)); at += size; }
@@ -31,8 +31,8 @@ const cases: { title: string; max: number; stream: Buffer; expected: string[] }[
   { title: "a PUBLISH over the bound is skipped with its topic, QoS, retain, id and size", max: 64,
     stream: Buffer.concat([publish("x/cmd/ping", 1000, 1, 513, true), pingresp]),
     // 1,000 payload + 2 + 10 topic + 2 id = 1,014 remaining, 2 bytes of remaining length + 1.
-    expected: ["skipped x/cmd/ping q1 rtrue id513 1017", `packet ${pingresp.toString("hex")}`] },
-  { title: "a QoS 0 PUBLISH over the bound has id 0", max: 16, stream: publish("t", 100, 0), expected: ["skipped t q0 rfalse id0 105"] },
+    expected: ["skipped x/cmd/ping q1 rtrue id513 1017 (1000)", `packet ${pingresp.toString("hex")}`] },
+  { title: "a QoS 0 PUBLISH over the bound has id 0", max: 16, stream: publish("t", 100, 0), expected: ["skipped t q0 rfalse id0 105 (100)"] },
   { title: "a SUBACK over the bound is an error", max: 16, stream: Buffer.from([0x90, 0xff, 0x01]),
     expected: ["error packet of 258 bytes exceeds the 16-byte limit"] },
   { title: "a remaining length of five bytes is an error", max: 16, stream: Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01]),
