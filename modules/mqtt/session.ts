@@ -13,7 +13,10 @@ export type SessionState = "connecting" | "connected" | "waiting" | "stopped";
 export interface SessionHooks {
   /** The broker accepted us and `online` is out: publish birth, flush queues. */
   onConnected(): void;
-  onMessage(topic: string, payload: Uint8Array): void;
+  /** A message on the subscription; `retain`: it came from the broker's retained store. */
+  onMessage(topic: string, payload: Uint8Array, retain: boolean): void;
+  /** A message the transport skipped for its size (`bytes` of payload, not kept). */
+  onOversize?(topic: string, bytes: number, retain: boolean): void;
   onPuback(packetId: number): void;
   /** The link took bytes again after a refused publish. */
   onWritable(): void;
@@ -136,7 +139,8 @@ export class MqttSession {
           connection!.subscribe([this.#topics.cmdFilter], 1);
           this.#safely(() => this.#hooks.onConnected());
         },
-        onMessage: (topic, payload) => this.#safely(() => this.#hooks.onMessage(topic, payload)),
+        onMessage: (topic, payload, retain) => this.#safely(() => this.#hooks.onMessage(topic, payload, retain === true)),
+        onOversize: (topic, bytes, retain) => this.#safely(() => this.#hooks.onOversize?.(topic, bytes, retain)),
         onPuback: (id) => this.#safely(() => this.#hooks.onPuback(id)),
         onWritable: () => this.#safely(() => this.#hooks.onWritable()),
         onClose: (failure) => this.#onClose(connection, failure),

@@ -2,7 +2,8 @@
  * Guest entry: boots the whole firmware (`startNode`) on XS with the test
  * platform and lets the test play time, broker and technician:
  * "boot", "advance" (ms), "accept" (CONNACK), "ack" (packet ids),
- * "take-publishes", "console" (one line, returns the reply), "stop".
+ * "take-publishes", "deliver" / "oversize" (an incoming command, retained or
+ * not), "console" (one line, returns the reply), "stop".
  */
 import { startNode, type NodeHandle } from "../../../modules/node.js";
 import type { XsGuest } from "../../helpers/xs.js";
@@ -55,6 +56,18 @@ xsHarness.on("take-publishes", () => {
   const fresh = test.mqtt.publishes.slice(taken);
   taken = test.mqtt.publishes.length;
   return fresh;
+});
+
+xsHarness.on("deliver", async ([topic, payload, retain]: [string, number[], boolean]) => {
+  test.mqtt.deliver(topic, new Uint8Array(payload), retain);
+  await xsHarness.settle();
+  return { restarts: test.restarts };
+});
+
+xsHarness.on("oversize", async ([topic, bytes, retain]: [string, number, boolean]) => {
+  test.mqtt.oversize(topic, bytes, retain);
+  await xsHarness.settle();
+  return { restarts: test.restarts };
 });
 
 xsHarness.on("console", async (line: string) => {
