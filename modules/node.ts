@@ -28,6 +28,7 @@ import { Outbox, type OutboxOptions } from "./telemetry/outbox.js";
 import { outboxSegmentsFor } from "./telemetry/outbox-capacity.js";
 import { PackMaker } from "./telemetry/pack-maker.js";
 import { describeLosses, outboxLosses } from "./telemetry/outbox-losses.js";
+import { settleUplink } from "./telemetry/settle-uplink.js";
 import { nextBootCount } from "./util/boot-count.js";
 import { statusReport } from "./status-report.js";
 import { FIRMWARE_VERSION } from "./version.js";
@@ -222,6 +223,8 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       batcher.stop();
       platform.timers.clear(housekeeping);
       fallback?.stop();
+      // The pack just closed and those in flight: their PUBACKs first (bounded), or the next boot sends them again.
+      await settleUplink(platform.timers, () => session.state !== "connected" || outbox.depth === 0, (listener) => session.watch(listener));
       forwarder.offline();
       outbox.persist();
       await session.stop();

@@ -68,6 +68,7 @@ export class MqttSession {
   #closed: (() => void) | undefined;
   #stableMs: number;
   #stableTimer: TimerHandle | undefined;
+  #watchers = new Set<() => void>();
 
   constructor(platform: Platform, log: Logger, counters: Counters, config: MqttConfig, clientId: string, topics: NodeTopics, hooks: SessionHooks,
     options: SessionOptions = {}) {
@@ -101,6 +102,19 @@ export class MqttSession {
 
   start(): void {
     this.#connect();
+  }
+
+  /**
+   * Calls `listener` after each PUBACK has been handled and when the link
+   * closes (what a clean stop waits on); returns the function that removes it.
+   */
+  watch(listener: () => void): () => void {
+    this.#watchers.add(listener);
+    return () => this.#watchers.delete(listener);
+  }
+
+  #notify(): void {
+    for (const listener of [...this.#watchers]) this.#safely(listener);
   }
 
   /** Publishes when connected; `false` when not connected or the link is full. */
@@ -158,7 +172,10 @@ export class MqttSession {
         },
         onMessage: (topic, payload, retain) => this.#safely(() => this.#hooks.onMessage(topic, payload, retain === true)),
         onOversize: (topic, bytes, retain) => this.#safely(() => this.#hooks.onOversize?.(topic, bytes, retain)),
-        onPuback: (id) => this.#safely(() => this.#hooks.onPuback(id)),
+        onPuback: (id) => {
+          this.#safely(() => this.#hooks.onPuback(id));
+          this.#notify();
+        },
         onWritable: () => this.#safely(() => this.#hooks.onWritable()),
         onClose: (failure) => this.#onClose(connection, failure),
       },
@@ -170,6 +187,7 @@ export class MqttSession {
     if (this.#connection !== connection) return;
     this.#connection = undefined;
     if (this.#state === "stopped") {
+      this.#notify();
       this.#closed?.();
       return;
     }
@@ -183,6 +201,7 @@ export class MqttSession {
     if (flapped) this.#counters.add("mqtt_flaps");
     this.#safely(() => this.#hooks.onDisconnected?.(failure));
     this.#state = "waiting";
+    this.#notify();
     const delay = this.#backoff.next();
     const flap = flapped ? ` (up ${((now - this.#connectedAt!) / 1000).toFixed(1)} s: a flap, backoff not reset)` : "";
     this.#log.warn("mqtt", `${failure.stage}: ${failure.message}${flap}; retry in ${(delay / 1000).toFixed(1)} s`);

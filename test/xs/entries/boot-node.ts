@@ -6,6 +6,7 @@
  * not), "console" (one line, returns the reply), "stop".
  */
 import { startNode, type NodeHandle } from "../../../modules/node.js";
+import { STOP_ACK_WAIT_MS } from "../../../modules/telemetry/settle-uplink.js";
 import type { XsGuest } from "../../helpers/xs.js";
 import { createTestPlatform } from "../platform.js";
 
@@ -77,7 +78,10 @@ xsHarness.on("console", async (line: string) => {
 });
 
 xsHarness.on("stop", async () => {
-  await running().stop();
+  // The stop waits (bounded) for the PUBACK of the pack it closes; this test broker acknowledges only on "ack".
+  const stopping = running().stop();
+  await test.timers.advance(STOP_ACK_WAIT_MS);
+  await stopping;
   return {
     closed: test.mqtt.connections.map((c) => (typeof c.closed === "object" ? c.closed.stage : c.closed ?? "open")),
     errors: test.logs.filter((entry) => entry.level === "error").map((entry) => entry.line),
