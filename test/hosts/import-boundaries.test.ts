@@ -1,21 +1,14 @@
 import test from "ava";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { repoRoot, sourceFiles } from "../helpers/source-files.js";
 
 // design.md: a host adapts one platform and owns nothing else; a tool is its own program.
 // Neither may reach into another host's folder (hosts/sim, hosts/esp32): code that two of
 // them share lives in a folder of its own (hosts/node for Node.js hosts and tools, modules/
 // for the firmware).
-const root = fileURLToPath(new URL("../../../", import.meta.url));
-
-function sources(dir: string): string[] {
-  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sources(path);
-    return /\.(ts|js)$/.test(entry.name) && !entry.name.endsWith(".d.ts") ? [path] : [];
-  });
-}
+const root = repoRoot;
+const sources = sourceFiles;
 
 /** The folder an owner may not leave for another host: "hosts/sim", "tools/monitor", ... */
 const ownerOf = (path: string) => path.split("/").slice(0, 2).join("/");
