@@ -80,7 +80,7 @@ xsHarness.on("console", async (line: string) => {
 xsHarness.on("stop", async () => {
   // The stop waits (bounded) for the PUBACK of the pack it closes; this test broker acknowledges only on "ack".
   const stopping = running().stop();
-  await test.timers.advance(STOP_ACK_WAIT_MS);
+  await test.timers.advanceSettled(STOP_ACK_WAIT_MS);
   await stopping;
   return {
     closed: test.mqtt.connections.map((c) => (typeof c.closed === "object" ? c.closed.stage : c.closed ?? "open")),
