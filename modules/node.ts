@@ -16,7 +16,8 @@ import { describeQualityChange } from "./io/reading.js";
 import { Logger } from "./log.js";
 import { encodeBirth } from "./mqtt/birth.js";
 import { commandTargets } from "./mqtt/command-targets.js";
-import { CommandHandler, encodeResponse } from "./mqtt/commands.js";
+import { CommandIntake } from "./mqtt/command-intake.js";
+import { CommandHandler } from "./mqtt/commands.js";
 import { EventQueue } from "./mqtt/event-queue.js";
 import { MqttSession, type SessionOptions } from "./mqtt/session.js";
 import { nodeTopics } from "./mqtt/topics.js";
@@ -27,6 +28,7 @@ import { Outbox, type OutboxOptions } from "./telemetry/outbox.js";
 import { outboxSegmentsFor } from "./telemetry/outbox-capacity.js";
 import { PackMaker } from "./telemetry/pack-maker.js";
 import { describeLosses, outboxLosses } from "./telemetry/outbox-losses.js";
+import { settleUplink } from "./telemetry/settle-uplink.js";
 import { nextBootCount } from "./util/boot-count.js";
 import { statusReport } from "./status-report.js";
 import { FIRMWARE_VERSION } from "./version.js";
@@ -122,7 +124,8 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       eventQueue.flush();
       forwarder.online();
     },
-    onMessage: (topic, payload) => onCommand(topic, payload),
+    onMessage: (topic, payload, retain) => intake.message(topic, payload, retain),
+    onOversize: (topic, bytes, retain) => intake.oversize(topic, bytes, retain),
     onPuback: (id) => forwarder.ack(id),
     onWritable: () => forwarder.pump(),
     onDisconnected: () => forwarder.offline(),
@@ -160,14 +163,6 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     events("outbox_loss", `${describeLosses(losses)} since boot`);
   }
 
-  function onCommand(topic: string, payload: Uint8Array): void {
-    if (!topic.startsWith(topics.cmdPrefix)) {
-      counters.add("mqtt_unexpected_topic");
-      return;
-    }
-    const response = commands.handle(topic.slice(topics.cmdPrefix.length), payload);
-    if (session.publish(topics.resp, encodeResponse(response), 1) === false) counters.add("cmd_resp_not_sent");
-  }
 
   const channels = new Channels(platform, log, counters, config.channels);
   channels.watchQuality((change) => events("quality", describeQualityChange(change)));
@@ -187,6 +182,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     platform, log, bootId, channels, actuators, config: configService, epochAtBoot, publishBirth,
     lastSeq: () => packs.seq, outboxDepth: () => outbox.depth,
   }), counters, log);
+  const intake = new CommandIntake(topics, commands, counters, { publishResponse: (payload) => session.publish(topics.resp, payload, 1), event: events });
   configService.onSaved = (changed) => {
     counters.add("config_saves");
     if (changed.includes("log.level")) log.level = configService.resolved().logLevel ?? log.level;
@@ -227,6 +223,8 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       batcher.stop();
       platform.timers.clear(housekeeping);
       fallback?.stop();
+      // The pack just closed and those in flight: their PUBACKs first (bounded), or the next boot sends them again.
+      await settleUplink(platform.timers, () => session.state !== "connected" || outbox.depth === 0, (listener) => session.watch(listener));
       forwarder.offline();
       outbox.persist();
       await session.stop();

@@ -114,8 +114,17 @@ export interface MqttConnectOptions {
 export interface MqttEvents {
   /** CONNACK accepted. */
   onConnect(sessionPresent: boolean): void;
-  /** An incoming PUBLISH (QoS 0 or 1; the transport acknowledges QoS 1 itself). */
-  onMessage(topic: string, payload: Uint8Array): void;
+  /**
+   * An incoming PUBLISH (QoS 0 or 1; the transport acknowledges QoS 1 itself).
+   * `retain`: the broker sent it from its retained store (MQTT 3.1.1 §3.3.1.3).
+   */
+  onMessage(topic: string, payload: Uint8Array, retain?: boolean): void;
+  /**
+   * An incoming PUBLISH larger than the transport keeps, with a payload of
+   * `bytes`: skipped without being buffered and acknowledged like any other
+   * (the payload is gone; the link stays up).
+   */
+  onOversize?(topic: string, bytes: number, retain: boolean): void;
   /** PUBACK for a QoS 1 publish we made. */
   onPuback(packetId: number): void;
   /** The connection is gone (or never came up). Called exactly once per connect(). */

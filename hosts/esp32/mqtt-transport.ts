@@ -11,6 +11,7 @@ import type {
   MqttTransport,
 } from "../../modules/platform.js";
 import { observedNetResolver } from "./net-resolver.js";
+import { PublishFlagsWatch } from "./publish-flags-watch.js";
 
 /** An ECMA-419 socket class (`embedded:io/socket/tcp`, or `.../tcp/tls`). */
 export type SocketClass = new (options: any) => object;
@@ -28,7 +29,11 @@ export interface MqttSockets {
   tls?: SocketClass;
 }
 
-/** Incoming PUBLISH payloads larger than this are read and dropped (the firmware's commands are small). */
+/**
+ * Incoming PUBLISH payloads larger than this are read and dropped as they
+ * arrive, never kept whole, and reported through `onOversize` (the
+ * firmware's commands are small); the SDK client acknowledges them as usual.
+ */
 export const MQTT_INCOMING_MAX = 4096;
 
 /**
@@ -55,9 +60,15 @@ export const MQTT_INCOMING_MAX = 4096;
  *   drops the CONNACK return code, so `returnCode` is never set, and the
  *   session-present flag, so `onConnect` always reports `false`;
  * - "closed": the socket reported an error or close after CONNACK;
- * - "keepalive": the client gave up with no packet from the broker for 1.5×
- *   keepalive; "protocol": it gave up for any other reason (bytes it could
+ * - "keepalive": no whole packet from the broker for 1.5× keepalive (the
+ *   transport's own check: the SDK client counts any bytes, so a link that
+ *   trickles a byte at a time would never die), or the client gave up for
+ *   that reason; "protocol": it gave up for any other reason (bytes it could
  *   not parse, or a PINGREQ it could not send).
+ *
+ * The SDK client does not report an incoming PUBLISH's retain flag: the
+ * transport recovers it by following the packet boundaries in what the
+ * client reads from its socket (`PublishFlagsWatch`).
  *
  * `onConnect` is reported on the client's first `onWritable` after CONNACK
  * (it follows CONNACK at once), so that the firmware's first publishes
@@ -93,12 +104,16 @@ class ModdableMqttConnection implements MqttConnection {
   #hasCa = false;
   #dnsFailure = "host name did not resolve";
   #lastReceived = 0;
+  /** Time.ticks of the last whole packet from the broker (only those prove the link alive). */
+  #lastPacket = 0;
+  #liveness: Timer | undefined;
+  readonly #flags = new PublishFlagsWatch();
   #writable = 0;
   #blocked = false;
   #connackPending = false;
   #nextId = 0;
   #pendingSubscribes: { topics: string[]; qos: 0 | 1 }[] = [];
-  #incoming: { topic: string; payload: Uint8Array | undefined; offset: number } | undefined;
+  #incoming: { topic: string; payload: Uint8Array | undefined; offset: number; total: number; retain: boolean } | undefined;
 
   constructor(sockets: MqttSockets, options: MqttConnectOptions, events: MqttEvents, log: (line: string) => void) {
     this.#events = events;
@@ -234,7 +249,7 @@ class ModdableMqttConnection implements MqttConnection {
 
   #openSocket(socketClass: SocketClass, options: SocketCallbacks): object {
     const connection = this;
-    return new socketClass({
+    const socket = new socketClass({
       ...options,
       onReadable(count: number) {
         connection.#lastReceived = Time.ticks;
@@ -252,6 +267,31 @@ class ModdableMqttConnection implements MqttConnection {
         options.onError(error);
       },
     });
+    this.#watchReads(socket);
+    return socket;
+  }
+
+  /**
+   * Shows every read of the client's socket to `#flags`. An own `read` is
+   * defined rather than assigned: the prototype is frozen once preloaded, and
+   * assigning over a frozen inherited property throws. Should the socket
+   * refuse it, retain flags stay unknown (false) and all else works.
+   */
+  #watchReads(socket: object): void {
+    const read = (socket as { read?: (...args: unknown[]) => unknown }).read;
+    if (typeof read !== "function") return;
+    const flags = this.#flags;
+    try {
+      Object.defineProperty(socket, "read", {
+        value(...args: unknown[]): unknown {
+          const value = read.apply(socket, args);
+          flags.observe(value);
+          return value;
+        },
+      });
+    } catch {
+      this.#log("mqtt: cannot watch the socket's reads; retained messages will not be recognised");
+    }
   }
 
   /**
@@ -295,11 +335,13 @@ class ModdableMqttConnection implements MqttConnection {
 
   #onControl(message: ModdableMqttControl | undefined): void {
     if (message === undefined || this.#phase === "closed") return;
+    this.#lastPacket = Time.ticks;
     switch (message.operation) {
       case MQTTClient.CONNACK:
         this.#phase = "connected";
         this.#lastReceived = Time.ticks;
         this.#connackPending = true;
+        if (this.#keepaliveMs > 0) this.#liveness = Timer.repeat(() => this.#checkLiveness(), Math.min(1000, this.#keepaliveMs / 4));
         break;
       case MQTTClient.PUBACK:
         if (message.id !== undefined) this.#events.onPuback(message.id);
@@ -315,7 +357,7 @@ class ModdableMqttConnection implements MqttConnection {
     if (client === undefined) return;
     if (info.topic !== undefined) {
       const total = info.byteLength ?? count;
-      this.#incoming = { topic: info.topic, payload: total <= MQTT_INCOMING_MAX ? new Uint8Array(total) : undefined, offset: 0 };
+      this.#incoming = { topic: info.topic, payload: total <= MQTT_INCOMING_MAX ? new Uint8Array(total) : undefined, offset: 0, total, retain: this.#flags.retain };
     }
     const data = client.read(count);
     const incoming = this.#incoming;
@@ -326,11 +368,16 @@ class ModdableMqttConnection implements MqttConnection {
     }
     if (info.more) return;
     this.#incoming = undefined;
-    if (incoming.payload === undefined) {
-      this.#log(`mqtt: dropped a message on "${incoming.topic}" over ${MQTT_INCOMING_MAX} bytes`);
-      return;
-    }
-    if (this.#phase === "connected") this.#events.onMessage(incoming.topic, incoming.payload);
+    this.#lastPacket = Time.ticks;
+    if (this.#phase !== "connected") return;
+    if (incoming.payload === undefined) this.#events.onOversize?.(incoming.topic, incoming.total, incoming.retain);
+    else this.#events.onMessage(incoming.topic, incoming.payload, incoming.retain);
+  }
+
+  /** Declares the link dead after 1.5× keepalive without a whole packet (bytes trickling in do not count). */
+  #checkLiveness(): void {
+    const silentMs = Time.delta(this.#lastPacket);
+    if (this.#phase === "connected" && silentMs >= this.#keepaliveMs * 1.5) this.#fail("keepalive", `no whole packet from the broker for ${silentMs} ms`);
   }
 
   #onWritable(count: number): void {
@@ -418,6 +465,8 @@ class ModdableMqttConnection implements MqttConnection {
   #fail(stage: MqttFailureStage, message: string): void {
     if (this.#phase === "closed") return;
     this.#phase = "closed";
+    if (this.#liveness !== undefined) Timer.clear(this.#liveness);
+    this.#liveness = undefined;
     const client = this.#client;
     this.#client = undefined;
     this.#pendingSubscribes = [];

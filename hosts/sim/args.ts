@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { brokerUrlProblem } from "./broker-url.js";
+import { brokerUrlProblem } from "../node/broker-url.js";
 
 /** What `fieldnode-sim` was asked to do. */
 export interface SimOptions {

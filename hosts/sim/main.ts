@@ -3,7 +3,7 @@ import { startNode, type NodeHandle } from "../../modules/node.js";
 import { parseSimArgs, USAGE, UsageError, type SimOptions } from "./args.js";
 import { startEmbeddedBroker } from "./embedded-broker.js";
 import { FileStorage } from "./file-storage.js";
-import { createMqttTransport } from "./mqtt-transport.js";
+import { createMqttTransport } from "../node/mqtt-transport.js";
 import { createSimPlatform, simHardwareId } from "./sim-platform.js";
 import { FlagValueError, preflight } from "./preflight.js";
 import { PtyConsole } from "./pty-console.js";
@@ -86,7 +86,8 @@ async function main(argv: string[]): Promise<void> {
     if (stopping) process.exit(1);
     stopping = true;
     process.stdout.write(`\n${signal}: stopping\n`);
-    const force = setTimeout(() => process.exit(1), 3000);
+    // The node's stop waits up to 2 s for PUBACKs, then up to 1.5 s for the broker to close.
+    const force = setTimeout(() => process.exit(1), 5000);
     force.unref();
     await node?.stop();
     await broker?.close();

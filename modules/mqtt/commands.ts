@@ -88,7 +88,21 @@ export class CommandHandler {
       response = { id: null, ok: false, code: "failed", error: `internal error: ${(error as Error).message}` };
       this.#counters.add("internal_errors");
     }
+    return this.#count(verb, response);
+  }
+
+  /**
+   * Refuses a command the transport could not keep (`bytes` of payload over
+   * its bound): `too_large` with a null id (the payload, and so the id, is
+   * gone), naming the verb. Counted like any refusal, and in `cmd_too_large`.
+   */
+  refuseTooLarge(verb: string, bytes: number): CommandResponse {
+    return this.#count(verb, { id: null, ok: false, code: "too_large", error: `${JSON.stringify(verb.slice(0, 64))}: payload of ${bytes} bytes exceeds ${COMMAND_MAX_BYTES}` });
+  }
+
+  #count(verb: string, response: CommandResponse): CommandResponse {
     this.#counters.add(response.dup ? "cmd_dup" : response.ok ? "cmd_ok" : "cmd_errors");
+    if (response.code === "too_large") this.#counters.add("cmd_too_large");
     if (!response.ok && !response.dup) this.#log.warn("cmd", `${verb}: ${response.code}: ${response.error}`);
     return response;
   }

@@ -13,7 +13,10 @@ export type SessionState = "connecting" | "connected" | "waiting" | "stopped";
 export interface SessionHooks {
   /** The broker accepted us and `online` is out: publish birth, flush queues. */
   onConnected(): void;
-  onMessage(topic: string, payload: Uint8Array): void;
+  /** A message on the subscription; `retain`: it came from the broker's retained store. */
+  onMessage(topic: string, payload: Uint8Array, retain: boolean): void;
+  /** A message the transport skipped for its size (`bytes` of payload, not kept). */
+  onOversize?(topic: string, bytes: number, retain: boolean): void;
   onPuback(packetId: number): void;
   /** The link took bytes again after a refused publish. */
   onWritable(): void;
@@ -25,7 +28,17 @@ export interface SessionHooks {
 export interface SessionOptions {
   backoffBaseMs?: number;
   backoffCapMs?: number;
+  /**
+   * How long a link must stay up before the backoff starts again from its
+   * base, ms (default 60,000). A link that ends sooner is a flap
+   * (`mqtt_flaps`), and the next wait keeps widening: a broker that drops
+   * every connection right after CONNACK sees the backoff, not a storm.
+   */
+  stableMs?: number;
 }
+
+/** Default `SessionOptions.stableMs`. */
+export const STABLE_LINK_MS = 60_000;
 
 const ONLINE = encodeUtf8("online");
 const OFFLINE = encodeUtf8("offline");
@@ -34,7 +47,9 @@ const OFFLINE = encodeUtf8("offline");
  * The node's MQTT session over the platform transport: connects with a
  * retained `offline` will on the state topic, announces `online` (retained),
  * subscribes to commands, and reconnects with exponential backoff and full
- * jitter after any failure. It never gives up and never reboots the node.
+ * jitter after any failure. The backoff starts again from its base only once
+ * a link has stayed up `stableMs`; a shorter one counts as a flap
+ * (`mqtt_flaps`). It never gives up and never reboots the node.
  */
 export class MqttSession {
   #platform: Platform;
@@ -51,6 +66,9 @@ export class MqttSession {
   #lastFailure: (MqttFailure & { at: number }) | undefined;
   #connectedAt: number | undefined;
   #closed: (() => void) | undefined;
+  #stableMs: number;
+  #stableTimer: TimerHandle | undefined;
+  #watchers = new Set<() => void>();
 
   constructor(platform: Platform, log: Logger, counters: Counters, config: MqttConfig, clientId: string, topics: NodeTopics, hooks: SessionHooks,
     options: SessionOptions = {}) {
@@ -62,6 +80,8 @@ export class MqttSession {
     this.#topics = topics;
     this.#hooks = hooks;
     this.#backoff = new Backoff(() => platform.system.random(), { baseMs: options.backoffBaseMs, capMs: options.backoffCapMs });
+    this.#stableMs = options.stableMs ?? STABLE_LINK_MS;
+    if (!(this.#stableMs >= 0)) throw new RangeError(`stableMs must be >= 0, got ${this.#stableMs}`);
   }
 
   get state(): SessionState {
@@ -84,6 +104,19 @@ export class MqttSession {
     this.#connect();
   }
 
+  /**
+   * Calls `listener` after each PUBACK has been handled and when the link
+   * closes (what a clean stop waits on); returns the function that removes it.
+   */
+  watch(listener: () => void): () => void {
+    this.#watchers.add(listener);
+    return () => this.#watchers.delete(listener);
+  }
+
+  #notify(): void {
+    for (const listener of [...this.#watchers]) this.#safely(listener);
+  }
+
   /** Publishes when connected; `false` when not connected or the link is full. */
   publish(topic: string, payload: Uint8Array, qos: 0 | 1, retain = false): number | false {
     if (this.#state !== "connected" || !this.#connection) return false;
@@ -95,6 +128,7 @@ export class MqttSession {
   /** Publishes retained `offline`, disconnects cleanly, and stops reconnecting. */
   stop(): Promise<void> {
     this.#platform.timers.clear(this.#timer);
+    this.#platform.timers.clear(this.#stableTimer);
     const connection = this.#connection;
     const wasConnected = this.#state === "connected";
     this.#state = "stopped";
@@ -129,15 +163,19 @@ export class MqttSession {
           if (this.#connection !== connection) return;
           this.#state = "connected";
           this.#connectedAt = this.#platform.clock.monotonic();
-          this.#backoff.reset();
+          this.#stableTimer = this.#platform.timers.once(() => this.#backoff.reset(), this.#stableMs);
           this.#counters.add("mqtt_connects");
           this.#log.info("mqtt", `connected to ${config.url}`);
           connection!.publish(this.#topics.state, ONLINE, 1, true);
           connection!.subscribe([this.#topics.cmdFilter], 1);
           this.#safely(() => this.#hooks.onConnected());
         },
-        onMessage: (topic, payload) => this.#safely(() => this.#hooks.onMessage(topic, payload)),
-        onPuback: (id) => this.#safely(() => this.#hooks.onPuback(id)),
+        onMessage: (topic, payload, retain) => this.#safely(() => this.#hooks.onMessage(topic, payload, retain === true)),
+        onOversize: (topic, bytes, retain) => this.#safely(() => this.#hooks.onOversize?.(topic, bytes, retain)),
+        onPuback: (id) => {
+          this.#safely(() => this.#hooks.onPuback(id));
+          this.#notify();
+        },
         onWritable: () => this.#safely(() => this.#hooks.onWritable()),
         onClose: (failure) => this.#onClose(connection, failure),
       },
@@ -149,17 +187,24 @@ export class MqttSession {
     if (this.#connection !== connection) return;
     this.#connection = undefined;
     if (this.#state === "stopped") {
+      this.#notify();
       this.#closed?.();
       return;
     }
     const wasConnected = this.#state === "connected";
-    this.#lastFailure = { ...failure, at: this.#platform.clock.monotonic() };
+    const now = this.#platform.clock.monotonic();
+    this.#platform.timers.clear(this.#stableTimer);
+    this.#lastFailure = { ...failure, at: now };
     this.#counters.add(`mqtt_fail_${failure.stage}`);
     if (wasConnected) this.#counters.add("mqtt_disconnects");
+    const flapped = wasConnected && now - (this.#connectedAt ?? now) < this.#stableMs;
+    if (flapped) this.#counters.add("mqtt_flaps");
     this.#safely(() => this.#hooks.onDisconnected?.(failure));
     this.#state = "waiting";
+    this.#notify();
     const delay = this.#backoff.next();
-    this.#log.warn("mqtt", `${failure.stage}: ${failure.message}; retry in ${(delay / 1000).toFixed(1)} s`);
+    const flap = flapped ? ` (up ${((now - this.#connectedAt!) / 1000).toFixed(1)} s: a flap, backoff not reset)` : "";
+    this.#log.warn("mqtt", `${failure.stage}: ${failure.message}${flap}; retry in ${(delay / 1000).toFixed(1)} s`);
     this.#timer = this.#platform.timers.once(() => this.#connect(), delay);
   }
 

@@ -1,21 +1,13 @@
 import test from "ava";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { repoRoot, sourceFiles } from "../helpers/source-files.js";
 
 // The board build (manifest.json, hosts/esp32/README.md "Preload"): every
 // firmware module is preloaded, which keeps its code and module-level objects
 // out of the fixed XS heaps, and so none may create a RegExp at module level.
-const root = fileURLToPath(new URL("../../../", import.meta.url));
-
-/** Module sources under `dir`: TypeScript, and the odd plain JavaScript module (not declarations). */
-function moduleFiles(dir: string): string[] {
-  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return moduleFiles(path);
-    return /\.(ts|js)$/.test(entry.name) && !entry.name.endsWith(".d.ts") ? [path] : [];
-  });
-}
+const root = repoRoot;
+const moduleFiles = sourceFiles;
 
 const firmware = [...moduleFiles("modules"), ...moduleFiles("hosts/esp32")].map((path) => relative(root, join(root, path)).replaceAll("\\", "/"));
 

@@ -8,6 +8,7 @@ import test from "ava";
 import { decode } from "cbor-x";
 import { startNode } from "../../modules/node.js";
 import { createTestPlatform, type TestPlatform } from "../xs/platform.js";
+import { STOP_ACK_WAIT_MS } from "../../modules/telemetry/settle-uplink.js";
 
 /** Runs `ms` in 1 s steps; while `away`, every connection is refused, else the latest is accepted and, with `ack`, every pack acknowledged. */
 async function run(test: TestPlatform, ms: number, broker: { away: boolean; ack: boolean }) {
@@ -62,7 +63,9 @@ test("the stop line says how many packs reached flash and how many were lost bec
   const node = startNode(test.platform);
   await run(test, 6000, { away: false, ack: false }); // one pack published at 5 s, no PUBACK yet: in RAM only
   test.storage.full = true; // every write now fails
-  await node.stop();
+  const stopping = node.stop(); // waits its bound (virtual time) for PUBACKs this broker never sends
+  await test.timers.advanceSettled(STOP_ACK_WAIT_MS);
+  await stopping;
   const stopped = test.logs.map((l) => l.line).find((l) => l.includes("stopped (last seq"));
   t.truthy(stopped);
   const [, seq, kept, lost] = /stopped \(last seq (\d+), (\d+) pack\(s\) kept in the outbox, (\d+) lost: flash write failed\)/.exec(stopped!) ?? [];

@@ -201,9 +201,14 @@ export class RecordingMqtt implements MqttTransport {
     this.#latest().events.onPuback(packetId);
   }
 
-  /** Delivers an incoming PUBLISH on the latest connection. */
-  deliver(topic: string, payload: Uint8Array): void {
-    this.#latest().events.onMessage(topic, payload);
+  /** Delivers an incoming PUBLISH on the latest connection (`retain`: from the broker's retained store). */
+  deliver(topic: string, payload: Uint8Array, retain = false): void {
+    this.#latest().events.onMessage(topic, payload, retain);
+  }
+
+  /** Reports an incoming PUBLISH that was too large to keep (`bytes` of payload) on the latest connection. */
+  oversize(topic: string, bytes: number, retain = false): void {
+    this.#latest().events.onOversize?.(topic, bytes, retain);
   }
 
   /** Ends the latest connection with `failure` (exactly once per connection). */

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { brokerUrlProblem } from "../../hosts/sim/broker-url.js";
+import { brokerUrlProblem } from "../../hosts/node/broker-url.js";
 
 /** What `fieldnode-monitor` was asked to do. */
 export interface MonitorOptions {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { randomBytes } from "node:crypto";
 import { readCaFile } from "../../hosts/node/ca-file.js";
-import { createMqttTransport } from "../../hosts/sim/mqtt-transport.js";
+import { createMqttTransport } from "../../hosts/node/mqtt-transport.js";
 import type { MqttConnection, MqttFailure } from "../../modules/platform.js";
 import { parseMonitorArgs, USAGE, UsageError, type MonitorOptions } from "./args.js";
 import { formatJson, formatSummary, formatText } from "./format.js";

@@ -2,7 +2,7 @@ import test from "ava";
 import { once } from "node:events";
 import * as net from "node:net";
 import { startEmbeddedBroker } from "../../../hosts/sim/embedded-broker.js";
-import { createMqttTransport } from "../../../hosts/sim/mqtt-transport.js";
+import { createMqttTransport } from "../../../hosts/node/mqtt-transport.js";
 import type { MqttConnection, MqttFailure, MqttWill } from "../../../modules/platform.js";
 
 const transport = createMqttTransport();

@@ -2,9 +2,11 @@
  * Guest entry: boots the whole firmware (`startNode`) on XS with the test
  * platform and lets the test play time, broker and technician:
  * "boot", "advance" (ms), "accept" (CONNACK), "ack" (packet ids),
- * "take-publishes", "console" (one line, returns the reply), "stop".
+ * "take-publishes", "deliver" / "oversize" (an incoming command, retained or
+ * not), "console" (one line, returns the reply), "stop".
  */
 import { startNode, type NodeHandle } from "../../../modules/node.js";
+import { STOP_ACK_WAIT_MS } from "../../../modules/telemetry/settle-uplink.js";
 import type { XsGuest } from "../../helpers/xs.js";
 import { createTestPlatform } from "../platform.js";
 
@@ -57,6 +59,18 @@ xsHarness.on("take-publishes", () => {
   return fresh;
 });
 
+xsHarness.on("deliver", async ([topic, payload, retain]: [string, number[], boolean]) => {
+  test.mqtt.deliver(topic, new Uint8Array(payload), retain);
+  await xsHarness.settle();
+  return { restarts: test.restarts };
+});
+
+xsHarness.on("oversize", async ([topic, bytes, retain]: [string, number, boolean]) => {
+  test.mqtt.oversize(topic, bytes, retain);
+  await xsHarness.settle();
+  return { restarts: test.restarts };
+});
+
 xsHarness.on("console", async (line: string) => {
   test.console.inject(`${line}\r\n`);
   await xsHarness.settle();
@@ -64,7 +78,10 @@ xsHarness.on("console", async (line: string) => {
 });
 
 xsHarness.on("stop", async () => {
-  await running().stop();
+  // The stop waits (bounded) for the PUBACK of the pack it closes; this test broker acknowledges only on "ack".
+  const stopping = running().stop();
+  await test.timers.advanceSettled(STOP_ACK_WAIT_MS);
+  await stopping;
   return {
     closed: test.mqtt.connections.map((c) => (typeof c.closed === "object" ? c.closed.stage : c.closed ?? "open")),
     errors: test.logs.filter((entry) => entry.level === "error").map((entry) => entry.line),

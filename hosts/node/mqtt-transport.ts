@@ -3,11 +3,12 @@ import * as tls from "node:tls";
 import { performance } from "node:perf_hooks";
 import mqttPacket from "mqtt-packet";
 import type { Packet } from "mqtt-packet";
+import { MqttFramer, type SkippedPublish } from "./mqtt-framer.js";
 import type {
   MqttConnection, MqttConnectOptions, MqttEvents, MqttFailure, MqttFailureStage, MqttTransport,
 } from "../../modules/platform.js";
 
-/** Largest incoming packet accepted (fixed header + body); bigger is a "protocol" failure. */
+/** Largest incoming packet kept (fixed header + body); a bigger PUBLISH is skipped and reported, anything else bigger is a "protocol" failure. */
 const MAX_PACKET_BYTES = 256 * 1024;
 /** Upper bound of DNS + TCP + TLS + CONNACK, in milliseconds. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -47,37 +48,6 @@ function call(what: string, fn: () => void): void {
   try { fn(); } catch (error) { process.emitWarning(`MQTT ${what} callback threw: ${String(error)}`); }
 }
 
-/**
- * Splits a byte stream into whole MQTT frames without trusting the peer:
- * returns the frames that are complete, keeps the rest, and stops at a
- * malformed remaining length or a frame larger than `max` with an error.
- */
-class Framer {
-  #pending: Buffer = Buffer.alloc(0);
-  constructor(readonly max: number) {}
-  push(chunk: Buffer): { frames: Buffer[]; error?: string } {
-    this.#pending = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk]);
-    const frames: Buffer[] = [];
-    for (;;) {
-      let length = 0, multiplier = 1, index = 1;
-      for (;; index++) {
-        if (index >= this.#pending.length) return { frames };
-        if (index > 4) return { frames, error: "malformed remaining length" };
-        const byte = this.#pending[index];
-        length += (byte & 0x7f) * multiplier;
-        multiplier *= 128;
-        if ((byte & 0x80) === 0) break;
-      }
-      const total = index + 1 + length;
-      if (total > this.max) return { frames, error: `packet of ${total} bytes exceeds the ${this.max}-byte limit` };
-      if (this.#pending.length < total) return { frames };
-      frames.push(this.#pending.subarray(0, total));
-      this.#pending = this.#pending.subarray(total);
-    }
-  }
-  get buffered(): number { return this.#pending.length; }
-}
-
 function connect(options: MqttConnectOptions, events: MqttEvents): MqttConnection {
   let socket: net.Socket | undefined;
   let phase: Phase = "resolve";
@@ -89,7 +59,7 @@ function connect(options: MqttConnectOptions, events: MqttEvents): MqttConnectio
   const inFlight = new Map<number, "publish" | "subscribe">();
   const timers: NodeJS.Timeout[] = [];
   const keepaliveMs = options.keepalive * 1000;
-  const framer = new Framer(MAX_PACKET_BYTES);
+  const framer = new MqttFramer(MAX_PACKET_BYTES);
   const parser = mqttPacket.parser({ protocolVersion: 4 });
 
   const finish = (result: MqttFailure): void => {
@@ -140,7 +110,7 @@ function connect(options: MqttConnectOptions, events: MqttEvents): MqttConnectio
     socket.on("drain", () => { if (wantDrain && !failure) { wantDrain = false; call("onWritable", () => events.onWritable?.()); } });
     socket.on("error", (error: NodeJS.ErrnoException) => { failure ??= socketFailure(error, endpoint, phase); });
     socket.on("close", () => {
-      if (!failure && framer.buffered > 0) failure = { stage: "protocol", message: "connection closed in the middle of a packet" };
+      if (!failure && framer.midPacket) failure = { stage: "protocol", message: "connection closed in the middle of a packet" };
       if (!failure && phase === "tls") failure = { stage: "tls", message: "TLS handshake failed: the broker closed the connection" };
       finish(failure ?? (phase === "up"
         ? { stage: "closed", message: "connection closed by the broker" }
@@ -170,20 +140,34 @@ function connect(options: MqttConnectOptions, events: MqttEvents): MqttConnectio
 
   function onData(chunk: Buffer): void {
     if (failure) return;
-    lastReceived = performance.now();
-    pingSent = false;
-    const { frames, error } = framer.push(chunk);
-    for (const frame of frames) {
+    const { items, error } = framer.push(chunk);
+    for (const item of items) {
+      // Only a whole packet proves the broker alive: bytes trickling in do not.
+      lastReceived = performance.now();
+      pingSent = false;
+      if (item.kind === "skipped") {
+        onSkipped(item);
+        if (failure || finished) return;
+        continue;
+      }
       let parsed: Packet | Error | undefined;
       parser.once("packet", (packet: Packet) => { parsed = packet; });
       parser.once("error", (error: Error) => { parsed = error; });
-      if (parser.parse(frame) !== 0) parsed = new Error("trailing bytes");
+      if (parser.parse(item.bytes) !== 0) parsed = new Error("trailing bytes");
       parser.removeAllListeners();
       if (parsed === undefined || parsed instanceof Error) return fail("protocol", `invalid packet: ${parsed?.message ?? "incomplete"}`);
       onPacket(parsed);
       if (failure || finished) return;
     }
     if (error !== undefined) fail("protocol", error);
+  }
+
+  /** A PUBLISH over the bound, received to its end but not kept: acknowledged and reported; the link stays. */
+  function onSkipped(skipped: SkippedPublish): void {
+    if (phase !== "up") return fail("protocol", `expected CONNACK, got a PUBLISH of ${skipped.bytes} bytes`);
+    if (skipped.qos > 1) return fail("protocol", skipped.qos === 2 ? "unexpected QoS 2 PUBLISH" : "PUBLISH with QoS 3");
+    if (skipped.qos === 1) send({ cmd: "puback", messageId: skipped.messageId });
+    call("onOversize", () => events.onOversize?.(skipped.topic, skipped.payloadBytes, skipped.retain));
   }
 
   function onPacket(packet: Packet): void {
@@ -203,7 +187,7 @@ function connect(options: MqttConnectOptions, events: MqttEvents): MqttConnectio
         if (packet.qos === 2) return fail("protocol", "unexpected QoS 2 PUBLISH");
         if (packet.qos === 1) send({ cmd: "puback", messageId: packet.messageId });
         const payload = typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload;
-        call("onMessage", () => events.onMessage(packet.topic, new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength)));
+        call("onMessage", () => events.onMessage(packet.topic, new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength), packet.retain));
         return;
       }
       case "puback": case "suback": {
@@ -223,7 +207,7 @@ function connect(options: MqttConnectOptions, events: MqttEvents): MqttConnectio
   function checkKeepalive(): void {
     const now = performance.now();
     if (now - lastReceived >= 1.5 * keepaliveMs) {
-      fail("keepalive", `no answer from the broker for ${Math.round(now - lastReceived)} ms (keepalive ${options.keepalive} s)`);
+      fail("keepalive", `no whole packet from the broker for ${Math.round(now - lastReceived)} ms (keepalive ${options.keepalive} s)`);
     } else if (!pingSent && (now - lastSent >= keepaliveMs || now - lastReceived >= keepaliveMs)) {
       pingSent = send({ cmd: "pingreq" });
     }
@@ -268,7 +252,8 @@ function connect(options: MqttConnectOptions, events: MqttEvents): MqttConnectio
 }
 
 /**
- * The simulator's MQTT 3.1.1 transport: mqtt-packet framing over `node:net`
+ * The MQTT 3.1.1 transport of the Node.js programs (fieldnode-sim, fieldnode-monitor):
+ * mqtt-packet framing over `node:net`
  * (mqtt://, default port 1883) or `node:tls` (mqtts://, default port 8883).
  *
  * Failures are reported once per `connect()` through `onClose` with the stage
@@ -277,7 +262,10 @@ function connect(options: MqttConnectOptions, events: MqttEvents): MqttConnectio
  * whichever is smaller (at least 2 s). TLS verifies the chain against
  * `tls.ca` (or Node's default store) and the host name; a `tls.fingerprint`
  * (SHA-256 of the broker certificate, hex, colons optional) is checked in
- * addition. Incoming packets are bounded to 256 KiB.
+ * addition. Incoming packets are kept up to 256 KiB; a larger PUBLISH is
+ * skipped without being buffered, acknowledged (QoS 1) and reported through
+ * `onOversize`, and the link stays up. Only a whole packet from the broker
+ * counts for the keepalive: a link that trickles bytes is declared dead.
  */
 export function createMqttTransport(): MqttTransport {
   return { connect };

@@ -6,7 +6,7 @@ import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mqttPacket from "mqtt-packet";
-import { createMqttTransport } from "../../../hosts/sim/mqtt-transport.js";
+import { createMqttTransport } from "../../../hosts/node/mqtt-transport.js";
 import type { MqttConnectOptions, MqttFailure } from "../../../modules/platform.js";
 import { brokerTest, freePort, makePasswordFile, startMosquitto, type Mosquitto, type MosquittoOptions } from "../../helpers/mosquitto.js";
 import { makeTestCertificates, type TestCertificates } from "../../helpers/certs.js";
@@ -19,10 +19,12 @@ let clientCounter = 0;
 /** Opens a connection and records everything it reports; `until` awaits a condition without sleeping. */
 function open(url: string, extra: Partial<MqttConnectOptions> = {}) {
   const changed = new EventEmitter();
-  const log = { connects: 0, writable: 0, messages: [] as { topic: string; payload: string }[], pubacks: [] as number[], closes: [] as MqttFailure[] };
+  const log = { connects: 0, writable: 0, messages: [] as { topic: string; payload: string }[], pubacks: [] as number[], closes: [] as MqttFailure[],
+    retained: [] as string[], oversize: [] as { topic: string; bytes: number; retain: boolean }[] };
   const connection = transport.connect({ url, clientId: `t${process.pid}-${++clientCounter}`, keepalive: 30, cleanSession: true, ...extra }, {
     onConnect() { log.connects++; changed.emit("change"); },
-    onMessage(topic, payload) { log.messages.push({ topic, payload: text(payload) }); changed.emit("change"); },
+    onMessage(topic, payload, retain) { log.messages.push({ topic, payload: text(payload) }); if (retain) log.retained.push(text(payload)); changed.emit("change"); },
+    onOversize(topic, bytes, retain) { log.oversize.push({ topic, bytes, retain }); changed.emit("change"); },
     onPuback(id) { log.pubacks.push(id); changed.emit("change"); },
     onClose(failure) { log.closes.push(failure); changed.emit("change"); },
     onWritable() { log.writable++; changed.emit("change"); },
@@ -228,10 +230,32 @@ test("a broker that never answers fails at the connack stage within the bound", 
   t.regex(failure.message, /timed out/);
 });
 
-test("a packet over the size bound fails at the protocol stage", async (t) => {
+test("a PUBLISH over the size bound is skipped, acknowledged and reported; the link stays and the next message arrives", async (t) => {
+  const acks: number[] = [];
+  const url = await fakeBroker(t, (socket) => {
+    const parser = mqttPacket.parser({ protocolVersion: 4 });
+    parser.on("packet", (packet) => { if (packet.cmd === "puback") acks.push(packet.messageId ?? -1); });
+    socket.on("data", (chunk) => parser.parse(chunk));
+    socket.write(mqttPacket.generate({ cmd: "connack", returnCode: 0, sessionPresent: false }));
+    const big = mqttPacket.generate({ cmd: "publish", topic: "fieldnode/n/cmd/ping", payload: Buffer.alloc(300_000, 0x41), qos: 1, messageId: 7, retain: false, dup: false });
+    // In small pieces, as a network delivers it; the transport must not wait for it whole.
+    for (let at = 0; at < big.length; at += 1500) socket.write(big.subarray(at, at + 1500));
+    socket.write(mqttPacket.generate({ cmd: "publish", topic: "fieldnode/n/cmd/ping", payload: Buffer.from("small"), qos: 1, messageId: 8, retain: true, dup: false }));
+  });
+  const c = open(url);
+  await c.until(() => c.log.messages.some((m) => m.payload === "small"), "the message after the big one");
+  for (let i = 0; i < 200 && !acks.includes(8); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  t.deepEqual(c.log.closes, [], "the link stays up");
+  t.deepEqual(c.log.oversize, [{ topic: "fieldnode/n/cmd/ping", bytes: 300_000, retain: false }]);
+  t.deepEqual(c.log.retained, ["small"], "the retain flag reaches onMessage");
+  t.deepEqual(acks, [7, 8], "the skipped QoS 1 PUBLISH is acknowledged, in order");
+  c.connection.destroy();
+});
+
+test("a packet other than PUBLISH over the size bound fails at the protocol stage", async (t) => {
   const url = await fakeBroker(t, (socket) => {
     socket.write(mqttPacket.generate({ cmd: "connack", returnCode: 0, sessionPresent: false }));
-    socket.write(Buffer.from([0x30, 0x80, 0x80, 0x80, 0x01]));
+    socket.write(Buffer.from([0x90, 0x80, 0x80, 0x80, 0x01]));
   });
   const c = open(url);
   const failure = await c.closed();
