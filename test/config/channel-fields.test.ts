@@ -111,3 +111,17 @@ test("a stored channel with a field its type does not have falls back to default
   const config = new ConfigService(storage, "hw");
   t.regex(config.loaded.notes.join(";"), /ch\.temp\.expr is not a field of sht3x channels/);
 });
+
+test("a BME280 channel takes its descriptor's defaults: 0x76, temperature in Cel; pressure in Pa", (t) => {
+  const config = service();
+  config.set("ch.baro.type", "bme280");
+  t.is(config.get("ch.baro.address").value, 0x76);
+  t.is(config.get("ch.baro.measure").value, "temperature");
+  config.unset("ch.baro.measure");
+  config.set("ch.baro.measure", "pressure");
+  t.throws(() => config.set("ch.baro.address", "0x44"), { instanceOf: RangeError, message: "ch.baro.address must be 0x76..0x77, got 0x44" });
+  const error = t.throws(() => config.save(), { instanceOf: ConfigRuleError });
+  t.regex(error!.message, /ch\.baro\.unit "Cel" is not the unit of pressure \(Pa\): set ch\.baro\.unit Pa, or ch\.baro\.scale to convert/);
+  config.set("ch.baro.unit", "Pa");
+  t.notThrows(() => config.save());
+});
