@@ -1,10 +1,10 @@
 import "./builtin-names.js";
 import TCP from "embedded:io/socket/tcp";
 import TLSSocket from "./tls-socket.js";
-import { simulatedBoard } from "../../modules/io/models/index.js";
 import { startNode } from "../../modules/node.js";
 import type { LogLevel, Platform } from "../../modules/platform.js";
 import { readBoardConfig } from "./board-config.js";
+import { boardIO } from "./board-io.js";
 import { builtinIO } from "./builtin-io.js";
 import { createClock } from "./clock.js";
 import { createMqttTransport } from "./mqtt-transport.js";
@@ -22,7 +22,8 @@ import { WifiLink } from "./wifi-link.js";
  * Order: clock and console first (so the technician sees the boot), then
  * Wi-Fi (when configured; it connects in the background), then the
  * firmware. Under mcsim, which has no ECMA-419 digital/analog/I2C, the IO
- * comes from the firmware's portable chip models.
+ * comes from the firmware's portable chip models (said in the birth); a
+ * board never falls back to them (board-io.ts).
  */
 export default function main(): void {
   const board = readBoardConfig();
@@ -59,7 +60,7 @@ export default function main(): void {
     storage: new PreferenceStorage(undefined, board.nvsBytes),
     console,
     mqtt: createMqttTransport({ tcp: TCP, tls: TLSSocket }, (line) => log("warn", line)),
-    io: builtinIO() ?? simulatedBoard(() => clock.monotonic()).io,
+    io: boardIO(builtinIO(), board.host, () => clock.monotonic()).io,
     system: { ...createSystemServices(networkState), joinNetwork },
     log,
   };

@@ -55,7 +55,8 @@ interface Slot {
 /**
  * Runs the sensor channels: opens each sensor once (channels that share a
  * chip share its driver), samples each channel on its own interval, and
- * hands every reading, with its quality, to every subscriber. A failing
+ * hands every reading, with its quality, to every subscriber (except
+ * `not_ready` ones: a sensor just opened has nothing to tell yet). A failing
  * sensor never throws into the loop and never stops the others: it gives bad
  * readings with a reason, is closed after REOPEN_AFTER silent samples and
  * re-opened after a delay that doubles up to a cap (counted in
@@ -264,7 +265,8 @@ export class Channels {
 
   /** Fans a reading out, keeps it for computed channels, and schedules the computed channels that read it. */
   #publish(reading: Reading | undefined): void {
-    if (!reading) return;
+    // "No conversion yet" (a sensor just opened, a computed channel's input never read) is no value: nothing to tell.
+    if (!reading || reading.reason === "not_ready") return;
     this.#latest.set(reading.channel, reading);
     this.#readings.emit(reading);
     for (const computed of this.#computed.values()) if (computed.inputs.includes(reading.channel)) this.#dirty.add(computed.name);

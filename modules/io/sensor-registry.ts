@@ -5,6 +5,7 @@
  * channels and the birth all read this table; nothing else lists chips.
  */
 import type { SensorType } from "./sensor-type.js";
+import { bme280 } from "./sensor-types/bme280.js";
 import { computed } from "./sensor-types/computed.js";
 import { sht3x } from "./sensor-types/sht3x.js";
 
@@ -13,6 +14,7 @@ export type { Sensor, SensorType } from "./sensor-type.js";
 /** Sensor types by config name, in the order `help` and the schema list them. */
 export const SENSOR_TYPES: Readonly<Record<string, SensorType>> = Object.freeze({
   sht3x,
+  bme280,
   computed,
 });
 

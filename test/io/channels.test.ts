@@ -329,3 +329,13 @@ test("a computed channel: division by zero is bad:sensor_fault; an input gone si
   timers.advance(5000);
   t.deepEqual(channels.read("power"), { channel: "power", unit: "W", at: 7000, quality: "bad", reason: "stale" });
 });
+
+test("a BME280 channel on the simulated board reports pressure in Pa, and shares the chip with its temperature channel", (t) => {
+  const pressure: ChannelConfig = { name: "baro", type: "bme280", measure: "pressure", intervalMs: 1000, unit: "Pa", fields: { address: 0x76 } };
+  const { timers, readings, start, board } = setup([pressure, { ...pressure, name: "t2", measure: "temperature", unit: "Cel" }]);
+  start();
+  timers.advance(2000);
+  t.deepEqual(readings.map((r) => `${r.channel} ${r.quality} ${r.unit}`), ["baro good Pa", "t2 good Cel", "baro good Pa", "t2 good Cel"]);
+  t.true(Math.abs(readings[0].value! - 101_325) < 500);
+  t.is(board.bus.handles.opened, 1, "the BME280 opened once for both channels");
+});

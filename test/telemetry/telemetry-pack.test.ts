@@ -1,5 +1,6 @@
 import test from "ava";
-import { decodeTelemetryPack, encodeTelemetryPack, preparePack, PREPARE_GROWTH, telemetryPackBound } from "../../modules/telemetry/telemetry-pack.js";
+import { decodeTelemetryPack, encodeTelemetryPack, preparePack, PREPARE_GROWTH, telemetryPackBound, type DecodedPack } from "../../modules/telemetry/telemetry-pack.js";
+import { decodeSenmlPack, type SenmlRecord } from "../../modules/telemetry/senml.js";
 import { seededRandom } from "../helpers/seeded-random.js";
 import type { Reading } from "../../modules/io/channels.js";
 
@@ -86,4 +87,26 @@ test("telemetryPackBound is never below the encoded size (seeded packs, every he
     worst = Math.min(worst, slack);
   }
   t.true(worst >= 0, `the bound fell short by ${-worst} bytes`);
+});
+
+test("quality on the wire: a `_q.<channel>` string record before an uncertain value, alone for a bad one (no number)", (t) => {
+  const mixed: Reading[] = [
+    { quality: "good", channel: "temp", unit: "Cel", value: 21.5, at: 5000 },
+    { quality: "uncertain", reason: "over_range", channel: "flow", unit: "l/s", value: 12.5, at: 5000 },
+    { quality: "bad", reason: "nack", channel: "rh", unit: "%RH", at: 6000 },
+  ];
+  const bytes = encodeTelemetryPack({ nodeId: "n1", bootId: "b00t", seq: 9, epochAtBoot: EPOCH }, mixed);
+  const records = decodeSenmlPack(bytes) as SenmlRecord[];
+  t.deepEqual(records.slice(2), [
+    { n: "temp", u: "Cel", v: 21.5 },
+    { n: "_q.flow", vs: "uncertain:over_range" },
+    { n: "flow", u: "l/s", v: 12.5 },
+    { n: "_q.rh", vs: "bad:nack", t: 1 },
+  ]);
+  t.deepEqual((decodeTelemetryPack(bytes) as DecodedPack).readings, [
+    { n: "temp", u: "Cel", v: 21.5, t: 0 },
+    { n: "flow", u: "l/s", v: 12.5, t: 0, q: "uncertain:over_range" },
+    { n: "rh", t: 1, q: "bad:nack" },
+  ]);
+  t.true(bytes.byteLength <= telemetryPackBound({ nodeId: "n1", bootId: "b00t" }, mixed));
 });

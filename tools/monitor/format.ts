@@ -27,6 +27,10 @@ export function formatNumber(value: number): string {
 }
 
 function formatValue(record: ResolvedRecord): string {
+  if (record.quality !== undefined) {
+    const value = record.value === undefined ? "" : `${formatNumber(record.value)}${record.unit ? ` ${record.unit}` : ""} `;
+    return `${value}[${record.quality}]`;
+  }
   if (record.value !== undefined) return `${formatNumber(record.value)}${record.unit ? ` ${record.unit}` : ""}`;
   if (record.stringValue !== undefined) return JSON.stringify(record.stringValue);
   if (record.boolValue !== undefined) return String(record.boolValue);

@@ -26,6 +26,8 @@ export interface ResolvedRecord {
   dataValue?: string;
   /** Base sum + sum. */
   sum?: number;
+  /** fieldnode quality from a `_q.<channel>` record: "uncertain:<reason>" or "bad:<reason>" (absent: good). */
+  quality?: string;
 }
 
 const decoder = new Decoder({ mapsAsObjects: false, useRecords: false } as ConstructorParameters<typeof Decoder>[0]);
@@ -109,7 +111,7 @@ export interface TelemetryPack {
   /** "wall" (epoch), "uptime" (seconds since boot), "rebased" (uptime made wall time later). */
   clock: string;
   historical: boolean;
-  /** The measurement records (local names not starting with "_"). */
+  /** The measurement records (local names not starting with "_"), with the quality of their `_q.<channel>` record; a bad one has no value. */
   readings: ResolvedRecord[];
 }
 
@@ -136,6 +138,32 @@ export function decodeTelemetry(bytes: Uint8Array): TelemetryPack | string {
     bt: head.time,
     clock: records.find((r) => r.local === "_clock")?.stringValue ?? "wall",
     historical: records.some((r) => r.local === "_hist" && r.boolValue === true),
-    readings: records.filter((r) => !r.local.startsWith("_")),
+    readings: withQuality(records),
   };
+}
+
+/**
+ * The channel records, each joined with the `_q.<channel>` record of the same
+ * time that precedes it (docs/contracts.md); a `_q` record with no value
+ * record after it is a bad reading and stands alone, without a value.
+ */
+function withQuality(records: readonly ResolvedRecord[]): ResolvedRecord[] {
+  const out: ResolvedRecord[] = [];
+  let pending: ResolvedRecord | undefined;
+  for (const r of records) {
+    if (r.local.startsWith("_q.")) {
+      if (pending) out.push(pending);
+      const local = r.local.slice(3);
+      pending = { name: r.name.slice(0, r.name.length - r.local.length) + local, local, time: r.time, quality: r.stringValue ?? "bad" };
+    } else if (!r.local.startsWith("_")) {
+      if (pending && pending.local === r.local && pending.time === r.time) out.push({ ...r, quality: pending.quality });
+      else {
+        if (pending) out.push(pending);
+        out.push(r);
+      }
+      pending = undefined;
+    }
+  }
+  if (pending) out.push(pending);
+  return out;
 }

@@ -7,6 +7,7 @@ export { placeADS1115, placeContact, placeMAX31855, placePulseMeter, placeTransm
 export { PulseCountBoard, PulseSource, type PulseFaults } from "./pulse-models.js";
 export { SHT3xModel, type Climate, type SHT3xFaults } from "./sht3x-model.js";
 export { SPIBusModel, type SPIDeviceModel } from "./spi-bus-model.js";
+export { BME280Model, TYPICAL_BME280_CALIBRATION, type Air, type BME280Faults } from "./bme280-model.js";
 export { syntheticClimate } from "./synthetic-climate.js";
 export { simulatedBoard, type SimulatedBoard } from "./simulated-board.js";
 export { TransmitterModel, type TransmitterFaults, type TransmitterWiring } from "./transmitter-model.js";

@@ -1,5 +1,7 @@
 import type { IOProvider } from "../../platform.js";
+import { BME280_ADDRESS } from "../drivers/bme280.js";
 import { SHT3X_ADDRESS } from "../drivers/sht3x.js";
+import { BME280Model } from "./bme280-model.js";
 import { I2CBusModel } from "./i2c-bus-model.js";
 import { PinBoard } from "./pin-models.js";
 import { PulseCountBoard } from "./pulse-models.js";
@@ -20,13 +22,15 @@ export interface SimulatedBoard {
   now: () => number;
   /** The SHT3x-compatible chip at its default I2C address (SHT3X_ADDRESS). */
   sht3x: SHT3xModel;
+  /** A BME280 at its default address (BME280_ADDRESS), in the same room, with a slowly varying barometric pressure. */
+  bme280: BME280Model;
 }
 
 /** Default I2C pins of the simulated board (those of a typical ESP32 devkit). */
 const I2C_DEFAULT = { data: 21, clock: 22 };
 
 /**
- * Assembles a board with an SHT3x at its default address on the default bus, an SPI bus,
+ * Assembles a board with an SHT3x and a BME280 at their default addresses on the default bus, an SPI bus,
  * GPIO, ADC, PWM and PulseCount pins, all driven by `now` (monotonic ms) so
  * virtual time works. More chips are placed with `placement.ts`.
  */
@@ -37,6 +41,9 @@ export function simulatedBoard(now: () => number, seed = 1): SimulatedBoard {
   const pulses = new PulseCountBoard(pins);
   const sht3x = new SHT3xModel(syntheticClimate(now, seed));
   bus.attach(SHT3X_ADDRESS, sht3x);
+  const room = syntheticClimate(now, seed + 1);
+  const bme280 = new BME280Model(() => ({ ...room(), pressure: 101_325 + 400 * Math.sin((2 * Math.PI * now()) / 86_400_000) }));
+  bus.attach(BME280_ADDRESS, bme280);
   const io: IOProvider = {
     I2C: bus.ioClass(),
     Digital: pins.digitalClass(),
@@ -47,5 +54,5 @@ export function simulatedBoard(now: () => number, seed = 1): SimulatedBoard {
     i2cDefault: I2C_DEFAULT,
     simulated: true,
   };
-  return { io, bus, spi, pins, pulses, now, sht3x };
+  return { io, bus, spi, pins, pulses, now, sht3x, bme280 };
 }

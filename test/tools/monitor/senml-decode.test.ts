@@ -1,6 +1,7 @@
 import test from "ava";
 import { encodeTelemetryPack } from "../../../modules/telemetry/telemetry-pack.js";
 import { decodeTelemetry, resolveSenml, decodeCbor } from "../../../tools/monitor/senml-decode.js";
+import { formatText } from "../../../tools/monitor/format.js";
 
 /** Hex with spaces and `#` comments, as in the fixtures below. */
 const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/#.*$/gm, "").replace(/\s+/g, ""), "hex"));
@@ -110,4 +111,17 @@ for (const [title, bytes, expected] of BAD) {
 test("unknown labels are ignored (RFC 8428 section 4.4)", (t) => {
   const bytes = hex("82 a3 00 64 5f736571 02 01 18 63 01  a2 00 65 5f626f6f74 03 61 78"); // label 99 in record 0
   t.like(decodeTelemetry(bytes), { seq: 1, boot: "x" });
+});
+
+test("quality: the monitor joins `_q.<channel>` to its reading and shows a bad one without a value", (t) => {
+  const bytes = encodeTelemetryPack({ nodeId: "pump-7", bootId: "9f3a01c2", seq: 5, epochAtBoot: 1_764_045_000_000 }, [
+    { quality: "uncertain", reason: "over_range", channel: "flow", unit: "l/s", value: 12.5, at: 0 },
+    { quality: "bad", reason: "nack", channel: "temp", unit: "Cel", at: 1000 },
+    { quality: "good", channel: "rh", unit: "%RH", value: 45, at: 1000 },
+  ]);
+  const pack = decodeTelemetry(bytes);
+  if (typeof pack === "string") return t.fail(pack);
+  t.deepEqual(pack.readings.map((r) => [r.local, r.value, r.quality]), [["flow", 12.5, "uncertain:over_range"], ["temp", undefined, "bad:nack"], ["rh", 45, undefined]]);
+  const line = formatText({ kind: "tele", node: "pump-7", pack } as never);
+  t.regex(line, /flow=12\.5 l\/s \[uncertain:over_range\], temp=\[bad:nack\] @\+1s, rh=45 %RH @\+1s/);
 });
