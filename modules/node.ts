@@ -1,5 +1,6 @@
 import { BrokerFallback } from "./config/broker-fallback.js";
 import { ConfigService } from "./config/config-service.js";
+import { watchLiveKeys } from "./config/live-keys.js";
 import { type NodeConfig } from "./config/node-config.js";
 import { configCommands } from "./console/commands/config.js";
 import { ioCommands } from "./console/commands/io.js";
@@ -187,10 +188,10 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     platform, log, bootId, channels, actuators, config: configService, epochAtBoot, publishBirth,
     lastSeq: () => packs.seq, outboxDepth: () => outbox.depth,
   }), counters, log);
+  watchLiveKeys(configService, { log, batcher, actuators, running: config, publishBirth });
+  configService.limitRemoteSaves(platform.timers, platform.clock, counters, (error) => log.error("config", error.message));
   configService.onSaved = (changed) => {
-    counters.add("config_saves");
-    if (changed.includes("log.level")) log.level = configService.resolved().logLevel ?? log.level;
-    log.info("config", `saved generation ${configService.generation}: ${changed.length} key(s) changed`);
+    log.info("config", `generation ${configService.generation ?? 0}${configService.unflushed ? " (+1 within the save window)" : ""}: ${changed.length} key(s) changed`);
   };
 
   const console = new Console(platform.console, counters);
@@ -227,6 +228,11 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       batcher.stop();
       platform.timers.clear(housekeeping);
       fallback?.stop();
+      try {
+        configService.flush();
+      } catch (error) {
+        log.error("config", (error as Error).message);
+      }
       forwarder.offline();
       outbox.persist();
       await session.stop();
