@@ -1,4 +1,5 @@
 import type { LogLevel, Platform } from "./platform.js";
+import { escapeControls } from "./util/escape-controls.js";
 
 const SEVERITY: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 
@@ -7,7 +8,10 @@ export const LOG_LEVELS: readonly LogLevel[] = ["error", "warn", "info", "debug"
 
 /**
  * The firmware's one logger: filters by level, stamps uptime and a component
- * tag, and hands the line to the platform. Never throws.
+ * tag, and hands the line to the platform. Every line is one line: control
+ * characters in the tag or message (text from MQTT payloads, topics, config
+ * values, files) are escaped (util/escape-controls.ts), so nothing from
+ * outside can forge a line or reach the terminal raw. Never throws.
  */
 export class Logger {
   #platform: Platform;
@@ -31,7 +35,7 @@ export class Logger {
   write(level: LogLevel, tag: string, message: string): void {
     if (SEVERITY[level] > SEVERITY[this.#level]) return;
     const seconds = (this.#platform.clock.monotonic() / 1000).toFixed(3);
-    const line = `[${seconds}] ${level.toUpperCase()} ${tag}: ${message}`;
+    const line = `[${seconds}] ${level.toUpperCase()} ${escapeControls(tag)}: ${escapeControls(message)}`;
     try {
       if (this.interject) this.interject(() => this.#platform.log(level, line));
       else this.#platform.log(level, line);
