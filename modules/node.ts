@@ -87,6 +87,7 @@ export interface StartOptions {
 export function startNode(platform: Platform, options: NodeConfig | StartOptions = {}, uplink: UplinkOptions = {}): NodeHandle {
   const log = new Logger(platform);
   const counters = new Counters();
+  log.counters = counters;
   const bootId = randomHex(platform, 8);
   // Config: the newest good record in flash (else defaults), then the boot overrides.
   const configService = new ConfigService(platform.storage, platform.system.hardwareId());
@@ -238,6 +239,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       await session.stop();
       const lost = outbox.unpersisted; // still in RAM after persist(): the flash refused them
       log.info("node", `stopped (last seq ${packs.seq}, ${outbox.depth - lost} pack(s) kept in the outbox${lost > 0 ? `, ${lost} lost: flash write failed` : ""})`);
+      log.flush();
     },
   };
 }
