@@ -30,6 +30,7 @@ import { PackMaker } from "./telemetry/pack-maker.js";
 import { describeLosses, outboxLosses } from "./telemetry/outbox-losses.js";
 import { nextBootCount } from "./util/boot-count.js";
 import { statusReport } from "./status-report.js";
+import { StorageHealth } from "./storage-health.js";
 import { FIRMWARE_VERSION } from "./version.js";
 
 /** A running node, as its host sees it. */
@@ -104,7 +105,8 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   });
   const events = (kind: string, detail: string) => eventQueue.raise(kind, detail);
   const topics = nodeTopics(config.mqtt.prefix, config.nodeId);
-  const bootCount = nextBootCount(platform.storage);
+  const storageHealth = new StorageHealth();
+  const bootCount = nextBootCount(platform.storage, (error) => storageHealth.fault("writing the boot count", error));
   const fitted = outboxSegmentsFor(platform.storage.capacityBytes);
   const outbox = new Outbox(platform.storage, () => platform.clock.monotonic(), counters, log,
     fitted === undefined ? uplink.outbox : { maxSegments: fitted, ...uplink.outbox });
@@ -190,7 +192,10 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     lastSeq: () => packs.seq, outboxDepth: () => outbox.depth,
   }), counters, log);
   watchLiveKeys(configService, { log, batcher, actuators, running: config, publishBirth });
-  configService.limitRemoteSaves(platform.timers, platform.clock, counters, (error) => log.error("config", error.message));
+  configService.limitRemoteSaves(platform.timers, platform.clock, counters, (error) => {
+    log.error("config", error.message);
+    storageHealth.fault("writing the config to flash", error);
+  });
   configService.onSaved = (changed) => {
     log.info("config", `generation ${configService.generation ?? 0}${configService.unflushed ? " (+1 within the save window)" : ""}: ${changed.length} key(s) changed`);
   };
@@ -205,7 +210,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   for (const command of ioCommands(channels, actuators)) console.register(command);
   console.register(
     statusCommand(() =>
-      statusReport({ platform, nodeId: config.nodeId, bootId, session, outbox, config: configService, fallback, actuators, channels, counters }),
+      statusReport({ platform, nodeId: config.nodeId, bootId, session, outbox, config: configService, fallback, actuators, channels, counters, storage: storageHealth }),
     ),
   );
 
@@ -215,6 +220,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   session.start();
   console.start();
   if (configService.loaded.notes.length > 0) events("config", configService.loaded.notes.join("; "));
+  if (storageHealth.problem !== undefined) events("storage", storageHealth.problem);
 
   return {
     nodeId: config.nodeId,
