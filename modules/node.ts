@@ -19,6 +19,8 @@ import { encodeBirth } from "./mqtt/birth.js";
 import { commandTargets } from "./mqtt/command-targets.js";
 import { CommandHandler, encodeResponse } from "./mqtt/commands.js";
 import { EventQueue } from "./mqtt/event-queue.js";
+import { packTopic } from "./mqtt/pack-topic.js";
+import { RetainedIdentity } from "./mqtt/retained-identity.js";
 import { MqttSession, type SessionOptions } from "./mqtt/session.js";
 import { nodeTopics } from "./mqtt/topics.js";
 import type { Platform } from "./platform.js";
@@ -115,10 +117,13 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     const wall = platform.clock.wallTime();
     return wall === undefined ? undefined : wall - platform.clock.monotonic();
   };
+  const retained = new RetainedIdentity(platform.storage);
   const packs = new PackMaker({ nodeId: config.nodeId, bootId, teleTopic: topics.tele, maxPacketBytes: uplink.maxPacketBytes, epochAtBoot }, counters);
 
   const session = new MqttSession(platform, log, counters, config.mqtt, config.mqtt.clientId || config.nodeId, topics, {
     onConnected: () => {
+      for (const topic of retained.connected(`${config.mqtt.prefix}/${config.nodeId}`, (t, p, q, r) => session.publish(t, p, q, r)))
+        log.info("mqtt", `cleared the retained ${topic} of the previous identity`);
       publishBirth();
       const reverted = fallback?.connected();
       if (reverted !== undefined) events("config_reverted", reverted);
@@ -132,7 +137,8 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     onDisconnected: () => forwarder.offline(),
   }, uplink.session);
 
-  const forwarder: Forwarder = new Forwarder(platform, outbox, counters, (payload) => session.publish(topics.tele, payload, 1),
+  // A pack leaves under the node id it was made with (a rename or factory reset may lie between).
+  const forwarder: Forwarder = new Forwarder(platform, outbox, counters, (payload) => session.publish(packTopic(config.mqtt.prefix, payload, config.nodeId), payload, 1),
     (historical) => ({ historical, bootId, epochAtBoot: epochAtBoot() }), uplink.forwarder);
 
   function publishBirth(): void {
@@ -187,8 +193,17 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   }, OUTBOX_TICK_MS);
 
   const actuators = new Actuators(platform, log, config.actuators ?? []);
+  // Console and MQTT restarts first write the remote config changes that wait for the save window.
+  const restarting: Platform = { ...platform, system: { ...platform.system, restart: () => {
+    try {
+      configService.flush();
+    } catch (error) {
+      log.error("config", (error as Error).message);
+    }
+    platform.system.restart();
+  } } };
   const commands = new CommandHandler(commandTargets({
-    platform, log, bootId, channels, actuators, config: configService, epochAtBoot, publishBirth,
+    platform: restarting, log, bootId, channels, actuators, config: configService, epochAtBoot, publishBirth,
     lastSeq: () => packs.seq, outboxDepth: () => outbox.depth,
   }), counters, log);
   watchLiveKeys(configService, { log, batcher, actuators, running: config, publishBirth });
@@ -206,7 +221,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   console.register(helpCommand(console));
   console.register(versionCommand(platform.name));
   for (const command of configCommands(configService)) console.register(command);
-  for (const command of systemCommands(platform, log, () => configService.factoryReset())) console.register(command);
+  for (const command of systemCommands(restarting, log, () => configService.factoryReset())) console.register(command);
   for (const command of ioCommands(channels, actuators)) console.register(command);
   console.register(
     statusCommand(() =>

@@ -75,11 +75,6 @@ export function commandTargets(deps: CommandDeps): CommandTargets {
     },
     reboot: () => {
       deps.log.warn("node", "reboot requested over MQTT");
-      try {
-        deps.config.flush();
-      } catch (error) {
-        deps.log.error("config", (error as Error).message);
-      }
       platform.timers.once(() => platform.system.restart(), REBOOT_DELAY_MS);
       return { ok: true };
     },

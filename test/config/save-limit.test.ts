@@ -50,7 +50,15 @@ test("a lone remote set is written at once; a reboot command writes what waits i
   t.like(await node.command("b", { "node.site": "two" }), { ok: true, result: { gen: 2 } });
   t.is(new ConfigService(storage, "test-node").get("node.site").value, "one", "within the window: not written yet");
   t.like(await node.send("reboot", new Map([["id", "r"]])), { ok: true });
+  t.is(new ConfigService(storage, "test-node").get("node.site").value, "one", "answered before the restart");
+  await node.run(1000);
+  t.is(node.restarts, 1);
   t.is(new ConfigService(storage, "test-node").get("node.site").value, "two", "written before the restart");
+  t.like(await node.command("c", { "node.site": "three" }), { ok: true });
+  await node.type("reboot");
+  await node.run(1000);
+  t.is(node.restarts, 2);
+  t.is(new ConfigService(storage, "test-node").get("node.site").value, "three", "a console reboot writes it too");
 });
 
 test("a deferred write that fails is counted, logged once per try, and retried a window later", async (t) => {
