@@ -2,7 +2,8 @@
  * Guest entry: boots the whole firmware (`startNode`) on XS with the test
  * platform and lets the test play time, broker and technician:
  * "boot", "advance" (ms), "accept" (CONNACK), "ack" (packet ids),
- * "take-publishes", "console" (one line, returns the reply), "stop".
+ * "take-publishes", "console" (one line, returns the reply), "deliver" (an
+ * MQTT message to the node), "take-logs", "stop".
  */
 import { startNode, type NodeHandle } from "../../../modules/node.js";
 import type { XsGuest } from "../../helpers/xs.js";
@@ -62,6 +63,14 @@ xsHarness.on("console", async (line: string) => {
   await xsHarness.settle();
   return test.console.take();
 });
+
+xsHarness.on("deliver", async (message: { topic: string; bytes: number[] }) => {
+  test.mqtt.deliver(message.topic, new Uint8Array(message.bytes));
+  await xsHarness.settle();
+  return test.mqtt.publishes.length;
+});
+
+xsHarness.on("take-logs", () => test.logs.splice(0).map((entry) => entry.line));
 
 xsHarness.on("stop", async () => {
   await running().stop();
