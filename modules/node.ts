@@ -103,7 +103,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   if (config.wifi?.ssid) platform.system.joinNetwork?.(config.wifi);
   if (config.logLevel) log.level = config.logLevel;
   const eventQueue = new EventQueue({
-    publish: (payload) => session.publish(topics.evt, payload, 1), counters, log, bootId, uptimeMs: () => platform.clock.monotonic(),
+    publish: (payload) => session.publish(topics.evt, payload, 1), counters, log, bootId, uptimeMs: () => platform.clock.monotonic(), storage: platform.storage,
   });
   const events = (kind: string, detail: string) => eventQueue.raise(kind, detail);
   const topics = nodeTopics(config.mqtt.prefix, config.nodeId);
