@@ -1,5 +1,6 @@
 import { BrokerFallback } from "./config/broker-fallback.js";
 import { ConfigService } from "./config/config-service.js";
+import { watchLiveKeys } from "./config/live-keys.js";
 import { type NodeConfig } from "./config/node-config.js";
 import { configCommands } from "./console/commands/config.js";
 import { ioCommands } from "./console/commands/io.js";
@@ -19,6 +20,8 @@ import { commandTargets } from "./mqtt/command-targets.js";
 import { CommandIntake } from "./mqtt/command-intake.js";
 import { CommandHandler } from "./mqtt/commands.js";
 import { EventQueue } from "./mqtt/event-queue.js";
+import { packTopic } from "./mqtt/pack-topic.js";
+import { RetainedIdentity } from "./mqtt/retained-identity.js";
 import { MqttSession, type SessionOptions } from "./mqtt/session.js";
 import { nodeTopics } from "./mqtt/topics.js";
 import type { Platform } from "./platform.js";
@@ -31,6 +34,7 @@ import { describeLosses, outboxLosses } from "./telemetry/outbox-losses.js";
 import { settleUplink } from "./telemetry/settle-uplink.js";
 import { nextBootCount } from "./util/boot-count.js";
 import { statusReport } from "./status-report.js";
+import { StorageHealth } from "./storage-health.js";
 import { FIRMWARE_VERSION } from "./version.js";
 
 /** A running node, as its host sees it. */
@@ -88,6 +92,7 @@ export interface StartOptions {
 export function startNode(platform: Platform, options: NodeConfig | StartOptions = {}, uplink: UplinkOptions = {}): NodeHandle {
   const log = new Logger(platform);
   const counters = new Counters();
+  log.counters = counters;
   const bootId = randomHex(platform, 8);
   // Config: the newest good record in flash (else defaults), then the boot overrides.
   const configService = new ConfigService(platform.storage, platform.system.hardwareId());
@@ -100,11 +105,12 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   if (config.wifi?.ssid) platform.system.joinNetwork?.(config.wifi);
   if (config.logLevel) log.level = config.logLevel;
   const eventQueue = new EventQueue({
-    publish: (payload) => session.publish(topics.evt, payload, 1), counters, log, bootId, uptimeMs: () => platform.clock.monotonic(),
+    publish: (payload) => session.publish(topics.evt, payload, 1), counters, log, bootId, uptimeMs: () => platform.clock.monotonic(), storage: platform.storage,
   });
   const events = (kind: string, detail: string) => eventQueue.raise(kind, detail);
   const topics = nodeTopics(config.mqtt.prefix, config.nodeId);
-  const bootCount = nextBootCount(platform.storage);
+  const storageHealth = new StorageHealth();
+  const bootCount = nextBootCount(platform.storage, (error) => storageHealth.fault("writing the boot count", error));
   const fitted = outboxSegmentsFor(platform.storage.capacityBytes);
   const outbox = new Outbox(platform.storage, () => platform.clock.monotonic(), counters, log,
     fitted === undefined ? uplink.outbox : { maxSegments: fitted, ...uplink.outbox });
@@ -113,10 +119,13 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     const wall = platform.clock.wallTime();
     return wall === undefined ? undefined : wall - platform.clock.monotonic();
   };
+  const retained = new RetainedIdentity(platform.storage);
   const packs = new PackMaker({ nodeId: config.nodeId, bootId, teleTopic: topics.tele, maxPacketBytes: uplink.maxPacketBytes, epochAtBoot }, counters);
 
   const session = new MqttSession(platform, log, counters, config.mqtt, config.mqtt.clientId || config.nodeId, topics, {
     onConnected: () => {
+      for (const topic of retained.connected(`${config.mqtt.prefix}/${config.nodeId}`, (t, p, q, r) => session.publish(t, p, q, r)))
+        log.info("mqtt", `cleared the retained ${topic} of the previous identity`);
       publishBirth();
       const reverted = fallback?.connected();
       if (reverted !== undefined) events("config_reverted", reverted);
@@ -131,7 +140,8 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     onDisconnected: () => forwarder.offline(),
   }, uplink.session);
 
-  const forwarder: Forwarder = new Forwarder(platform, outbox, counters, (payload) => session.publish(topics.tele, payload, 1),
+  // A pack leaves under the node id it was made with (a rename or factory reset may lie between).
+  const forwarder: Forwarder = new Forwarder(platform, outbox, counters, (payload) => session.publish(packTopic(config.mqtt.prefix, payload, config.nodeId), payload, 1),
     (historical) => ({ historical, bootId, epochAtBoot: epochAtBoot() }), uplink.forwarder);
 
   function publishBirth(): void {
@@ -178,15 +188,27 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   }, OUTBOX_TICK_MS);
 
   const actuators = new Actuators(platform, log, config.actuators ?? []);
+  // Console and MQTT restarts first write the remote config changes that wait for the save window.
+  const restarting: Platform = { ...platform, system: { ...platform.system, restart: () => {
+    try {
+      configService.flush();
+    } catch (error) {
+      log.error("config", (error as Error).message);
+    }
+    platform.system.restart();
+  } } };
   const commands = new CommandHandler(commandTargets({
-    platform, log, bootId, channels, actuators, config: configService, epochAtBoot, publishBirth,
+    platform: restarting, log, bootId, channels, actuators, config: configService, epochAtBoot, publishBirth,
     lastSeq: () => packs.seq, outboxDepth: () => outbox.depth,
   }), counters, log);
   const intake = new CommandIntake(topics, commands, counters, { publishResponse: (payload) => session.publish(topics.resp, payload, 1), event: events });
+  watchLiveKeys(configService, { log, batcher, actuators, running: config, publishBirth });
+  configService.limitRemoteSaves(platform.timers, platform.clock, counters, (error) => {
+    log.error("config", error.message);
+    storageHealth.fault("writing the config to flash", error);
+  });
   configService.onSaved = (changed) => {
-    counters.add("config_saves");
-    if (changed.includes("log.level")) log.level = configService.resolved().logLevel ?? log.level;
-    log.info("config", `saved generation ${configService.generation}: ${changed.length} key(s) changed`);
+    log.info("config", `generation ${configService.generation ?? 0}${configService.unflushed ? " (+1 within the save window)" : ""}: ${changed.length} key(s) changed`);
   };
 
   const console = new Console(platform.console, counters);
@@ -195,11 +217,11 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   console.register(helpCommand(console));
   console.register(versionCommand(platform.name));
   for (const command of configCommands(configService)) console.register(command);
-  for (const command of systemCommands(platform, log, () => configService.factoryReset())) console.register(command);
+  for (const command of systemCommands(restarting, log, () => configService.factoryReset())) console.register(command);
   for (const command of ioCommands(channels, actuators)) console.register(command);
   console.register(
     statusCommand(() =>
-      statusReport({ platform, nodeId: config.nodeId, bootId, session, outbox, config: configService, fallback, actuators, channels, counters }),
+      statusReport({ platform, nodeId: config.nodeId, bootId, session, outbox, config: configService, fallback, actuators, channels, counters, storage: storageHealth }),
     ),
   );
 
@@ -209,6 +231,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   session.start();
   console.start();
   if (configService.loaded.notes.length > 0) events("config", configService.loaded.notes.join("; "));
+  if (storageHealth.problem !== undefined) events("storage", storageHealth.problem);
 
   return {
     nodeId: config.nodeId,
@@ -223,6 +246,11 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       batcher.stop();
       platform.timers.clear(housekeeping);
       fallback?.stop();
+      try {
+        configService.flush();
+      } catch (error) {
+        log.error("config", (error as Error).message);
+      }
       // The pack just closed and those in flight: their PUBACKs first (bounded), or the next boot sends them again.
       await settleUplink(platform.timers, () => session.state !== "connected" || outbox.depth === 0, (listener) => session.watch(listener));
       forwarder.offline();
@@ -230,6 +258,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       await session.stop();
       const lost = outbox.unpersisted; // still in RAM after persist(): the flash refused them
       log.info("node", `stopped (last seq ${packs.seq}, ${outbox.depth - lost} pack(s) kept in the outbox${lost > 0 ? `, ${lost} lost: flash write failed` : ""})`);
+      log.flush();
     },
   };
 }

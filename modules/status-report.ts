@@ -21,6 +21,8 @@ export interface StatusSources {
   actuators: Actuators;
   channels: Channels;
   counters: Counters;
+  /** The flash's health (`ok` or the last refused write); absent: not shown. */
+  storage?: { describe(): string };
 }
 
 /**
@@ -41,6 +43,7 @@ export function statusReport(s: StatusSources): [string, string][] {
     ["network", platform.system.networkState()],
     ["mqtt", s.session.describe()],
     ["outbox", `${outbox.depth} packs, ${outbox.segments.used}/${outbox.segments.max} segments on flash, ${outbox.unpersisted} in RAM only${outbox.level > 0 ? `, new packs 1 in ${2 ** outbox.level} (full)` : ""}; ${describeLosses(outboxLosses(counters))}`],
+    ...(s.storage ? [["storage", s.storage.describe()] as [string, string]] : []),
     ["config", configStatus(s.config)],
     ...(fallback !== undefined ? [["fallback", fallback] as [string, string]] : []),
     ["actuators", s.actuators.describe().join(", ") || "none"],

@@ -12,9 +12,14 @@ const KEY = /^[A-Za-z0-9._-]{1,15}$/;
 export class FileStorage implements Storage {
   #dir: string;
 
+  /** Creates `dir` when it can; when it cannot, reads find nothing and writes throw (ENOENT, ENOTDIR, ...), which the firmware reports at boot. */
   constructor(dir: string) {
     this.#dir = dir;
-    mkdirSync(dir, { recursive: true });
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch {
+      // Reported by the firmware's boot check, not a crash before the console is up.
+    }
   }
 
   read(key: string): Uint8Array | undefined {
@@ -22,7 +27,7 @@ export class FileStorage implements Storage {
     try {
       return new Uint8Array(readFileSync(join(this.#dir, key)));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      if (absent(error)) return undefined;
       throw error;
     }
   }
@@ -45,8 +50,19 @@ export class FileStorage implements Storage {
   }
 
   keys(): string[] {
-    return readdirSync(this.#dir).filter((name) => KEY.test(name)).sort();
+    try {
+      return readdirSync(this.#dir).filter((name) => KEY.test(name)).sort();
+    } catch (error) {
+      if (absent(error)) return [];
+      throw error;
+    }
   }
+}
+
+/** The key (or the whole dir) does not exist: nothing stored. */
+function absent(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "ENOENT" || code === "ENOTDIR";
 }
 
 function checkKey(key: string): void {

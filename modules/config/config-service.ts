@@ -9,7 +9,10 @@
  * nothing when it throws.
  */
 import { errorCode, isErrorCode, type ErrorCode } from "../errors.js";
-import type { Storage } from "../platform.js";
+import type { Counters } from "../counters.js";
+import type { Clock, Storage, Timers } from "../platform.js";
+import { ConfigWatchers, type ConfigListener } from "./config-watchers.js";
+import { SAVE_WINDOW_MS, SaveLimiter } from "./save-limiter.js";
 import { decodeConfig, encodeConfig } from "./codec.js";
 import type { NodeConfig } from "./node-config.js";
 import { resolveConfig } from "./resolve.js";
@@ -60,8 +63,13 @@ export class ConfigService {
   readonly fallback: FallbackRecord;
   /** What load found: source, generation, problems. */
   readonly loaded: LoadResult;
-  /** Called after a save or remote apply with the keys that changed (for live keys such as log.level). */
+  /** Called after a save or remote apply with the keys that changed (the live ones are told their value through `watch` first). */
   onSaved: ((changed: string[]) => void) | undefined;
+  #watchers = new ConfigWatchers();
+  #limiter: SaveLimiter | undefined;
+  #counters: Counters | undefined;
+  /** The saved config (in RAM) is newer than the record on flash: a rate-limited write is due. */
+  #behind = false;
 
   /** Loads the newest good record from `storage` (defaults when there is none). Never throws for bad flash content. */
   constructor(storage: Storage, hardwareId: string) {
@@ -202,12 +210,94 @@ export class ConfigService {
   save(): number {
     checkConfig(this.#pending);
     const changed = diff(this.#pending, this.#saved);
-    const generation = this.#store.save(this.#pending);
+    const generation = this.#writeRecord(this.#pending);
+    this.#limiter?.cancel();
     this.#saved = new Map(this.#pending);
     // The technician set the broker by hand: that is the setting to keep, not one to fall back from.
     if (this.fallback.value && changed.some((k) => ADMIN_KEYS.includes(k))) this.fallback.erase();
-    if (changed.length > 0) this.onSaved?.(changed);
+    this.#changed(changed);
     return generation;
+  }
+
+  /**
+   * Registers `listener` for a live key (`log.level`) or group field
+   * (`act.*.min_on_s`): after every save, remote apply or revert that changes
+   * the key, it is called with the key and its new value (undefined when
+   * removed). Restart keys are never notified (their new value waits for the
+   * next boot), nor keys a boot-time override pins. Returns the unsubscribe
+   * function. Throws RangeError beyond WATCHERS_MAX listeners.
+   */
+  watch(key: string, listener: ConfigListener): () => void {
+    return this.#watchers.add(key, listener);
+  }
+
+  /** Listeners that threw (each counted once per change). */
+  get watchFailures(): number {
+    return this.#watchers.failures;
+  }
+
+  /**
+   * Rate-limits the flash writes of remote `set` (issue 7 item 5): at most
+   * one per `windowMs` (default SAVE_WINDOW_MS, 10 s). A change always takes
+   * effect and is answered at once; when a write happened less than a window
+   * ago it is kept in RAM and written, with every other change of the
+   * window, at the window's end (counted in `config_saves_coalesced`). A
+   * failed deferred write is counted (`config_save_errors`), reported to
+   * `onError`, and tried again a window later. Broker-key changes, console
+   * `save` and `flush()` write at once.
+   */
+  limitRemoteSaves(timers: Timers, clock: Clock, counters: Counters, onError: (error: Error) => void, windowMs = SAVE_WINDOW_MS): void {
+    this.#counters = counters;
+    const limiter = new SaveLimiter(timers, clock, () => {
+      try {
+        this.flush();
+      } catch (error) {
+        counters.add("config_save_errors");
+        onError(error as Error);
+        limiter.request();
+      }
+    }, windowMs);
+    this.#limiter = limiter;
+  }
+
+  /** True while remote changes wait in RAM for their rate-limited write. */
+  get unflushed(): boolean {
+    return this.#behind;
+  }
+
+  /**
+   * Writes the remote changes that wait for the rate limit, now (before a
+   * restart or stop). Returns the generation written, or undefined when
+   * nothing waited. Throws a `storage` CodedError when the flash refuses it
+   * (they keep waiting).
+   */
+  flush(): number | undefined {
+    if (!this.#behind) return undefined;
+    this.#limiter?.cancel();
+    const generation = this.#writeRecord(this.#saved);
+    return generation;
+  }
+
+  /** Writes `candidate` as the next record; nothing is behind after it. */
+  #writeRecord(candidate: RawConfig): number {
+    const generation = this.#store.save(candidate);
+    this.#behind = false;
+    this.#counters?.add("config_saves");
+    return generation;
+  }
+
+  /** After `#saved` changed: live keys take their new value (running config, watchers), then `onSaved`. */
+  #changed(changed: string[]): void {
+    if (changed.length === 0) return;
+    for (const key of changed) {
+      const spec = lookupKey(key)?.spec;
+      if (!spec || spec.restart || this.#overrides.has(key)) continue;
+      const value = this.#saved.get(key);
+      if (value === undefined) this.#running.delete(key);
+      else this.#running.set(key, value);
+      this.#watchers.notify(key, value);
+    }
+    this.onSaved?.(changed);
   }
 
   /** Drops the staged edits; returns how many keys were unsaved. */
@@ -276,9 +366,18 @@ export class ConfigService {
     const adminChanged = [...parsed.keys()].filter((k) => ADMIN_KEYS.includes(k) && parsed.get(k) !== this.#saved.get(k));
     const armedBefore = this.fallback.value;
     let generation: number;
+    // Broker keys are written at once (their fallback record goes with them); others within the rate limit.
+    const writeNow = adminChanged.length > 0 || !this.#limiter || this.#limiter.request();
     try {
       if (adminChanged.length > 0) this.#armFallback(adminChanged);
-      generation = this.#store.save(candidate);
+      if (writeNow) {
+        generation = this.#writeRecord(candidate);
+        this.#limiter?.cancel();
+      } else {
+        generation = ((this.#store.generation ?? 0) + 1) >>> 0;
+        this.#behind = true;
+        this.#counters?.add("config_saves_coalesced");
+      }
     } catch (error) {
       try {
         if (armedBefore) this.fallback.write(armedBefore);
@@ -291,7 +390,7 @@ export class ConfigService {
     const changed = diff(candidate, this.#saved);
     this.#saved = candidate;
     for (const [k, v] of parsed) this.#pending.set(k, v);
-    if (changed.length > 0) this.onSaved?.(changed);
+    this.#changed(changed);
     return { ok: true, generation, applied: [...parsed.keys()], restartNeeded: [...parsed.keys()].filter((k) => lookupKey(k)!.spec.restart && this.#running.get(k) !== parsed.get(k)) };
   }
 
@@ -308,13 +407,14 @@ export class ConfigService {
     checkConfig(candidate);
     const changed = diff(candidate, this.#saved);
     if (changed.length === 0) return changed;
-    this.#store.save(candidate);
+    this.#writeRecord(candidate);
+    this.#limiter?.cancel();
     this.#saved = candidate;
     for (const key of changed) {
       this.#pending.set(key, candidate.get(key)!);
       if (!this.#overrides.has(key)) this.#running.set(key, candidate.get(key)!);
     }
-    this.onSaved?.(changed);
+    this.#changed(changed);
     return changed;
   }
 
@@ -339,6 +439,8 @@ export class ConfigService {
 
   /** Erases every config record: the next boot starts from factory defaults. */
   factoryReset(): void {
+    this.#limiter?.cancel();
+    this.#behind = false;
     this.fallback.erase();
     this.#store.erase();
     this.#saved = factoryDefaults();

@@ -32,7 +32,10 @@ export interface KeySpec {
   readonly help: string;
   /** Never printed, exported (without --with-secrets), logged or published. */
   readonly secret?: boolean;
-  /** Takes effect only after a restart. */
+  /**
+   * Takes effect only after a restart. A key without it is live: it takes
+   * effect at `save` (or a remote `set`) through `ConfigService.watch`.
+   */
   readonly restart?: boolean;
   /** May be set over MQTT (ConfigService.applyRemote). */
   readonly remote?: boolean;

@@ -37,7 +37,7 @@ export const REMOTE_ADMIN = "mqtt.remote_admin";
 /** Global keys. */
 export const KEYS: Readonly<Record<string, KeySpec>> = Object.freeze({
   "node.id": { type: "string", default: "", pattern: pattern(String.raw`^([a-z0-9][a-z0-9-]{0,31})?$`), patternHelp: "1-32 of a-z 0-9 -, starting with a letter or digit (empty: the hardware id)", help: "node id in topics and SenML names; empty uses the hardware id", restart: true },
-  "node.site": { type: "string", default: "", maxBytes: 64, help: "free text: where the node is installed", restart: true, remote: true },
+  "node.site": { type: "string", default: "", maxBytes: 64, help: "free text: where the node is installed", remote: true },
   "wifi.ssid": { type: "string", default: "", maxBytes: 32, help: "WiFi network name", restart: true, admin: true },
   "wifi.password": { type: "string", default: "", maxBytes: 63, help: "WiFi passphrase", secret: true, restart: true, admin: true },
   "mqtt.url": { type: "string", default: "mqtt://127.0.0.1:1883", pattern: HOST_PORT_URL, patternHelp: "mqtt://host:port or mqtts://host:port", help: "MQTT broker", restart: true, admin: true },
@@ -49,8 +49,8 @@ export const KEYS: Readonly<Record<string, KeySpec>> = Object.freeze({
   "mqtt.keepalive": { type: "int", default: 30, min: 5, max: 3600, unit: "s", help: "MQTT keepalive", restart: true, remote: true },
   "mqtt.tls_ca": { type: "string", default: "", maxBytes: 2800, pattern: pattern(String.raw`^[A-Za-z0-9+/=]*$`), patternHelp: "base64 of a DER certificate (empty: the host's store)", help: "CA certificate for mqtts:// (base64 DER)", restart: true, admin: true },
   "mqtt.tls_fingerprint": { type: "string", default: "", pattern: pattern(String.raw`^([0-9a-f]{64})?$`), patternHelp: "64 lower-case hex digits (SHA-256), or empty", help: "pin the broker's certificate by SHA-256 fingerprint", restart: true, admin: true },
-  "telemetry.batch_size": { type: "int", default: 10, min: 1, max: 100, unit: "readings", help: "send a pack when it holds this many readings", restart: true, remote: true },
-  "telemetry.max_interval": { type: "int", default: 10, min: 1, max: 3600, unit: "s", help: "...or when its oldest reading is this old", restart: true, remote: true },
+  "telemetry.batch_size": { type: "int", default: 10, min: 1, max: 100, unit: "readings", help: "send a pack when it holds this many readings", remote: true },
+  "telemetry.max_interval": { type: "int", default: 10, min: 1, max: 3600, unit: "s", help: "...or when its oldest reading is this old", remote: true },
   "log.level": { type: "enum", default: "info", values: ["error", "warn", "info", "debug"], help: "log level (the log command sets it live)", remote: true },
 });
 
@@ -59,8 +59,8 @@ export const ACTUATOR_FIELDS: Readonly<Record<string, KeySpec>> = Object.freeze(
   type: { type: "enum", values: ["relay", "pwm"], help: "relay (on/off) or pwm (0-100 %); setting it creates the actuator", restart: true },
   pin: { type: "int", min: 0, max: 48, help: "output GPIO", restart: true },
   safe_state: { type: "int", default: 0, min: 0, max: 100, unit: "%", help: "state at boot and when control is lost (relay: 0 off, 100 on)", restart: true },
-  min_on_s: { type: "int", default: 0, min: 0, max: 86_400, unit: "s", help: "shortest time on before it may switch off", restart: true, remote: true },
-  min_off_s: { type: "int", default: 0, min: 0, max: 86_400, unit: "s", help: "shortest time off before it may switch on", restart: true, remote: true },
+  min_on_s: { type: "int", default: 0, min: 0, max: 86_400, unit: "s", help: "shortest time on before it may switch off", remote: true },
+  min_off_s: { type: "int", default: 0, min: 0, max: 86_400, unit: "s", help: "shortest time off before it may switch on", remote: true },
   invert: { type: "bool", default: false, help: "drive the pin low for on", restart: true },
 });
 

@@ -4,6 +4,7 @@
  * `save` checks on the whole config. Wrong shape → TypeError, wrong value →
  * RangeError; messages name the key and the value.
  */
+import { escapeControls } from "../util/escape-controls.js";
 import { utf8Length } from "../util/utf8.js";
 import { checkChannels } from "./channel-rules.js";
 import { channelFieldNames } from "./channel-fields.js";
@@ -137,7 +138,7 @@ export function checkValue(key: string, value: unknown, raw?: RawConfig): Value 
       return value;
     default: {
       if (typeof value !== "string") throw new TypeError(`${key} must be a string, got ${shown}`);
-      if (/[\x00-\x1f\x7f]/.test(value)) throw new RangeError(`${key} must not contain control characters, got ${shown}`);
+      if (escapeControls(value) !== value) throw new RangeError(`${key} must not contain control characters, got ${shown}`);
       const bytes = utf8Length(value);
       if (spec.maxBytes !== undefined && bytes > spec.maxBytes) throw new RangeError(`${key} must be at most ${spec.maxBytes} bytes, got ${bytes}`);
       if (spec.pattern && !spec.pattern.test(value)) throw new RangeError(`${key} must be ${spec.patternHelp}, got ${shown}`);

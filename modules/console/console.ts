@@ -2,6 +2,7 @@ import type { Counters } from "../counters.js";
 import type { ConsolePort } from "../platform.js";
 import { ConsoleError } from "./console-error.js";
 import { errorCode } from "../errors.js";
+import { escapeControls } from "../util/escape-controls.js";
 import { HISTORY_LINE_BYTES, LineHistory } from "./line-history.js";
 import { LineReader, MAX_LINE_BYTES, type LineEditing, type LineEvent } from "./line-reader.js";
 import { tokenize } from "./tokenize.js";
@@ -114,7 +115,7 @@ export class Console {
    */
   execute(line: string): void | Promise<void> {
     this.#promptShown = false;
-    const reply: Reply = (text) => this.#port.write(`${text}\r\n`);
+    const reply: Reply = (text) => this.#port.write(`${escapeControls(text)}\r\n`);
     const parsed = tokenize(line.trim());
     if ("error" in parsed) return this.#fail(new ConsoleError("bad-quote", parsed.error));
     const [name, ...args] = parsed.words;
@@ -233,9 +234,9 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length];
 }
 
-/** Keeps a reply on one line: control characters would break line-based scripts. */
+/** Keeps a reply on one line: control characters would break line-based scripts or drive the terminal. */
 function oneLine(text: string): string {
-  return text.replace(/[\x00-\x1f\x7f]/g, " ");
+  return escapeControls(text);
 }
 
 function clip(text: string): string {

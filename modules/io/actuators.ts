@@ -92,6 +92,19 @@ export class Actuators {
     return value;
   }
 
+  /**
+   * Changes an output's minimum on/off times live (config keys
+   * act.<name>.min_on_s and min_off_s), seconds; counted from its last
+   * switch as before. Throws ActuatorError "unknown-actuator", RangeError
+   * for a negative or non-integer time.
+   */
+  retime(name: string, times: Partial<{ minOnS: number; minOffS: number }>): void {
+    const out = this.#outputs.get(name);
+    if (!out) throw new ActuatorError("unknown-actuator", `no actuator "${name.slice(0, 20)}"`);
+    for (const [field, value] of Object.entries(times)) if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name}: ${field} must be a whole number of seconds >= 0, got ${value}`);
+    out.config = { ...out.config, ...times };
+  }
+
   /** Drives every output to its safe state and closes it. */
   stop(): void {
     for (const out of this.#outputs.values()) {

@@ -1,9 +1,16 @@
 import { Encoder } from "cbor-x/encode";
+import { ConfigStore } from "../config/store.js";
+import type { RawConfig } from "../config/schema.js";
 import type { Counters } from "../counters.js";
 import type { Logger } from "../log.js";
+import type { Storage } from "../platform.js";
 
 /** Events kept while the broker is away; beyond this the oldest go (counted in `events_dropped`). */
 export const EVENT_QUEUE_MAX = 8;
+/** Characters of an event's detail kept on flash (the record stays small). */
+export const EVENT_DETAIL_KEPT = 200;
+/** Prefix of the queue's A/B record on flash (`evq.a.0`, `evq.b.0`). */
+export const EVENT_STORE_PREFIX = "evq";
 
 /** What the queue needs from the node: the uplink, and who/when to stamp on an event. */
 export interface EventQueueDeps {
@@ -14,20 +21,38 @@ export interface EventQueueDeps {
   bootId: string;
   /** Monotonic ms since boot. */
   uptimeMs(): number;
+  /** Where waiting events survive a reboot; without it they live in RAM only. */
+  storage?: Storage;
+}
+
+interface NodeEvent {
+  kind: string;
+  detail: string;
+  boot: string;
+  uptime: number;
 }
 
 /**
  * The node's event sink (`.../evt`, docs/contracts.md "Events"): each event
- * is logged (WARN), counted in `events`, encoded as a CBOR map with text keys
- * `{kind, detail, boot, uptime}` and published; while it cannot be sent it
- * waits in a queue of at most `max` (default EVENT_QUEUE_MAX), oldest
- * dropped first and counted in `events_dropped`. `flush()` (on connect) sends
- * the waiting ones, oldest first. Never throws.
+ * is logged (WARN), counted in `events`, and published as a CBOR map with
+ * text keys `{kind, detail, boot, uptime}`; while it cannot be sent it waits
+ * in a queue of at most `max` (default EVENT_QUEUE_MAX), oldest dropped
+ * first and counted in `events_dropped`. `flush()` (on connect) sends the
+ * waiting ones, oldest first. With `storage`, the waiting events also
+ * survive a reboot or power loss: they are kept in an A/B record with a
+ * generation and a CRC-32 (the config store's format, prefix `evq`; details
+ * cut to EVENT_DETAIL_KEPT characters), written only when the waiting set
+ * changes (never while events go straight out), and sent after the next
+ * boot's connect with their own boot id and uptime. A refused flash write
+ * is counted (`events_store_errors`). Never throws.
  */
 export class EventQueue {
   #deps: EventQueueDeps;
   #max: number;
-  #queue: Uint8Array[] = [];
+  #queue: NodeEvent[] = [];
+  #store: ConfigStore | undefined;
+  /** Events in the record on flash (so an emptied queue is written once more). */
+  #stored = 0;
   #encoder = new Encoder({ useRecords: false, tagUint8Array: false } as ConstructorParameters<typeof Encoder>[0]);
 
   /** Throws RangeError when `max` is not a positive integer. */
@@ -35,6 +60,7 @@ export class EventQueue {
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`event queue max must be a positive integer, got ${max}`);
     this.#deps = deps;
     this.#max = max;
+    if (deps.storage) this.#load(deps.storage);
   }
 
   /** Events waiting to be sent. */
@@ -47,26 +73,71 @@ export class EventQueue {
     const { counters, log, bootId } = this.#deps;
     counters.add("events");
     log.warn("event", `${kind}: ${detail}`);
-    const payload = this.#encoder.encode({ kind, detail, boot: bootId, uptime: Math.floor(this.#deps.uptimeMs() / 1000) });
-    if (this.#send(payload)) return;
-    this.#queue.push(payload);
+    const event = { kind, detail, boot: bootId, uptime: Math.floor(this.#deps.uptimeMs() / 1000) };
+    const sent = this.#sendWaiting();
+    if (this.#queue.length === 0 && this.#send(event)) {
+      if (sent > 0) this.#persist();
+      return;
+    }
+    this.#queue.push(event);
     if (this.#queue.length > this.#max) {
       this.#queue.shift();
       counters.add("events_dropped");
     }
+    this.#persist();
   }
 
   /** Sends the waiting events, oldest first, until one cannot be sent. */
   flush(): void {
-    while (this.#queue.length > 0 && this.#send(this.#queue[0])) this.#queue.shift();
+    if (this.#sendWaiting() > 0) this.#persist();
   }
 
-  #send(payload: Uint8Array): boolean {
+  /** Sends waiting events in order; returns how many went. */
+  #sendWaiting(): number {
+    let sent = 0;
+    while (this.#queue.length > 0 && this.#send(this.#queue[0])) {
+      this.#queue.shift();
+      sent++;
+    }
+    return sent;
+  }
+
+  #send(event: NodeEvent): boolean {
     try {
-      return this.#deps.publish(payload) !== false;
+      return this.#deps.publish(this.#encoder.encode(event)) !== false;
     } catch {
       this.#deps.counters.add("internal_errors");
       return false;
+    }
+  }
+
+  #load(storage: Storage): void {
+    this.#store = new ConfigStore(storage, EVENT_STORE_PREFIX);
+    const { values } = this.#store.load();
+    const count = values.n;
+    if (typeof count !== "number" || !Number.isInteger(count) || count < 0) return;
+    for (let i = 0; i < Math.min(count, this.#max); i++) {
+      const [kind, detail, boot, uptime] = [values[`${i}.k`], values[`${i}.d`], values[`${i}.b`], values[`${i}.u`]];
+      if (typeof kind === "string" && typeof detail === "string" && typeof boot === "string" && typeof uptime === "number") this.#queue.push({ kind, detail, boot, uptime });
+    }
+    this.#stored = this.#queue.length;
+  }
+
+  #persist(): void {
+    if (!this.#store || (this.#queue.length === 0 && this.#stored === 0)) return;
+    const raw: RawConfig = new Map();
+    raw.set("n", this.#queue.length);
+    this.#queue.forEach((e, i) => {
+      raw.set(`${i}.k`, e.kind.slice(0, 32));
+      raw.set(`${i}.d`, e.detail.slice(0, EVENT_DETAIL_KEPT));
+      raw.set(`${i}.b`, e.boot);
+      raw.set(`${i}.u`, e.uptime);
+    });
+    try {
+      this.#store.save(raw);
+      this.#stored = this.#queue.length;
+    } catch {
+      this.#deps.counters.add("events_store_errors");
     }
   }
 }

@@ -17,14 +17,30 @@ export class Batcher {
 
   constructor(platform: Platform, options: { batchSize: number; maxAgeMs: number; fits?: (readings: Reading[]) => boolean },
     onBatch: (readings: Reading[]) => void) {
-    if (!Number.isInteger(options.batchSize) || options.batchSize < 1)
-      throw new RangeError(`batchSize must be a positive integer, got ${options.batchSize}`);
-    if (!(options.maxAgeMs > 0)) throw new RangeError(`maxAgeMs must be positive, got ${options.maxAgeMs}`);
+    checkLimits(options);
     this.#platform = platform;
     this.#batchSize = options.batchSize;
     this.#maxAgeMs = options.maxAgeMs;
     this.#onBatch = onBatch;
     this.#fits = options.fits ?? (() => true);
+  }
+
+  /**
+   * Changes the limits live (config keys telemetry.batch_size and
+   * telemetry.max_interval): the open batch closes now when it already
+   * holds `batchSize` readings, and its age timer restarts with the new
+   * `maxAgeMs` counted from now. Throws RangeError (changing nothing) for a
+   * bad value.
+   */
+  configure(limits: Partial<{ batchSize: number; maxAgeMs: number }>): void {
+    const next = { batchSize: limits.batchSize ?? this.#batchSize, maxAgeMs: limits.maxAgeMs ?? this.#maxAgeMs };
+    checkLimits(next);
+    this.#batchSize = next.batchSize;
+    this.#maxAgeMs = next.maxAgeMs;
+    if (this.#pending.length >= this.#batchSize) return this.flush();
+    if (this.#timer === undefined) return;
+    this.#platform.timers.clear(this.#timer);
+    this.#timer = this.#platform.timers.once(() => this.flush(), this.#maxAgeMs);
   }
 
   add(reading: Reading): void {
@@ -52,4 +68,10 @@ export class Batcher {
     this.#platform.timers.clear(this.#timer);
     this.#timer = undefined;
   }
+}
+
+function checkLimits(options: { batchSize: number; maxAgeMs: number }): void {
+  if (!Number.isInteger(options.batchSize) || options.batchSize < 1)
+    throw new RangeError(`batchSize must be a positive integer, got ${options.batchSize}`);
+  if (!(options.maxAgeMs > 0)) throw new RangeError(`maxAgeMs must be positive, got ${options.maxAgeMs}`);
 }

@@ -6,9 +6,10 @@ const KEY = "boot.n";
 /**
  * Increments and returns the persisted boot counter (1 on a fresh board).
  * Record: u32 count + u32 CRC-32; a torn or missing record restarts at 1.
- * A failing flash returns 0 (unknown) instead of throwing.
+ * A failing flash returns 0 (unknown) instead of throwing, and tells
+ * `onError` (the node's boot check that the flash takes writes).
  */
-export function nextBootCount(storage: Storage): number {
+export function nextBootCount(storage: Storage, onError?: (error: unknown) => void): number {
   let count = 0;
   try {
     const bytes = storage.read(KEY);
@@ -22,7 +23,8 @@ export function nextBootCount(storage: Storage): number {
     view.setUint32(4, crc32(out, 0, 4));
     storage.write(KEY, out);
     return count + 1;
-  } catch {
+  } catch (error) {
+    onError?.(error);
     return 0;
   }
 }

@@ -1,63 +1,14 @@
 import test from "ava";
-import { decode, encode } from "cbor-x";
+import { decode } from "cbor-x";
 import { FALLBACK_AFTER_BOOTS, FALLBACK_AFTER_MS } from "../../modules/config/broker-fallback.js";
 import { ConfigService } from "../../modules/config/config-service.js";
-import { startNode } from "../../modules/node.js";
-import type { MqttConnectOptions, MqttEvents, MqttTransport, Platform } from "../../modules/platform.js";
-import { memoryPlatform, MemoryStorage } from "../helpers/memory-platform.js";
+import { MemoryStorage } from "../helpers/memory-platform.js";
+import { bootNode, newTrace, type Trace } from "../helpers/node-rig.js";
 
 const GOOD = { url: "mqtt://broker.plant:1883", password: "GOOD-pw-4711" };
 const BAD_PASSWORD = "BAD-pw-0815";
 const OTHER_URL = "mqtt://broker2.plant:1883";
 const SECRETS = [GOOD.password, BAD_PASSWORD];
-const CMD = "fieldnode/test-node/cmd/set";
-
-/** What every boot of the node published, logged and printed, over all boots of one test. */
-interface Trace {
-  published: { topic: string; payload: Uint8Array }[];
-  connects: MqttConnectOptions[];
-  text: string[];
-}
-
-/**
- * A broker that takes `GOOD.password` at `GOOD.url` and `OTHER_URL`, and
- * refuses everything else with CONNACK 5; it records what it sees.
- */
-function fakeBroker(trace: Trace): MqttTransport & { send(topic: string, payload: unknown): void } {
-  let deliver: MqttEvents["onMessage"] | undefined;
-  let packetId = 0;
-  return {
-    connect(options, events) {
-      trace.connects.push(options);
-      const accept = (options.url === GOOD.url || options.url === OTHER_URL) && options.password === GOOD.password;
-      let open = true;
-      const close = (stage: "connack" | "closed", message: string) => {
-        if (!open) return;
-        open = false;
-        deliver = undefined;
-        void Promise.resolve().then(() => events.onClose({ stage, message }));
-      };
-      void Promise.resolve().then(() => {
-        if (!accept) return close("connack", "not authorized (5)");
-        deliver = (topic, payload) => events.onMessage(topic, payload);
-        events.onConnect(false);
-      });
-      return {
-        publish(topic, payload, qos) {
-          if (!open) return false;
-          trace.published.push({ topic, payload: payload.slice() });
-          return qos === 1 ? ++packetId : 0;
-        },
-        subscribe() {},
-        disconnect: () => close("closed", "disconnect"),
-        destroy: () => close("closed", "destroy"),
-      };
-    },
-    send(topic, payload) {
-      deliver?.(topic, new Uint8Array(encode(payload)));
-    },
-  };
-}
 
 /** Flash as the technician left it: the good broker, and the remote-admin switch as given. */
 function flash(remoteAdmin: boolean): MemoryStorage {
@@ -70,35 +21,9 @@ function flash(remoteAdmin: boolean): MemoryStorage {
   return storage;
 }
 
-/** One boot on `storage`: `run(ms)` moves virtual time in 1 s steps, letting the fake broker's callbacks through. */
-function boot(storage: MemoryStorage, trace: Trace) {
-  const rig = memoryPlatform({ storage });
-  const broker = fakeBroker(trace);
-  const platform: Platform = { ...rig.platform, mqtt: broker, log: (level, line) => { trace.text.push(line); rig.platform.log(level, line); } };
-  const node = startNode(platform);
-  const run = async (ms: number) => {
-    for (let t = 0; t < ms; t += 1000) {
-      for (let i = 0; i < 4; i++) await Promise.resolve();
-      rig.advance(Math.min(1000, ms - t));
-    }
-    for (let i = 0; i < 4; i++) await Promise.resolve();
-  };
-  const command = async (id: string, keys: Record<string, unknown>) => {
-    broker.send(CMD, new Map<string, unknown>([["id", id], ["keys", new Map(Object.entries(keys))]]));
-    await run(0);
-    const resp = trace.published.filter((p) => p.topic.endsWith("/resp")).map((p) => decode(p.payload) as Record<string, unknown>);
-    return resp.find((r) => r.id === id);
-  };
-  const stop = async () => {
-    const done = node.stop();
-    await run(2000);
-    await done;
-    trace.text.push(rig.port.take());
-  };
-  return { rig, node, run, command, stop, get restarts() { return rig.restarts; } };
-}
+const boot = (storage: MemoryStorage, trace: Trace) =>
+  bootNode(storage, trace, { accept: (options) => (options.url === GOOD.url || options.url === OTHER_URL) && options.password === GOOD.password });
 
-const newTrace = (): Trace => ({ published: [], connects: [], text: [] });
 const events = (trace: Trace) => trace.published.filter((p) => p.topic.endsWith("/evt")).map((p) => decode(p.payload) as { kind: string; detail: string });
 const saved = (storage: MemoryStorage) => new ConfigService(storage, "test-node").resolved().mqtt;
 

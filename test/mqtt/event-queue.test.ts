@@ -3,7 +3,7 @@ import { decode } from "cbor-x";
 import { Counters } from "../../modules/counters.js";
 import { Logger } from "../../modules/log.js";
 import { EVENT_QUEUE_MAX, EventQueue } from "../../modules/mqtt/event-queue.js";
-import { memoryPlatform } from "../helpers/memory-platform.js";
+import { memoryPlatform, MemoryStorage } from "../helpers/memory-platform.js";
 
 function rig(max?: number) {
   const { platform, logs, advance } = memoryPlatform();
@@ -40,4 +40,46 @@ test("offline, at most EVENT_QUEUE_MAX wait; the oldest go first and are counted
 
 test("a bad bound is refused with a RangeError naming it", (t) => {
   t.throws(() => rig(0), { instanceOf: RangeError, message: "event queue max must be a positive integer, got 0" });
+});
+
+function persistent(storage: MemoryStorage, bootId: string, online: { value: boolean }) {
+  const { platform } = memoryPlatform({ storage });
+  const counters = new Counters();
+  const sent: { kind: string; detail: string; boot: string }[] = [];
+  const queue = new EventQueue({
+    publish: (payload) => (online.value ? (sent.push(decode(payload)), 1) : false),
+    counters, log: new Logger(platform), bootId, uptimeMs: () => 0, storage,
+  });
+  return { queue, sent, counters };
+}
+
+test("waiting events survive a reboot (A/B record on flash) and leave after the next connect with their own boot id, once", (t) => {
+  const storage = new MemoryStorage();
+  const online = { value: false };
+  const first = persistent(storage, "boot0001", online);
+  first.queue.raise("outbox_loss", "dropped 3");
+  first.queue.raise("storage", "flash refuses writes");
+  const second = persistent(storage, "boot0002", online);
+  t.is(second.queue.length, 2);
+  online.value = true;
+  second.queue.flush();
+  t.deepEqual(second.sent.map((e) => [e.kind, e.boot]), [["outbox_loss", "boot0001"], ["storage", "boot0001"]]);
+  t.is(persistent(storage, "boot0003", online).queue.length, 0, "sent events are not sent again after the next reboot");
+});
+
+test("events that go straight out write no flash; a power cut during the record write keeps the previous record", (t) => {
+  const storage = new MemoryStorage();
+  const online = { value: true };
+  const live = persistent(storage, "b1", online);
+  for (let i = 0; i < 5; i++) live.queue.raise("config", `e${i}`);
+  t.is(storage.writes, 0);
+  online.value = false;
+  live.queue.raise("config", "kept");
+  storage.beforeWrite = () => { throw new Error("power cut"); };
+  live.queue.raise("config", "lost in the cut");
+  t.is(live.counters.get("events_store_errors"), 1);
+  storage.beforeWrite = undefined;
+  const after = persistent(storage, "b2", { value: true });
+  after.queue.flush();
+  t.deepEqual(after.sent.map((e) => e.detail), ["kept"]);
 });

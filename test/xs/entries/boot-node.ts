@@ -3,7 +3,7 @@
  * platform and lets the test play time, broker and technician:
  * "boot", "advance" (ms), "accept" (CONNACK), "ack" (packet ids),
  * "take-publishes", "deliver" / "oversize" (an incoming command, retained or
- * not), "console" (one line, returns the reply), "stop".
+ * not), "deliver-message" (one message, returns the publish count), "console" (one line, returns the reply), "take-logs", "stop".
  */
 import { startNode, type NodeHandle } from "../../../modules/node.js";
 import { STOP_ACK_WAIT_MS } from "../../../modules/telemetry/settle-uplink.js";
@@ -76,6 +76,14 @@ xsHarness.on("console", async (line: string) => {
   await xsHarness.settle();
   return test.console.take();
 });
+
+xsHarness.on("deliver-message", async (message: { topic: string; bytes: number[] }) => {
+  test.mqtt.deliver(message.topic, new Uint8Array(message.bytes));
+  await xsHarness.settle();
+  return test.mqtt.publishes.length;
+});
+
+xsHarness.on("take-logs", () => test.logs.splice(0).map((entry) => entry.line));
 
 xsHarness.on("stop", async () => {
   // The stop waits (bounded) for the PUBACK of the pack it closes; this test broker acknowledges only on "ack".

@@ -1,0 +1,122 @@
+/**
+ * Issue 7 item 10: every key the schema does not mark `restart` takes effect
+ * at `save` (console) and at a remote `set`, without a reboot. One test per
+ * live key, from the console and remotely; a table check that no live key
+ * lacks one.
+ */
+import test, { type ExecutionContext } from "ava";
+import { decode } from "cbor-x";
+import { ConfigService } from "../../modules/config/config-service.js";
+import { ACTUATOR_FIELDS, CHANNEL_FIELDS, KEYS } from "../../modules/config/schema.js";
+import { MemoryStorage } from "../helpers/memory-platform.js";
+import { bootNode, newTrace, type Trace } from "../helpers/node-rig.js";
+
+type Via = "console" | "remote";
+type Node = ReturnType<typeof bootNode>;
+
+/** Flash with a relay `pump` on pin 4 and remote admin as given. */
+function flash(extra: Record<string, string> = {}): MemoryStorage {
+  const storage = new MemoryStorage();
+  const config = new ConfigService(storage, "test-node");
+  config.set("act.pump.type", "relay");
+  config.set("act.pump.pin", "4");
+  for (const [k, v] of Object.entries(extra)) config.set(k, v);
+  config.save();
+  return storage;
+}
+
+async function online(extra: Record<string, string> = {}) {
+  const trace = newTrace();
+  const node = bootNode(flash(extra), trace);
+  await node.run(1000);
+  return { node, trace };
+}
+
+/** Changes `key` to `value` from the console (set + save) or remotely (cmd/set); checks it was accepted. */
+async function change(t: ExecutionContext, node: Node, via: Via, key: string, value: string | number | boolean, id = `c-${key}-${String(value).replace(/ /g, "_")}`) {
+  if (via === "console") {
+    const out = await node.type(`set ${key} ${typeof value === "string" && value.includes(" ") ? JSON.stringify(value) : String(value)}`) + await node.type("save");
+    t.regex(out, /saved generation \d+\r\nOK\r\n$/, out);
+    t.false(out.includes("reboot to apply"), `${key} must not ask for a reboot: ${out}`);
+  } else {
+    const resp = await node.command(id, { [key]: value });
+    t.like(resp, { ok: true, result: { restart: [] } }, JSON.stringify(resp));
+  }
+}
+
+const logSince = (trace: Trace, from: number) => trace.text.slice(from).join("\n");
+const packs = (trace: Trace) => trace.published.filter((p) => p.topic.endsWith("/tele")).map((p) => (decode(p.payload) as { 0?: string }[]).filter((r) => typeof r[0] === "string" && !r[0].startsWith("_")).length);
+const births = (trace: Trace) => trace.published.filter((p) => p.topic.endsWith("/birth")).map((p) => decode(p.payload) as { site: string });
+
+const LIVE_TESTS: Record<string, (t: ExecutionContext, via: Via) => Promise<void>> = {
+  async "log.level"(t, via) {
+    const { node, trace } = await online();
+    await change(t, node, via, "log.level", "warn");
+    const from = trace.text.length;
+    await node.type("act pump on");
+    t.false(logSince(trace, from).includes("INFO"), "an INFO line was logged at level warn");
+    await change(t, node, via, "log.level", "info", "back");
+    const again = trace.text.length;
+    await node.type("act pump off");
+    t.true(logSince(trace, again).includes("INFO act: pump set to off"));
+  },
+  async "mqtt.remote_admin"(t, via) {
+    const { node } = await online();
+    t.like(await node.command("before", { "mqtt.username": "x" }), { ok: false, code: "not_allowed" });
+    if (via === "remote") {
+      t.like(await node.command("sw", { "mqtt.remote_admin": true }), { ok: false, code: "forbidden" });
+      return;
+    }
+    await change(t, node, via, "mqtt.remote_admin", "on");
+    t.like(await node.command("after", { "mqtt.username": "x" }), { ok: true });
+  },
+  async "node.site"(t, via) {
+    const { node, trace } = await online();
+    await change(t, node, via, "node.site", "Hall 9");
+    t.is(births(trace).at(-1)?.site, "Hall 9", "a new birth carries the new site");
+  },
+  async "telemetry.batch_size"(t, via) {
+    const { node, trace } = await online();
+    await change(t, node, via, "telemetry.batch_size", 2);
+    const from = packs(trace).length;
+    await node.run(6000);
+    const after = packs(trace).slice(from + 1);
+    t.true(after.length >= 4, `packs after the change: ${after}`);
+    t.true(after.every((n) => n === 2), `readings per pack: ${after}`);
+  },
+  async "telemetry.max_interval"(t, via) {
+    const { node, trace } = await online({ "telemetry.batch_size": "100" });
+    await change(t, node, via, "telemetry.max_interval", 2);
+    await node.run(12_000);
+    const from = packs(trace).length;
+    await node.run(10_000);
+    const after = packs(trace).slice(from);
+    t.true(after.length >= 4, `packs in 10 s: ${after}`);
+    t.true(after.every((n) => n <= 6), `readings per pack: ${after}`);
+  },
+  async "act.*.min_on_s"(t, via) {
+    const { node } = await online();
+    await change(t, node, via, "act.pump.min_on_s", 60);
+    t.regex(await node.type("act pump on"), /OK/);
+    t.regex(await node.type("act pump off"), /^ERR min-on pump has been on for 0 s; min_on_s is 60/m);
+  },
+  async "act.*.min_off_s"(t, via) {
+    const { node } = await online();
+    await change(t, node, via, "act.pump.min_off_s", 60);
+    t.regex(await node.type("act pump on"), /^ERR min-off /m);
+  },
+};
+
+for (const [key, run] of Object.entries(LIVE_TESTS)) {
+  test(`${key} takes effect at save from the console, without a reboot`, (t) => run(t, "console"));
+  test(`${key} takes effect at a remote set, without a reboot`, (t) => run(t, "remote"));
+}
+
+test("every key not marked restart has a live test here, and every live test is of a live key", (t) => {
+  const live = [
+    ...Object.entries(KEYS).filter(([, s]) => !s.restart).map(([k]) => k),
+    ...Object.entries(CHANNEL_FIELDS).filter(([, s]) => !s.restart).map(([f]) => `ch.*.${f}`),
+    ...Object.entries(ACTUATOR_FIELDS).filter(([, s]) => !s.restart).map(([f]) => `act.*.${f}`),
+  ].sort();
+  t.deepEqual(Object.keys(LIVE_TESTS).sort(), live);
+});
