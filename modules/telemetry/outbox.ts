@@ -54,10 +54,10 @@ interface Segment {
   /** 1 message in 2^level of the original stream is kept. */
   level: number;
   count: number;
-  /** Acknowledged prefix (acks arrive in publish order, MQTT 3.1.1 section 4.6). */
-  skip: number;
-  /** Framed bytes of its unacknowledged messages when written or loaded (acks since make it smaller). */
-  bytes: number;
+  /** Acknowledged prefix (acks arrive in publish order, MQTT 3.1.1 section 4.6); absent: 0 (a property less on each of up to 256). */
+  skip?: number;
+  /** Framed bytes of its unacknowledged messages when written or loaded; absent: more than FULL_BYTES (taken as 4,000). */
+  bytes?: number;
   /** Loaded messages (the head, or in flight), or undefined while they wait on flash only. */
   entries?: OutboxEntry[];
 }
@@ -133,7 +133,7 @@ export class Outbox {
   /** Messages not yet acknowledged (flash and RAM). */
   get depth(): number {
     let depth = 0;
-    for (const s of this.#segments) depth += s.entries ? unacked(s.entries).length : s.count - s.skip;
+    for (const s of this.#segments) depth += s.entries ? unacked(s.entries).length : s.count - (s.skip ?? 0);
     return depth + unacked(this.#tail).length;
   }
 
@@ -264,13 +264,13 @@ export class Outbox {
    */
   #appendRecord(entries: OutboxEntry[], size: number): boolean {
     const journal = this.#records();
-    const bytes = journal.reduce((sum, s) => sum + s.bytes - SEGMENT_OVERHEAD, SEGMENT_OVERHEAD);
+    const bytes = journal.reduce((sum, s) => sum + (s.bytes ?? STORAGE_VALUE_MAX) - SEGMENT_OVERHEAD, SEGMENT_OVERHEAD);
     const other = journal.length > 0 && journal[0].level !== this.#level;
     if (journal.length > 0 && (other || bytes + size - SEGMENT_OVERHEAD > STORAGE_VALUE_MAX)) this.#consolidate(journal);
     const n = this.#next;
     if (!this.#write({ n, lo: n, hi: n, level: this.#level, record: true }, entries)) return false;
     const inFlight = entries.some((e) => e.packetId !== undefined);
-    this.#segments.push({ n, level: this.#level, count: entries.length, skip: 0, bytes: size, entries: inFlight ? entries : undefined });
+    this.#segments.push(segmentOf(n, this.#level, entries.length, size, 0, inFlight ? entries : undefined));
     this.#journal++;
     this.#makeRoom();
     return true;
@@ -307,7 +307,7 @@ export class Outbox {
     const n = this.#next;
     if (entries.length > 0 && !this.#write({ n, ...range, level, record: false }, entries)) return false;
     const inFlight = entries.some((e) => e.packetId !== undefined);
-    const replacement: Segment[] = entries.length > 0 ? [{ n, level, count: entries.length, skip: 0, bytes: framed(entries), entries: inFlight ? entries : undefined }] : [];
+    const replacement = entries.length > 0 ? [segmentOf(n, level, entries.length, framed(entries), 0, inFlight ? entries : undefined)] : [];
     this.#splice(first, sources.length, ...replacement);
     if (first === 0) this.#indexDirty = true;
     for (const s of sources) this.#delete(s.n);
@@ -335,8 +335,8 @@ export class Outbox {
         const entries = s.entries ? unacked(s.entries) : undefined;
         return {
           level: s.level,
-          count: entries ? entries.length : s.count - s.skip,
-          bytes: entries ? framed(entries) : s.bytes,
+          count: entries ? entries.length : s.count - (s.skip ?? 0),
+          bytes: entries ? framed(entries) : s.bytes ?? STORAGE_VALUE_MAX,
           busy: (s.entries ?? []).some((e) => e.packetId !== undefined),
         };
       });
@@ -387,14 +387,14 @@ export class Outbox {
       return undefined;
     }
     const at = this.#now();
-    segment.entries = decoded.messages.map((bytes, i) => ({ bytes, historical: true, acked: i < segment.skip, at, ordinal: decoded.ordinals[i] }));
+    segment.entries = decoded.messages.map((bytes, i) => ({ bytes, historical: true, acked: i < (segment.skip ?? 0), at, ordinal: decoded.ordinals[i] }));
     return segment.entries;
   }
 
   /** A segment that cannot be read any more: skipped, its messages counted as dropped. */
   #torn(segment: Segment, why: string): void {
     this.#counters.add("outbox_torn");
-    this.#counters.add("outbox_dropped", segment.count - segment.skip);
+    this.#counters.add("outbox_dropped", segment.count - (segment.skip ?? 0));
     this.#log.error("outbox", `${why}; skipped`);
     this.#splice(this.#segments.indexOf(segment), 1);
     this.#delete(segment.n);
@@ -424,7 +424,7 @@ export class Outbox {
       if (!head.entries) break;
       let skip = 0;
       while (skip < head.entries.length && head.entries[skip].acked) skip++;
-      if (skip !== head.skip) { head.skip = skip; this.#indexDirty = true; }
+      if (skip !== (head.skip ?? 0)) { head.skip = skip; this.#indexDirty = true; }
       if (skip < head.entries.length) break;
       this.#splice(0, 1);
       this.#delete(head.n);
@@ -433,7 +433,7 @@ export class Outbox {
       if (!s.entries) continue;
       let skip = 0;
       while (skip < s.entries.length && s.entries[skip].acked) skip++;
-      s.skip = skip;
+      if (skip > 0 || s.skip !== undefined) s.skip = skip;
       // Nothing in flight: the messages can wait on flash instead of in RAM.
       if (s !== this.#segments[0] && !s.entries.some((e) => e.packetId !== undefined)) delete s.entries;
     }
@@ -444,7 +444,7 @@ export class Outbox {
   }
 
   #drop(segment: Segment): void {
-    const lost = segment.entries ? unacked(segment.entries).length : segment.count - segment.skip;
+    const lost = segment.entries ? unacked(segment.entries).length : segment.count - (segment.skip ?? 0);
     this.#splice(this.#segments.indexOf(segment), 1);
     this.#counters.add("outbox_dropped", lost);
     this.#log.warn("outbox", `full (${this.#options.maxSegments} segments): dropped segment ${segment.n} with ${lost} message(s)`);
@@ -475,7 +475,7 @@ export class Outbox {
       generation: this.#index.generation + 1,
       head: head ? head.n : this.#next,
       headLo: head ? this.#loOf(head) : this.#next,
-      skip: head ? head.skip : 0,
+      skip: head ? head.skip ?? 0 : 0,
       next: this.#next,
     };
     try {
@@ -539,7 +539,7 @@ export class Outbox {
     // Only the trailing records are the journal; one that a later segment follows was closed before the reboot.
     this.#journal = 0;
     while (this.#journal < found.length && found[found.length - 1 - this.#journal].record) this.#journal++;
-    this.#segments = found.map(({ n, level, count, skip, bytes }) => ({ n, level, count, skip, bytes }));
+    this.#segments = found.map(({ n, level, count, skip, bytes }) => segmentOf(n, level, count, bytes ?? STORAGE_VALUE_MAX, skip ?? 0));
     this.#level = this.#segments.length > 0 ? this.#segments[this.#segments.length - 1].level : 0;
     const restored = this.depth;
     this.#makeRoom();
@@ -550,9 +550,21 @@ export class Outbox {
   #repeats(later: Segment, earlier: Segment): boolean {
     const [a, b] = [this.#read(later.n), this.#read(earlier.n)];
     if (typeof a === "string" || typeof b === "string") return false;
-    const prefix = b.messages.slice(earlier.skip);
+    const prefix = b.messages.slice(earlier.skip ?? 0);
     return prefix.length <= a.messages.length && prefix.every((m, i) => sameBytes(m, a.messages[i]));
   }
+}
+
+/** A segment this full keeps no `bytes` field: no other segment of useful size can join it. */
+const FULL_BYTES = 3000;
+
+/** A Segment with only the fields that differ from their defaults (RAM: there can be 256). */
+function segmentOf(n: number, level: number, count: number, bytes: number, skip: number, entries?: OutboxEntry[]): Segment {
+  const segment: Segment = { n, level, count };
+  if (bytes <= FULL_BYTES) segment.bytes = bytes;
+  if (skip > 0) segment.skip = skip;
+  if (entries) segment.entries = entries;
+  return segment;
 }
 
 /** Bytes `entries` take as one segment. */
