@@ -45,13 +45,20 @@ export interface OutboxEntry {
   readonly ordinal: number;
 }
 
-interface Segment extends SegmentHeader {
+/**
+ * What RAM keeps of a segment on flash (few fields: there can be 256). Its
+ * range (`lo`, `hi`) is read from flash when a rewrite needs it.
+ */
+interface Segment {
+  n: number;
+  /** 1 message in 2^level of the original stream is kept. */
+  level: number;
   count: number;
-  /** Acknowledged prefix (acks arrive in publish order, MQTT 3.1.1 section 4.6). */
-  skip: number;
-  /** Framed bytes of its unacknowledged messages when written or loaded (acks since make it smaller). */
-  bytes: number;
-  /** Loaded messages, or undefined while they wait on flash only (journal records stay loaded). */
+  /** Acknowledged prefix (acks arrive in publish order, MQTT 3.1.1 section 4.6); absent: 0 (a property less on each of up to 256). */
+  skip?: number;
+  /** Framed bytes of its unacknowledged messages when written or loaded; absent: more than FULL_BYTES (taken as 4,000). */
+  bytes?: number;
+  /** Loaded messages (the head, or in flight), or undefined while they wait on flash only. */
   entries?: OutboxEntry[];
 }
 
@@ -60,7 +67,7 @@ interface Segment extends SegmentHeader {
  * go out oldest first and leave only on their PUBACK.
  *
  * Journal: a message queued while offline is written at once as a small
- * record of its own (a segment flagged `record`); one queued on a live link
+ * record of its own (a small segment flagged `record`); one queued on a live link
  * only when it has waited `flushMs` without PUBACK. When the next record
  * would not fit one segment beside the trailing records, they are
  * consolidated into one full segment (written under a new number, then the
@@ -93,8 +100,11 @@ export class Outbox {
   #counters: Counters;
   #log: Logger;
   #options: OutboxOptions;
-  /** Segments in time order (by `lo`). */
+  /** Segments in time order (by `lo`); the last `#journal` are journal records. */
   #segments: Segment[] = [];
+  #journal = 0;
+  /** The head's `lo`, read from flash once per head (for the index). */
+  #headLo: { n: number; lo: number } | undefined;
   #tail: OutboxEntry[] = [];
   #tailBytes = 0;
   #next = 0;
@@ -123,14 +133,13 @@ export class Outbox {
   /** Messages not yet acknowledged (flash and RAM). */
   get depth(): number {
     let depth = 0;
-    for (const s of this.#segments) depth += s.entries ? unacked(s.entries).length : s.count - s.skip;
+    for (const s of this.#segments) depth += s.entries ? unacked(s.entries).length : s.count - (s.skip ?? 0);
     return depth + unacked(this.#tail).length;
   }
 
   /** Flash in use and the bound, in segments (the journal counts as one). */
   get segments(): { used: number; max: number } {
-    const journal = this.#journal().length;
-    return { used: this.#segments.length - journal + (journal > 0 ? 1 : 0), max: this.#options.maxSegments };
+    return { used: this.#segments.length - this.#journal + (this.#journal > 0 ? 1 : 0), max: this.#options.maxSegments };
   }
 
   /** Messages waiting in RAM only (lost on power failure). */
@@ -236,74 +245,98 @@ export class Outbox {
     this.#tailBytes = this.#tail.reduce((sum, e) => sum + ENTRY_OVERHEAD + e.bytes.byteLength, 0);
   }
 
-  /** Trailing journal records of the current level (consolidated together when they fill a segment). */
-  #journal(): Segment[] {
-    let i = this.#segments.length;
-    while (i > 0 && this.#segments[i - 1].record) i--;
-    return this.#segments.slice(i);
+  /** The journal records (the trailing segments), oldest first. */
+  #records(): Segment[] {
+    return this.#segments.slice(this.#segments.length - this.#journal);
+  }
+
+  /** Replaces `remove` segments at `at` by `insert` (closed ones), keeping the journal count right. */
+  #splice(at: number, remove: number, ...insert: Segment[]): void {
+    const journalStart = this.#segments.length - this.#journal;
+    this.#journal -= Math.max(0, at + remove - Math.max(at, journalStart));
+    this.#segments.splice(at, remove, ...insert);
   }
 
   /**
    * Writes `entries` (framed size `size`) as one journal record, first
-   * consolidating the journal when the record would not fit beside it.
-   * False (counted, logged) when the flash refuses the record.
+   * consolidating the journal when the record would not fit beside it or
+   * the level changed. False (counted, logged) when the flash refuses the record.
    */
   #appendRecord(entries: OutboxEntry[], size: number): boolean {
-    const journal = this.#journal();
-    const bytes = journal.reduce((sum, s) => sum + framed(live(s)) - SEGMENT_OVERHEAD, SEGMENT_OVERHEAD);
+    const journal = this.#records();
+    const bytes = journal.reduce((sum, s) => sum + (s.bytes ?? STORAGE_VALUE_MAX) - SEGMENT_OVERHEAD, SEGMENT_OVERHEAD);
     const other = journal.length > 0 && journal[0].level !== this.#level;
     if (journal.length > 0 && (other || bytes + size - SEGMENT_OVERHEAD > STORAGE_VALUE_MAX)) this.#consolidate(journal);
     const n = this.#next;
     if (!this.#write({ n, lo: n, hi: n, level: this.#level, record: true }, entries)) return false;
-    this.#segments.push({ n, lo: n, hi: n, level: this.#level, record: true, count: entries.length, skip: 0, bytes: size, entries });
+    const inFlight = entries.some((e) => e.packetId !== undefined);
+    this.#segments.push(segmentOf(n, this.#level, entries.length, size, 0, inFlight ? entries : undefined));
+    this.#journal++;
     this.#makeRoom();
     return true;
   }
 
-  /** Rewrites journal records as one closed segment (a single record, or one the flash refuses, just closes). */
+  /**
+   * Rewrites the journal records as one closed segment; a single record,
+   * or records the flash refuses to rewrite, just close as they are.
+   * Records are written fresh (lo = hi = n), so the range is first n to last n.
+   */
   #consolidate(journal: Segment[]): void {
-    const ok = journal.length > 1 && this.#replace(journal, journal.flatMap(live), journal[0].level);
-    if (!ok) for (const s of journal) this.#close(s);
+    let done = false;
+    if (journal.length > 1) {
+      const loaded = journal.map((s) => this.#loaded(s));
+      const kept = journal.filter((_, i) => loaded[i] !== undefined); // torn ones were skipped and counted
+      const entries = loaded.flatMap((l) => (l ? unacked(l) : []));
+      done = kept.length > 0 && this.#replace(kept, entries, kept[0].level, { lo: kept[0].n, hi: kept[kept.length - 1].n });
+    }
+    if (!done) {
+      for (const s of this.#records()) if (s !== this.#segments[0] && !(s.entries ?? []).some((e) => e.packetId !== undefined)) delete s.entries;
+      this.#journal = 0;
+    }
     this.#makeRoom();
-  }
-
-  /** A record becomes a closed segment as it is (its messages may wait on flash only). */
-  #close(segment: Segment): void {
-    segment.record = false;
-    if (segment !== this.#segments[0] && !(segment.entries ?? []).some((e) => e.packetId !== undefined)) delete segment.entries;
   }
 
   /**
    * Writes `entries` as one new closed segment that stands for `sources`
-   * (adjacent, in time order), then deletes the sources (write new, then
-   * switch). False (counted, logged) when the flash refuses the write.
+   * (adjacent, in time order, covering `range`), then deletes the sources
+   * (write new, then switch). False (counted, logged) when the flash
+   * refuses the write.
    */
-  #replace(sources: Segment[], entries: OutboxEntry[], level: number): boolean {
+  #replace(sources: Segment[], entries: OutboxEntry[], level: number, range: { lo: number; hi: number }): boolean {
     const first = this.#segments.indexOf(sources[0]);
     const n = this.#next;
-    const header = { n, lo: sources[0].lo, hi: Math.max(...sources.map((s) => s.hi)), level, record: false };
-    if (entries.length > 0 && !this.#write(header, entries)) return false;
+    if (entries.length > 0 && !this.#write({ n, ...range, level, record: false }, entries)) return false;
     const inFlight = entries.some((e) => e.packetId !== undefined);
-    const bytes = framed(entries);
-    const replacement: Segment[] = entries.length > 0 ? [{ ...header, count: entries.length, skip: 0, bytes, entries: inFlight ? entries : undefined }] : [];
-    this.#segments.splice(first, sources.length, ...replacement);
+    const replacement = entries.length > 0 ? [segmentOf(n, level, entries.length, framed(entries), 0, inFlight ? entries : undefined)] : [];
+    this.#splice(first, sources.length, ...replacement);
     if (first === 0) this.#indexDirty = true;
     for (const s of sources) this.#delete(s.n);
     return true;
+  }
+
+  /** The unacknowledged entries of `segment` and its range, read from flash; undefined (skipped, counted) when unreadable. */
+  #source(segment: Segment): { entries: OutboxEntry[]; lo: number; hi: number } | undefined {
+    const decoded = this.#read(segment.n);
+    if (typeof decoded !== "string") {
+      const entries = this.#loaded(segment);
+      return entries ? { entries: unacked(entries), lo: decoded.lo, hi: decoded.hi } : undefined;
+    }
+    this.#torn(segment, decoded);
+    return undefined;
   }
 
   /** Keeps the closed segments within `maxSegments` − 1 (the journal takes the last): join, thin, or at worst drop the oldest. */
   #makeRoom(): void {
     const limit = Math.max(1, this.#options.maxSegments - 1);
     for (let guard = 0; guard < 4 * this.#options.maxSegments + 8; guard++) {
-      const closed = this.#segments.filter((s) => !s.record);
+      const closed = this.#segments.slice(0, this.#segments.length - this.#journal);
       if (closed.length <= limit) return;
       const candidates = closed.map((s) => {
         const entries = s.entries ? unacked(s.entries) : undefined;
         return {
           level: s.level,
-          count: entries ? entries.length : s.count - s.skip,
-          bytes: entries ? framed(entries) : s.bytes,
+          count: entries ? entries.length : s.count - (s.skip ?? 0),
+          bytes: entries ? framed(entries) : s.bytes ?? STORAGE_VALUE_MAX,
           busy: (s.entries ?? []).some((e) => e.packetId !== undefined),
         };
       });
@@ -311,17 +344,18 @@ export class Outbox {
       if (!step) return;
       if (step.kind === "drop") { this.#drop(closed[step.at]); continue; }
       const sources = step.kind === "thin-one" ? [closed[step.at]] : [closed[step.at], closed[step.at + 1]];
-      const loaded = sources.map((s) => this.#loaded(s));
-      if (loaded.some((l) => l === undefined)) continue; // torn: skipped and counted, which made room
-      const entries = loaded.flatMap((l) => unacked(l!));
+      const read = sources.map((s) => this.#source(s));
+      if (read.some((r) => r === undefined)) continue; // torn: skipped and counted, which made room
+      const entries = read.flatMap((r) => r!.entries);
+      const range = { lo: read[0]!.lo, hi: Math.max(...read.map((r) => r!.hi)) };
       if (step.kind === "concat" && framed(entries) <= STORAGE_VALUE_MAX) {
-        if (!this.#replace(sources, entries, sources[0].level)) this.#drop(sources[0]);
+        if (!this.#replace(sources, entries, sources[0].level, range)) this.#drop(sources[0]);
         continue;
       }
       const base = Math.min(...sources.map((x) => x.level));
       const { kept, level } = thinMessages(entries, base);
       this.#level = Math.max(this.#level, Math.min(LEVEL_MAX, base + 1));
-      if (!this.#replace(sources, kept, level)) { this.#drop(sources[0]); continue; }
+      if (!this.#replace(sources, kept, level, range)) { this.#drop(sources[0]); continue; }
       const thinned = entries.length - kept.length;
       this.#counters.add("outbox_thinned", thinned);
       this.#log.warn("outbox", `full (${this.#options.maxSegments} segments): thinned the oldest data to 1 pack in ${2 ** level} (${thinned} dropped, ${kept.length} kept); new packs 1 in ${2 ** this.#level} while offline`);
@@ -349,16 +383,21 @@ export class Outbox {
     if (segment.entries) return segment.entries;
     const decoded = this.#read(segment.n);
     if (typeof decoded === "string") {
-      this.#counters.add("outbox_torn");
-      this.#counters.add("outbox_dropped", segment.count - segment.skip);
-      this.#log.error("outbox", `${decoded}; skipped`);
-      this.#segments.splice(this.#segments.indexOf(segment), 1);
-      this.#delete(segment.n);
+      this.#torn(segment, decoded);
       return undefined;
     }
     const at = this.#now();
-    segment.entries = decoded.messages.map((bytes, i) => ({ bytes, historical: true, acked: i < segment.skip, at, ordinal: decoded.ordinals[i] }));
+    segment.entries = decoded.messages.map((bytes, i) => ({ bytes, historical: true, acked: i < (segment.skip ?? 0), at, ordinal: decoded.ordinals[i] }));
     return segment.entries;
+  }
+
+  /** A segment that cannot be read any more: skipped, its messages counted as dropped. */
+  #torn(segment: Segment, why: string): void {
+    this.#counters.add("outbox_torn");
+    this.#counters.add("outbox_dropped", segment.count - (segment.skip ?? 0));
+    this.#log.error("outbox", `${why}; skipped`);
+    this.#splice(this.#segments.indexOf(segment), 1);
+    this.#delete(segment.n);
   }
 
   #read(n: number): DecodedSegment | string {
@@ -385,18 +424,18 @@ export class Outbox {
       if (!head.entries) break;
       let skip = 0;
       while (skip < head.entries.length && head.entries[skip].acked) skip++;
-      if (skip !== head.skip) { head.skip = skip; this.#indexDirty = true; }
+      if (skip !== (head.skip ?? 0)) { head.skip = skip; this.#indexDirty = true; }
       if (skip < head.entries.length) break;
-      this.#segments.shift();
+      this.#splice(0, 1);
       this.#delete(head.n);
     }
     for (const s of this.#segments) {
       if (!s.entries) continue;
       let skip = 0;
       while (skip < s.entries.length && s.entries[skip].acked) skip++;
-      s.skip = skip;
+      if (skip > 0 || s.skip !== undefined) s.skip = skip;
       // Nothing in flight: the messages can wait on flash instead of in RAM.
-      if (s !== this.#segments[0] && !s.record && !s.entries.some((e) => e.packetId !== undefined)) delete s.entries;
+      if (s !== this.#segments[0] && !s.entries.some((e) => e.packetId !== undefined)) delete s.entries;
     }
     if (this.#tail.some((e) => e.acked)) {
       this.#tail = unacked(this.#tail);
@@ -405,8 +444,8 @@ export class Outbox {
   }
 
   #drop(segment: Segment): void {
-    const lost = segment.entries ? unacked(segment.entries).length : segment.count - segment.skip;
-    this.#segments.splice(this.#segments.indexOf(segment), 1);
+    const lost = segment.entries ? unacked(segment.entries).length : segment.count - (segment.skip ?? 0);
+    this.#splice(this.#segments.indexOf(segment), 1);
     this.#counters.add("outbox_dropped", lost);
     this.#log.warn("outbox", `full (${this.#options.maxSegments} segments): dropped segment ${segment.n} with ${lost} message(s)`);
     this.#delete(segment.n);
@@ -421,13 +460,22 @@ export class Outbox {
     }
   }
 
+  /** The head's `lo` for the index: read once per head; 0 when unreadable (the next boot then deletes nothing as stale). */
+  #loOf(head: Segment): number {
+    if (this.#headLo?.n !== head.n) {
+      const decoded = this.#read(head.n);
+      this.#headLo = { n: head.n, lo: typeof decoded === "string" ? 0 : decoded.lo };
+    }
+    return this.#headLo.lo;
+  }
+
   #writeIndex(): void {
     const head = this.#segments[0];
     const index: OutboxIndex = {
       generation: this.#index.generation + 1,
       head: head ? head.n : this.#next,
-      headLo: head ? head.lo : this.#next,
-      skip: head ? head.skip : 0,
+      headLo: head ? this.#loOf(head) : this.#next,
+      skip: head ? head.skip ?? 0 : 0,
       next: this.#next,
     };
     try {
@@ -462,7 +510,7 @@ export class Outbox {
     const numbers = keys.map(segmentNumber).filter((n): n is number => n !== undefined).sort((a, b) => b - a);
     this.#next = Math.max(numbers.length > 0 ? numbers[0] + 1 : 0, index ? Math.max(index.next, index.head + 1) : 0);
     // Newest first: a segment overlapping the range of one written later was replaced by it.
-    const found: (Segment & { version: number })[] = [];
+    const found: (Segment & { lo: number; hi: number; record: boolean; version: number })[] = [];
     for (const n of numbers) {
       const decoded = this.#read(n);
       if (typeof decoded === "string") {
@@ -474,9 +522,9 @@ export class Outbox {
       const stale = index !== undefined && decoded.hi < index.headLo;
       if (stale || found.some((s) => decoded.lo <= s.hi && s.lo <= decoded.hi)) { this.#delete(n); continue; }
       const skip = index && n === index.head ? Math.min(index.skip, decoded.messages.length) : 0;
-      const { messages, ordinals, version, ...header } = decoded;
+      const { messages, ordinals, version, lo, hi, level, record } = decoded;
       if (version > 1 && ordinals.length > 0) this.#ordinal = Math.max(this.#ordinal, (ordinals[ordinals.length - 1] + 1) % 2 ** 32);
-      found.push({ ...header, count: messages.length, skip, bytes: segmentSize(messages.slice(skip)), version });
+      found.push({ n, lo, hi, level, record, count: messages.length, skip, bytes: segmentSize(messages.slice(skip)), version });
     }
     found.sort((a, b) => a.lo - b.lo);
     for (let i = 0; i < found.length; i++) {
@@ -488,11 +536,10 @@ export class Outbox {
         i--;
       }
     }
-    this.#segments = found.map(({ version: _, ...s }) => s);
     // Only the trailing records are the journal; one that a later segment follows was closed before the reboot.
-    const journal = this.#journal();
-    for (const s of this.#segments) if (!journal.includes(s)) s.record = false;
-    for (const s of journal) this.#loaded(s);
+    this.#journal = 0;
+    while (this.#journal < found.length && found[found.length - 1 - this.#journal].record) this.#journal++;
+    this.#segments = found.map(({ n, level, count, skip, bytes }) => segmentOf(n, level, count, bytes ?? STORAGE_VALUE_MAX, skip ?? 0));
     this.#level = this.#segments.length > 0 ? this.#segments[this.#segments.length - 1].level : 0;
     const restored = this.depth;
     this.#makeRoom();
@@ -503,9 +550,21 @@ export class Outbox {
   #repeats(later: Segment, earlier: Segment): boolean {
     const [a, b] = [this.#read(later.n), this.#read(earlier.n)];
     if (typeof a === "string" || typeof b === "string") return false;
-    const prefix = b.messages.slice(earlier.skip);
+    const prefix = b.messages.slice(earlier.skip ?? 0);
     return prefix.length <= a.messages.length && prefix.every((m, i) => sameBytes(m, a.messages[i]));
   }
+}
+
+/** A segment this full keeps no `bytes` field: no other segment of useful size can join it. */
+const FULL_BYTES = 3000;
+
+/** A Segment with only the fields that differ from their defaults (RAM: there can be 256). */
+function segmentOf(n: number, level: number, count: number, bytes: number, skip: number, entries?: OutboxEntry[]): Segment {
+  const segment: Segment = { n, level, count };
+  if (bytes <= FULL_BYTES) segment.bytes = bytes;
+  if (skip > 0) segment.skip = skip;
+  if (entries) segment.entries = entries;
+  return segment;
 }
 
 /** Bytes `entries` take as one segment. */
@@ -515,11 +574,6 @@ function framed(entries: readonly OutboxEntry[]): number {
 
 function unacked(entries: readonly OutboxEntry[]): OutboxEntry[] {
   return entries.filter((e) => !e.acked);
-}
-
-/** The unacknowledged entries of a loaded segment (journal records always are). */
-function live(segment: { entries?: OutboxEntry[] }): OutboxEntry[] {
-  return unacked(segment.entries ?? []);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
