@@ -26,7 +26,7 @@ test("the issue 8 drivers run on XS against their models: values, qualities, 16-
   t.deepEqual(first.input.state, { value: 1, quality: "good" });
   t.true(Math.abs(first.input.hours.value! - 70 / 3600) < 1e-3);
   t.deepEqual(first.open, { value: 0, quality: "good" }, "the ADC sees 0 V: NE 43 grading is the scaling's job");
-  t.deepEqual(first.tcOpen, { quality: "bad", reason: "open" });
+  t.deepEqual(first.tcOpen, { quality: "bad", reason: "open_loop" });
   // A reboot on the same flash: the totaliser and the hours carry on.
   const second = await run.command<Result>("run", 10);
   // 70 s, 40 ms more until close() wrote the count, then 10 s after the reboot.

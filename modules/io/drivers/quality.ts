@@ -1,8 +1,8 @@
 /**
  * Quality of one driver value (issue 8 item 3): `good`, `uncertain` (a value,
  * but outside the trusted range) or `bad` (no value at all). The reason says
- * why, in the words the node reports: `nack`, `not_ready`, `open_loop`,
- * `under_range`, `over_range`, `short`, `open`, `short_gnd`, `short_vcc`,
+ * why, in the words the node reports: `nack`, `timeout`, `not_ready`, `open_loop`,
+ * `under_range`, `over_range`, `short`, `short_gnd`, `short_vcc`,
  * `sensor_fault`.
  */
 export type Quality = "good" | "uncertain" | "bad";
