@@ -5,7 +5,12 @@
  * channels and the birth all read this table; nothing else lists chips.
  */
 import type { SensorType } from "./sensor-type.js";
+import { ads1115 } from "./sensor-types/ads1115.js";
+import { analog } from "./sensor-types/analog.js";
 import { computed } from "./sensor-types/computed.js";
+import { digital } from "./sensor-types/digital.js";
+import { max31855 } from "./sensor-types/max31855.js";
+import { pulse } from "./sensor-types/pulse.js";
 import { sht3x } from "./sensor-types/sht3x.js";
 
 export type { Sensor, SensorType } from "./sensor-type.js";
@@ -13,6 +18,11 @@ export type { Sensor, SensorType } from "./sensor-type.js";
 /** Sensor types by config name, in the order `help` and the schema list them. */
 export const SENSOR_TYPES: Readonly<Record<string, SensorType>> = Object.freeze({
   sht3x,
+  analog,
+  ads1115,
+  max31855,
+  digital,
+  pulse,
   computed,
 });
 
