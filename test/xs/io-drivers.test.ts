@@ -33,3 +33,23 @@ test("the issue 8 drivers run on XS against their models: values, qualities, 16-
   t.deepEqual(second.pulses.count, { value: 80_040, quality: "good" });
   t.true(Math.abs(second.input.hours.value! - 80 / 3600) < 1e-3);
 });
+
+test("the new sensor types run on XS through Channels, configured as from the console", async (t) => {
+  const run = await runOnXS("test/xs/entries/io-drivers.ts");
+  t.teardown(() => run.close());
+  const settings = [
+    ["ch.press.type", "ads1115"], ["ch.press.input", "2"], ["ch.press.range_high", "10"],
+    ["ch.level.type", "analog"], ["ch.level.pin", "35"],
+    ["ch.tc.type", "max31855"],
+    ["ch.water.type", "pulse"], ["ch.water.measure", "count"], ["ch.water.unit", "count"],
+    ["ch.run.type", "digital"], ["ch.run.measure", "transitions"],
+  ];
+  type Reading = { value?: number; quality: string; reason?: string; unit: string };
+  const last = await run.command<Record<string, Reading>>("channels", settings);
+  t.is(last.press.quality, "good");
+  t.true(Math.abs(last.press.value! - 2.5) < 0.001, `${last.press.value}`);
+  t.deepEqual([last.level.quality, last.level.reason, last.level.value], ["bad", "open_loop", undefined]);
+  t.deepEqual([last.tc.quality, last.tc.value, last.tc.unit], ["good", -250, "Cel"]);
+  t.deepEqual([last.water.value, last.water.unit], [200, "count"]);
+  t.deepEqual([last.run.value, last.run.quality], [0, "good"]);
+});

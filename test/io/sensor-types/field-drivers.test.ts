@@ -122,3 +122,26 @@ test("pulse and digital channels: totaliser and running hours carry over a resta
   t.is(second.last("water").value, 60);
   t.true(Math.abs(second.last("run").value! - 120 / 3600) < 1e-4);
 });
+
+test("ads1115: channels on one chip share one bus handle, closed once when the last of them closes; a chip that never answers is bad nack", (t) => {
+  const { board, start, timers, last, channels } = rig([
+    ["ch.a.type", "ads1115"], ["ch.a.input", "0"],
+    ["ch.b.type", "ads1115"], ["ch.b.input", "3"],
+    ["ch.c.type", "ads1115"], ["ch.c.address", "0x49"],
+  ]);
+  placeADS1115(board);
+  start();
+  timers.advance(2000);
+  t.is(board.bus.handles.opened, 2, "0x48 once for two channels, 0x49 once");
+  t.deepEqual([last("c").quality, last("c").reason], ["bad", "nack"]);
+  channels.stop();
+  t.is(board.bus.handles.closed, 2);
+});
+
+test("max31855 on a board without SPI: bad no_io, and the node goes on", (t) => {
+  const { board, start, timers, last } = rig([["ch.tc.type", "max31855"]]);
+  delete (board.io as { SPI?: unknown }).SPI;
+  start();
+  timers.advance(1000);
+  t.deepEqual([last("tc").quality, last("tc").reason], ["bad", "no_io"]);
+});
