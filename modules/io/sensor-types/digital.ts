@@ -7,18 +7,19 @@ const MODES: Readonly<Record<string, Exclude<DigitalOptions["mode"], "output">>>
 
 /**
  * A contact or logic input (ECMA-419 Digital): the debounced state (1
- * active), the transitions and the running hours, both kept in flash across
+ * active, SenML unit "/": a switch), the transitions and the on-time
+ * (running hours, reported in seconds), both kept in flash across
  * reboots (io/counter-store.ts: keyed by the pin, at most one write a
  * minute). A contact to GND with the pull-up reads 0 when closed: set
  * `invert` true so that closed is 1.
  */
 export const digital: SensorType = defineSensorType({
   name: "digital",
-  help: "contact or logic input: state, transitions, running hours",
+  help: "contact or logic input: state, transitions, on-time (running hours, in s)",
   quantities: {
     state: { unit: "/", resolution: 1 },
     transitions: { unit: "count", resolution: 1 },
-    hours: { unit: "h", resolution: 1 / 3600 },
+    on_time: { unit: "s", resolution: 0.01 },
   },
   fields: {
     pin: { type: "int", default: 27, min: 0, max: 48, help: "GPIO of the input", restart: true },
@@ -47,7 +48,8 @@ export const digital: SensorType = defineSensorType({
     return {
       sample() {
         const { state, transitions, hours } = driver.sample();
-        return { state, transitions, hours };
+        // SenML has no hour among its units (RFC 8428 12.1; RFC 8798's "h" is a secondary unit, not for "u"): seconds.
+        return { state, transitions, on_time: hours.value === undefined ? hours : { value: hours.value * 3600, quality: hours.quality } };
       },
       close: () => driver.close(),
     };
