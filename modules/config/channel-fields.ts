@@ -11,7 +11,7 @@ import type { KeySpec } from "./key-spec.js";
 import type { RawConfig } from "./schema.js";
 
 /** SenML units (RFC 8428 section 12.1 and the IANA registry) the firmware reports. */
-export const SENML_UNITS = ["Cel", "%RH", "Pa", "A", "V", "W", "Hz", "m/s2", "/s", "%", "m", "kg", "l/s", "m3", "count"] as const;
+export const SENML_UNITS = ["Cel", "%RH", "Pa", "A", "V", "W", "Hz", "m/s2", "/s", "%", "m", "kg", "l/s", "m3", "count", "/", "s", "m3/s"] as const;
 
 /** Every quantity name of every type, each once, in registry order. */
 const MEASURES: readonly string[] = Object.freeze([...new Set(Object.values(SENSOR_TYPES).flatMap((t) => Object.keys(t.quantities)))]);

@@ -25,6 +25,7 @@
 import { STORAGE_VALUE_MAX, type Storage } from "../platform.js";
 import { decodeUtf8, encodeUtf8 } from "../util/utf8.js";
 import { crc32 } from "../util/crc32.js";
+import { newer } from "../util/serial-number.js";
 import { storageError } from "../errors.js";
 import { migrate } from "./migrate.js";
 import { SCHEMA_VERSION, type RawConfig, type Value } from "./schema.js";
@@ -63,11 +64,8 @@ interface Decoded {
   values: Record<string, unknown>;
 }
 
-/** True when generation `a` is newer than `b` (serial-number arithmetic on u32). */
-export function newer(a: number, b: number): boolean {
-  const d = (a - b) >>> 0;
-  return d !== 0 && d < 0x80000000;
-}
+/** True when generation `a` is newer than `b` (serial-number arithmetic on u32; util/serial-number.ts). */
+export { newer };
 
 /** The A/B record store. `load()` first, then `save()`; one instance per storage. */
 export class ConfigStore {

@@ -17,8 +17,8 @@
  *  8+8n    4   CRC-32 of bytes 0 .. 8+8n
  */
 import type { Storage } from "../platform.js";
-import { newer } from "../config/store.js";
 import { crc32 } from "../util/crc32.js";
+import { newer } from "../util/serial-number.js";
 import { encodeUtf8 } from "../util/utf8.js";
 
 const MAGIC0 = 0x46; // "F"

@@ -10,7 +10,8 @@ export type Quality = "good" | "uncertain" | "bad";
  * Why a value is not good. I/O: `crc` (checksum failed), `nack` (the chip did
  * not acknowledge: absent, unpowered, wrong address), `timeout`, `no_io`
  * (this build has no such bus: a board without the IO, see hosts/esp32).
- * Signal: `open_loop` (4-20 mA loop broken), `short`, `under_range`,
+ * Signal: `open_loop` (4-20 mA loop or thermocouple broken), `short`,
+ * `short_gnd` / `short_vcc` (a thermocouple shorted to ground or supply), `under_range`,
  * `over_range`, `sensor_fault` (the chip reports a fault, or an impossible
  * value). Time: `stale` (an input of a computed channel is too old),
  * `not_ready` (no conversion yet after open). `input`: a computed channel's
@@ -23,6 +24,8 @@ export type QualityReason =
   | "no_io"
   | "open_loop"
   | "short"
+  | "short_gnd"
+  | "short_vcc"
   | "under_range"
   | "over_range"
   | "sensor_fault"
@@ -32,7 +35,7 @@ export type QualityReason =
 
 /** Every reason, in the order above (for validation of what a driver reports). */
 export const QUALITY_REASONS: readonly QualityReason[] = Object.freeze([
-  "crc", "nack", "timeout", "no_io", "open_loop", "short", "under_range", "over_range", "sensor_fault", "stale", "not_ready", "input",
+  "crc", "nack", "timeout", "no_io", "open_loop", "short", "short_gnd", "short_vcc", "under_range", "over_range", "sensor_fault", "stale", "not_ready", "input",
 ]);
 
 const RANK: Readonly<Record<Quality, number>> = Object.freeze({ good: 0, uncertain: 1, bad: 2 });

@@ -6,7 +6,12 @@
  */
 import type { SensorType } from "./sensor-type.js";
 import { bme280 } from "./sensor-types/bme280.js";
+import { ads1115 } from "./sensor-types/ads1115.js";
+import { analog } from "./sensor-types/analog.js";
 import { computed } from "./sensor-types/computed.js";
+import { digital } from "./sensor-types/digital.js";
+import { max31855 } from "./sensor-types/max31855.js";
+import { pulse } from "./sensor-types/pulse.js";
 import { sht3x } from "./sensor-types/sht3x.js";
 
 export type { Sensor, SensorType } from "./sensor-type.js";
@@ -15,6 +20,11 @@ export type { Sensor, SensorType } from "./sensor-type.js";
 export const SENSOR_TYPES: Readonly<Record<string, SensorType>> = Object.freeze({
   sht3x,
   bme280,
+  analog,
+  ads1115,
+  max31855,
+  digital,
+  pulse,
   computed,
 });
 

@@ -51,8 +51,8 @@ const BAD: [string, string, new (...args: any[]) => Error, string][] = [
   ["log.level", "verbose", RangeError, 'log.level must be one of error, warn, info, debug, got "verbose"'],
   ["log.level", "debg", RangeError, 'log.level must be one of error, warn, info, debug, got "debg"; did you mean "debug"?'],
   ["act.pump.invert", "maybe", TypeError, 'act.pump.invert must be true or false, got "maybe"'],
-  ["ch.temp.unit", "Celsius", RangeError, 'ch.temp.unit must be one of Cel, %RH, Pa, A, V, W, Hz, m/s2, /s, %, m, kg, l/s, m3, count, got "Celsius"'],
-  ["ch.temp.type", "pulse", RangeError, 'ch.temp.type must be one of sht3x, bme280, computed, got "pulse"'],
+  ["ch.temp.unit", "Celsius", RangeError, 'ch.temp.unit must be one of Cel, %RH, Pa, A, V, W, Hz, m/s2, /s, %, m, kg, l/s, m3, count, /, s, m3/s, got "Celsius"'],
+  ["ch.temp.type", "thermistor", RangeError, 'ch.temp.type must be one of sht3x, bme280, analog, ads1115, max31855, digital, pulse, computed, got "thermistor"'],
   ["ch.temp.scale", "1,5", TypeError, 'ch.temp.scale must be a decimal number such as -1.25 or 2e-3, got "1,5"'],
   ["ch.temp.scale", "NaN", TypeError, 'ch.temp.scale must be a decimal number such as -1.25 or 2e-3, got "NaN"'],
   ["ch.temp.scale", "Infinity", TypeError, 'ch.temp.scale must be a decimal number such as -1.25 or 2e-3, got "Infinity"'],
@@ -62,7 +62,7 @@ const BAD: [string, string, new (...args: any[]) => Error, string][] = [
   ["ch.temp.interval", "50", RangeError, "ch.temp.interval must be 100..86400000 (ms), got 50"],
   ["mqtt.keepaliv", "5", UnknownKeyError, 'unknown key "mqtt.keepaliv"; did you mean "mqtt.keepalive"?'],
   ["ch.Temp.unit", "Cel", UnknownKeyError, 'channel name "Temp" must match [a-z][a-z0-9_]{0,15}'],
-  ["ch.temp.units", "Cel", UnknownKeyError, 'unknown key "ch.temp.units"; channel fields are type, measure, interval, unit, scale, offset, address, expr; did you mean "ch.temp.unit"?'],
+  ["ch.temp.units", "Cel", UnknownKeyError, 'unknown key "ch.temp.units"; channel fields are type, measure, interval, unit, scale, offset, address, pin, signal, range_low, range_high, shunt, divider, vref, input, select, sck, miso, pull, invert, debounce_ms, pulses_per_unit, window_s, expr; did you mean "ch.temp.unit"?'],
   ["ch.temp.filter", "x", UnknownKeyError, '"ch.temp.filter": channel field "filter" is reserved for a later firmware'],
 ];
 

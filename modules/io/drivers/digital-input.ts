@@ -59,7 +59,7 @@ export default class DigitalInput {
   #lastPoll = 0;
   #transitions = 0;
   #onMs = 0;
-  #fault: string | undefined;
+  #fault: "sensor_fault" | undefined;
 
   /** Throws TypeError without a Digital constructor or a key for the storage; whatever the pin throws (then nothing stays open). */
   constructor(options: DigitalInputOptions) {

@@ -16,7 +16,7 @@ export interface MAX31855Options {
 const FAULTS = [
   [0x4, "short_vcc"],
   [0x2, "short_gnd"],
-  [0x1, "open"],
+  [0x1, "open_loop"],
 ] as const;
 
 /** Datasheet: SCK at most 5 MHz; data changes on the falling edge and is read on the rising one (SPI mode 0). */
@@ -28,7 +28,7 @@ const DEFAULTS = { hz: 4_000_000, mode: 0 };
  * and decodes the 14-bit thermocouple temperature (0.25 °C) and the 12-bit
  * internal temperature (0.0625 °C). The chip converts continuously (100 ms),
  * so nothing waits. Fault bit D16 makes the thermocouple bad with the reason
- * of D2..D0: `short_vcc` (SCV), `short_gnd` (SCG), `open` (OC); the internal
+ * of D2..D0: `short_vcc` (SCV), `short_gnd` (SCG), `open_loop` (OC); the internal
  * temperature stays good. A frame with a reserved bit (D17, D3) set, or all
  * zeros or all ones (no chip, MISO stuck), is bad `nack` for both values.
  */

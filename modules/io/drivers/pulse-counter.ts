@@ -78,7 +78,7 @@ export default class PulseCounter {
   #counts = new Float64Array(CHECKPOINTS);
   #filled = 0;
   #newest = 0;
-  #fault: string | undefined;
+  #fault: "sensor_fault" | undefined;
 
   /** Throws TypeError without a PulseCount or Digital constructor, or without a key for the storage. */
   constructor(options: PulseCounterOptions) {

@@ -1,21 +1,19 @@
-/**
- * Quality of one driver value (issue 8 item 3): `good`, `uncertain` (a value,
- * but outside the trusted range) or `bad` (no value at all). The reason says
- * why, in the words the node reports: `nack`, `not_ready`, `open_loop`,
- * `under_range`, `over_range`, `short`, `open`, `short_gnd`, `short_vcc`,
- * `sensor_fault`.
- */
-export type Quality = "good" | "uncertain" | "bad";
+import type { Quality, QualityReason } from "../quality.js";
 
-/** A value as a driver delivers it: `value` is absent exactly when quality is `bad`. */
+export type { Quality, QualityReason };
+
+/**
+ * A value as a driver delivers it (the shape of a sensor type's
+ * `Measurement`): `value` is absent exactly when quality is `bad`, and a
+ * reason (io/quality.ts) is present unless quality is `good`.
+ */
 export interface QualifiedValue {
   value?: number;
   quality: Quality;
-  /** Present unless quality is `good`. */
-  reason?: string;
+  reason?: QualityReason;
 }
 
 /** A bad value with its reason (never a number). */
-export function bad(reason: string): QualifiedValue {
+export function bad(reason: QualityReason): QualifiedValue {
   return { quality: "bad", reason };
 }

@@ -6,6 +6,8 @@ export interface ADS1115Faults {
   nack?: boolean;
   /** A started conversion never finishes (OS stays 0). */
   stuck?: boolean;
+  /** Peak noise added to every conversion, volts (uniform in ±noise). */
+  noise?: number;
 }
 
 const FSR = [6.144, 4.096, 2.048, 1.024, 0.512, 0.256, 0.256, 0.256];
@@ -31,8 +33,12 @@ export class ADS1115Model implements I2CDeviceModel {
   #conversion = 0;
   #due: number | undefined;
 
-  constructor(now: () => number) {
+  #random: () => number;
+
+  /** `random` drives the noise fault (seed it in tests); default a fixed sequence. */
+  constructor(now: () => number, random: () => number = fixedSequence()) {
     this.#now = now;
+    this.#random = random;
   }
 
   /** Power-on reset: config 0x8583, conversion register 0. */
@@ -79,8 +85,20 @@ export class ADS1115Model implements I2CDeviceModel {
     this.#due = undefined;
     const mux = (this.#config >> 12) & 7;
     const [p, n] = [[0, 1], [0, 3], [1, 3], [2, 3], [0, -1], [1, -1], [2, -1], [3, -1]][mux];
-    const volts = this.inputs[p]() - (n < 0 ? 0 : this.inputs[n]());
+    const noise = this.faults.noise ? this.faults.noise * (2 * this.#random() - 1) : 0;
+    const volts = this.inputs[p]() - (n < 0 ? 0 : this.inputs[n]()) + noise;
     this.#conversion = ADS1115Model.code(volts, FSR[(this.#config >> 9) & 7]);
     this.#config |= 0x8000;
   }
+}
+
+/** A repeatable uniform [0, 1) source (xorshift32) for models given no random source. */
+function fixedSequence(): () => number {
+  let state = 0x2545f491;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 0x100000000;
+  };
 }

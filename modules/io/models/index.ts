@@ -1,5 +1,6 @@
 /** Portable chip and pin models: the simulator's hardware, also usable under mcsim. */
 export { ADS1115Model, type ADS1115Faults } from "./ads1115-model.js";
+export { ContactModel, type ContactFaults } from "./contact-model.js";
 export { I2CBusModel, type I2CDeviceModel } from "./i2c-bus-model.js";
 export { MAX31855Model, type MAX31855Faults, type ThermocoupleState } from "./max31855-model.js";
 export { PinBoard } from "./pin-models.js";

@@ -1,4 +1,5 @@
 import { ADS1115Model } from "./ads1115-model.js";
+import { ContactModel } from "./contact-model.js";
 import { MAX31855Model, type ThermocoupleState } from "./max31855-model.js";
 import { PulseSource } from "./pulse-models.js";
 import type { SimulatedBoard } from "./simulated-board.js";
@@ -12,8 +13,8 @@ import { TransmitterModel, type TransmitterWiring } from "./transmitter-model.js
  */
 
 /** An ADS1115 at I2C `address` (0x48..0x4B on the real chip); its `inputs` are volts per AIN. */
-export function placeADS1115(board: SimulatedBoard, address = 0x48): ADS1115Model {
-  const chip = new ADS1115Model(board.now);
+export function placeADS1115(board: SimulatedBoard, address = 0x48, random?: () => number): ADS1115Model {
+  const chip = new ADS1115Model(board.now, random);
   board.bus.attach(address, chip);
   return chip;
 }
@@ -51,7 +52,9 @@ export function placePulseMeter(board: SimulatedBoard, pin: number, rate: () => 
   return source;
 }
 
-/** A contact or logic signal on `pin` whose level (0/1) is `level()`. */
-export function placeContact(board: SimulatedBoard, pin: number, level: () => number): void {
-  board.pins.inputs.set(pin, level);
+/** A contact or logic signal on `pin` following `level()` (0/1), with stuck and bounce faults. */
+export function placeContact(board: SimulatedBoard, pin: number, level: () => number): ContactModel {
+  const contact = new ContactModel(board.now, level);
+  board.pins.inputs.set(pin, () => contact.read());
+  return contact;
 }

@@ -61,7 +61,7 @@ for (const [celsius, bits] of INTERNAL)
 
 // Table 2: D16 fault, D2 SCV, D1 SCG, D0 OC.
 const FAULT_FRAMES: [string, number, string][] = [
-  ["OC", 0x00011901, "open"],
+  ["OC", 0x00011901, "open_loop"],
   ["SCG", 0x00011902, "short_gnd"],
   ["SCV", 0x00011904, "short_vcc"],
   ["D16 without a cause", 0x00011900, "sensor_fault"],
@@ -92,7 +92,7 @@ test("one transaction per sample: select, 4 bytes, release; the model answers th
 test("the model's injected faults reach the driver as reasons", (t) => {
   const { open, chip } = setup();
   const sensor = open();
-  for (const [fault, reason] of [["open", "open"], ["shortGnd", "short_gnd"], ["shortVcc", "short_vcc"]] as const) {
+  for (const [fault, reason] of [["open", "open_loop"], ["shortGnd", "short_gnd"], ["shortVcc", "short_vcc"]] as const) {
     chip.faults[fault] = true;
     t.deepEqual(sensor.sample().thermocouple, { quality: "bad", reason });
     chip.faults[fault] = false;

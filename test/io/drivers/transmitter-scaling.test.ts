@@ -25,7 +25,7 @@ for (const [mA, quality, reason, value] of NE43_TABLE) {
   test(`NE 43: ${mA} mA is ${quality}${reason ? ` (${reason})` : ""}`, (t) => {
     const scaled = scaleTransmitter((mA * 250) / 1000, bar);
     t.is(scaled.quality as string, quality);
-    t.is(scaled.reason, reason);
+    t.is(scaled.reason as string | undefined, reason);
     if (value === undefined) t.false("value" in scaled, "a bad value carries no number");
     else t.true(Math.abs(scaled.value! - value) < 1e-9, `${scaled.value} vs ${value}`);
     t.true(Math.abs(scaled.signal - mA) < 1e-9);

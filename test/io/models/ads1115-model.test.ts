@@ -50,3 +50,20 @@ test("faults: nack throws on every transaction, stuck never finishes", (t) => {
   t.throws(() => chip.write(new Uint8Array([7])), { message: "NACK: pointer 7" });
   t.throws(() => chip.write(new Uint8Array([1, 2])), { message: "NACK: write of 2 bytes" });
 });
+
+test("noise: conversions scatter within ±noise of the input", (t) => {
+  const time = new FakeTimers();
+  const chip = new ADS1115Model(() => time.monotonic());
+  chip.inputs[0] = () => 1;
+  chip.faults.noise = 0.01;
+  const codes = new Set<number>();
+  for (let i = 0; i < 50; i++) {
+    chip.write(new Uint8Array([1, 0xc3, 0xe3])); // AIN0, ±4.096 V, 860 SPS
+    time.advance(2);
+    chip.write(new Uint8Array([0]));
+    const code = word(chip.read(2));
+    codes.add(code);
+    t.true(Math.abs(code - 8000) <= 80 + 1, `${code}`);
+  }
+  t.true(codes.size > 10);
+});

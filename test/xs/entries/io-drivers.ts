@@ -2,7 +2,9 @@
  * Guest entry: the issue 8 drivers (ADS1115, ESP32-ADC transmitter,
  * MAX31855, digital input, pulse counter) against their chip models on a
  * simulated board, in virtual time, inside XS. "run" returns what each
- * driver sampled; "reboot" reopens the counters on the same flash.
+ * driver sampled (a second "run" is a reboot on the same flash);
+ * "channels" configures channels of the new sensor types as the console
+ * would and returns the last reading of each.
  */
 import type { XsGuest } from "../../helpers/xs.js";
 import { FakeTimers } from "../../helpers/fake-timers.js";
@@ -15,6 +17,11 @@ import MAX31855 from "../../../modules/io/drivers/max31855.js";
 import PulseCounter from "../../../modules/io/drivers/pulse-counter.js";
 import { checkScaling, scaleTransmitter } from "../../../modules/io/drivers/transmitter-scaling.js";
 import { counterKey } from "../../../modules/io/counter-store.js";
+import { ConfigService } from "../../../modules/config/config-service.js";
+import { Counters } from "../../../modules/counters.js";
+import { Channels, type Reading } from "../../../modules/io/channels.js";
+import { Logger } from "../../../modules/log.js";
+import type { Platform } from "../../../modules/platform.js";
 import { placeADS1115, placeContact, placeMAX31855, placePulseMeter, placeTransmitter, simulatedBoard } from "../../../modules/io/models/index.js";
 
 declare const xsHarness: XsGuest;
@@ -66,3 +73,29 @@ function boot(seconds: number) {
 }
 
 xsHarness.on("run", (seconds: number) => boot(seconds));
+
+xsHarness.on("channels", (settings: [string, string][]) => {
+  const flash = new MemoryStorage();
+  const service = new ConfigService(flash, "xs");
+  for (const [key, value] of settings) service.set(key, value);
+  service.save();
+  const configs = new ConfigService(flash, "xs").resolved().channels.filter((c) => c.type !== "sht3x");
+  const time = new FakeTimers();
+  const board = simulatedBoard(() => time.monotonic(), 9);
+  const random = seededRandom(9);
+  const wiring = { signal: "4-20mA" as const, rangeLow: 0, rangeHigh: 10, shunt: 250, divider: 1 };
+  placeTransmitter(board, { adc: placeADS1115(board), ain: 2 }, () => 2.5, wiring, random);
+  placeTransmitter(board, { pin: 35 }, () => 1, { ...wiring, shunt: 150 }, random).faults.open = true;
+  placeMAX31855(board, 5, () => ({ thermocouple: -250, internal: -20 }), random);
+  placePulseMeter(board, 4, () => 20);
+  placeContact(board, 27, () => 1);
+  const platform = { clock: time, timers: time, io: board.io, storage: flash, log: () => {} } as unknown as Platform;
+  const channels = new Channels(platform, new Logger(platform), new Counters(), configs);
+  const last: Record<string, Reading> = {};
+  channels.start((reading) => {
+    last[reading.channel] = reading;
+  });
+  time.advance(10_000);
+  channels.stop();
+  return last;
+});
