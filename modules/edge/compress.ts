@@ -167,8 +167,9 @@ export class Compress implements Filter {
       return;
     }
     if (this.#trial.size > LinePolygon.MAX_VERTICES) this.stats.forced++;
-    this.#uncovered = this.#origin;
     this.#anchorOpen(emit);
+    // Covered now: everything up to the reported point (a joint may lie inside the previous segment).
+    this.#uncovered = Math.min(this.#anchorAt, this.#last);
     this.#begin(sample, quality);
   }
 

@@ -130,24 +130,27 @@ export class LinePolygon {
    * the polygon's lines have the widest range of slopes, and those slopes:
    * [w, lowest slope, highest slope], or undefined when [lo, hi] misses the
    * reach. The width is concave in w, so it is largest at a vertex's value or
-   * at an end of the range; among equal widths the middle of the range wins.
+   * at an end of the range; on a plateau of equal widths, its middle.
    */
   widestThrough(d: number, lo: number, hi: number): [number, number, number] | undefined {
     const [rlo, rhi] = this.reach(d);
     const a = Math.max(lo, rlo);
     const b = Math.min(hi, rhi);
     if (a > b) return undefined;
-    const middle = (a + b) / 2;
-    const slack = 1e-12 * (Math.abs(a) + Math.abs(b) + 1);
-    let best: [number, number, number] | undefined;
     let bestWidth = -1;
+    let from = a;
+    let to = a;
+    const slack = 1e-9 * (this.#slopeSpan() + 1e-300);
     const consider = (w: number) => {
       const slopes = this.through(d, w);
       if (!slopes) return;
       const width = slopes[1] - slopes[0];
-      if (width > bestWidth + slack || (best && width > bestWidth - slack && Math.abs(w - middle) < Math.abs(best[0] - middle))) {
-        best = [w, slopes[0], slopes[1]];
+      if (width > bestWidth + slack) {
         bestWidth = width;
+        from = to = w;
+      } else if (width >= bestWidth - slack) {
+        from = Math.min(from, w);
+        to = Math.max(to, w);
       }
     };
     consider(a);
@@ -156,7 +159,24 @@ export class LinePolygon {
       const w = this.#v[i] + this.#s[i] * d;
       if (w > a && w < b) consider(w);
     }
-    return best;
+    if (bestWidth < 0) return undefined;
+    // A plateau of equal widths (the width is concave): its middle.
+    const w = (from + to) / 2;
+    const middle = this.through(d, w);
+    if (middle) return [w, middle[0], middle[1]];
+    const edge = this.through(d, from);
+    return edge ? [from, edge[0], edge[1]] : undefined;
+  }
+
+  /** Range of slopes over the vertices (a scale for tolerances). */
+  #slopeSpan(): number {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < this.#n; i++) {
+      if (this.#s[i] < lo) lo = this.#s[i];
+      if (this.#s[i] > hi) hi = this.#s[i];
+    }
+    return hi - lo;
   }
 
   #put(m: number, s: number, v: number): number {
