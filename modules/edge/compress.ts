@@ -8,6 +8,8 @@ export const COMPRESS_DEFAULT_MAX_S = 600;
 const JOINT_STEPS = 4;
 /** Samples on each side of a break where a joint is also tried. */
 const OVERLAP = 8;
+/** A shortened segment must keep at least this share of the samples (see `#shorten`). */
+const SHORTEN_KEEP = 0.5;
 /** Recent samples kept for that search. */
 const RING = 2 * OVERLAP + 4;
 
@@ -135,10 +137,10 @@ export class Compress implements Filter {
     this.#close(emit, true);
   }
 
-  #add(sample: Sample, quality: Quality, emit: Emit): void {
+  #add(sample: Sample, quality: Quality, emit: Emit, remember = true): void {
     const y = sample.value;
     const at = sample.at;
-    this.#remember(at, y);
+    if (remember) this.#remember(at, y);
     if (this.#open === 0) {
       this.#begin(sample, quality);
       this.#uncovered = at;
@@ -167,6 +169,7 @@ export class Compress implements Filter {
       return;
     }
     if (this.#trial.size > LinePolygon.MAX_VERTICES) this.stats.forced++;
+    else if (this.#shorten(sample, quality, emit)) return;
     this.#anchorOpen(emit);
     // Covered now: everything up to the reported point (a joint may lie inside the previous segment).
     this.#uncovered = Math.min(this.#anchorAt, this.#last);
@@ -196,7 +199,7 @@ export class Compress implements Filter {
       const slopes = poly.through(0, this.#firstValue) ?? [0, 0];
       anchor = [this.#origin, this.#firstValue, slopes[0], slopes[1]];
     } else if (this.#anchored) {
-      anchor = this.#joint();
+      anchor = this.#joint(this.#poly, this.#last);
       if (anchor) emit(this.#point(anchor[1], anchor[0]));
       else {
         this.stats.jumps++;
@@ -222,9 +225,9 @@ export class Compress implements Filter {
    * the joint) and the open segment's first samples (the anchored slopes must
    * then also fit the samples before it); the widest slope interval wins.
    */
-  #joint(): [number, number, number, number] | undefined {
+  #joint(poly: LinePolygon, last: number): [number, number, number, number] | undefined {
     let best: [number, number, number, number] | undefined;
-    const consider = (at: number, poly: LinePolygon, slo: number, shi: number, band: number | undefined) => {
+    const consider = (at: number, target: LinePolygon, slo: number, shi: number, band: number | undefined) => {
       const dp = (at - this.#anchorAt) / 1000;
       let lo = this.#anchorValue + slo * dp;
       let hi = this.#anchorValue + shi * dp;
@@ -232,14 +235,14 @@ export class Compress implements Filter {
         lo = Math.max(lo, band - this.#inner);
         hi = Math.min(hi, band + this.#inner);
       }
-      const found = poly.widestThrough((at - this.#origin) / 1000, lo, hi);
+      const found = target.widestThrough((at - this.#origin) / 1000, lo, hi);
       if (found && (!best || found[2] - found[1] > best[3] - best[2])) best = [at, found[0], found[1], found[2]];
     };
     const from = this.#anchorLast;
     const to = this.#origin;
-    for (let i = 0; i <= JOINT_STEPS; i++) consider(i === JOINT_STEPS ? to : from + ((to - from) * i) / JOINT_STEPS, this.#poly, this.#slopeLo, this.#slopeHi, undefined);
+    for (let i = 0; i <= JOINT_STEPS; i++) consider(i === JOINT_STEPS ? to : from + ((to - from) * i) / JOINT_STEPS, poly, this.#slopeLo, this.#slopeHi, undefined);
     // Earlier: at the anchored segment's last samples, newest first.
-    this.#tail.copy(this.#poly);
+    this.#tail.copy(poly);
     let tried = 0;
     for (let k = 0; k < this.#ringCount && tried < OVERLAP; k++) {
       const i = (this.#ringNext - 1 - k + RING) % RING;
@@ -264,15 +267,64 @@ export class Compress implements Filter {
     for (let k = first; k >= 0 && first - k <= OVERLAP; k--) {
       const i = (this.#ringNext - 1 - k + RING) % RING;
       const at = this.#ringAt[i];
-      if (at > this.#last) break;
+      if (at > last) break;
       const y = this.#ringValue[i];
-      if (at > to) consider(at, this.#poly, slo, shi, y);
+      if (at > to) consider(at, poly, slo, shi, y);
       const dp = (at - this.#anchorAt) / 1000;
       slo = Math.max(slo, (y - this.#inner - this.#anchorValue) / dp);
       shi = Math.min(shi, (y + this.#inner - this.#anchorValue) / dp);
       if (slo > shi) break;
     }
     return best;
+  }
+
+  /**
+   * Lookahead at a break where the open segment cannot be joined to the
+   * anchored one (a jump would cost two points): a shorter open segment has
+   * more lines and may join. When one of at least SHORTEN_KEEP of the length
+   * joins, it is taken (one point) and the samples after it are compressed
+   * again as the next segment. True when it did so (and handled `sample`).
+   */
+  #shorten(sample: Sample, quality: Quality, emit: Emit): boolean {
+    if (this.#fixed || !this.#anchored || this.#joint(this.#poly, this.#last)) return false;
+    const times: number[] = [];
+    const values: number[] = [];
+    for (let k = this.#ringCount - 1; k >= 0; k--) {
+      const i = (this.#ringNext - 1 - k + RING) % RING;
+      const at = this.#ringAt[i];
+      if (at >= this.#origin && at <= this.#last) {
+        times.push(at);
+        values.push(this.#ringValue[i]);
+      }
+    }
+    const count = times.length;
+    if (count < 3 || times[0] !== this.#origin) return false;
+    let keep = 0;
+    const prefix = this.#trial;
+    const band = this.#inner;
+    for (let n = 2; n < count; n++) {
+      const d = (times[n - 1] - this.#origin) / 1000;
+      if (n === 2) prefix.start(values[0] - band, values[0] + band, d, values[1] - band, values[1] + band);
+      else if (!prefix.clip(d, values[n - 1] + band, true, this.#tolerance) || !prefix.clip(d, values[n - 1] - band, false, this.#tolerance)) break;
+      if (!this.#joint(prefix, times[n - 1])) break;
+      keep = n;
+    }
+    if (keep < SHORTEN_KEEP * count) return false;
+    // Rebuild the kept prefix as the open segment, join it, then compress the rest again.
+    this.#poly.start(values[0] - band, values[0] + band, (times[1] - this.#origin) / 1000, values[1] - band, values[1] + band);
+    for (let n = 2; n < keep; n++) {
+      const d = (times[n] - this.#origin) / 1000;
+      this.#poly.clip(d, values[n] + band, true, this.#tolerance);
+      this.#poly.clip(d, values[n] - band, false, this.#tolerance);
+    }
+    this.#last = times[keep - 1];
+    this.#anchorOpen(emit);
+    this.#uncovered = Math.min(this.#anchorAt, this.#last);
+    const template = this.#template;
+    this.#begin({ ...template, value: values[keep], at: times[keep] }, quality);
+    for (let n = keep + 1; n < count; n++) this.#add({ ...template, value: values[n], at: times[n] }, quality, emit, false);
+    this.#add(sample, quality, emit, false);
+    return true;
   }
 
   #remember(at: number, value: number): void {
