@@ -168,6 +168,11 @@ export class LinePolygon {
     return edge ? [from, edge[0], edge[1]] : undefined;
   }
 
+  /** Keeps the lines with lo ≤ v + s·d ≤ hi (see `clip`); false when none is left. */
+  clipStrip(d: number, lo: number, hi: number, tolerance: number): boolean {
+    return this.clip(d, hi, true, tolerance) && this.clip(d, lo, false, tolerance);
+  }
+
   /** Range of slopes over the vertices (a scale for tolerances). */
   #slopeSpan(): number {
     let lo = Infinity;
