@@ -80,6 +80,9 @@ export class Compress implements Filter {
   #ringValue = new Float64Array(RING);
   #ringNext = 0;
   #ringCount = 0;
+  /** Samples to compress again after a shortened segment (at most RING + 1). */
+  #replayAt: number[] = [];
+  #replayValue: number[] = [];
   /** Origin time of the polygon (ms): the first sample, or the reported start point when `#fixed`. */
   #origin = 0;
   #fixed = false;
@@ -124,7 +127,13 @@ export class Compress implements Filter {
         this.#close(emit, true);
       }
     }
-    this.#add(sample, quality, emit);
+    this.#add(sample, quality, emit, true);
+    // Samples a shortened segment gave back are compressed again, here and not recursively (XS stacks are small).
+    while (this.#replayAt.length > 0) {
+      const at = this.#replayAt.shift()!;
+      const value = this.#replayValue.shift()!;
+      this.#add({ ...this.#template, value, at }, quality, emit, false);
+    }
   }
 
   flush(emit: Emit): void {
@@ -320,10 +329,10 @@ export class Compress implements Filter {
     this.#last = times[keep - 1];
     this.#anchorOpen(emit);
     this.#uncovered = Math.min(this.#anchorAt, this.#last);
-    const template = this.#template;
-    this.#begin({ ...template, value: values[keep], at: times[keep] }, quality);
-    for (let n = keep + 1; n < count; n++) this.#add({ ...template, value: values[n], at: times[n] }, quality, emit, false);
-    this.#add(sample, quality, emit, false);
+    this.#begin({ ...this.#template, value: values[keep], at: times[keep] }, quality);
+    // The rest again, before what was still waiting: [keep + 1, count) and then `sample`.
+    this.#replayAt.unshift(...times.slice(keep + 1), sample.at);
+    this.#replayValue.unshift(...values.slice(keep + 1), sample.value);
     return true;
   }
 
