@@ -10,8 +10,13 @@ const JOINT_STEPS = 4;
 const OVERLAP = 8;
 /** A shortened segment must keep at least this share of the samples (see `#shorten`). */
 const SHORTEN_KEEP = 0.5;
-/** Recent samples kept for that search. */
-const RING = 2 * OVERLAP + 4;
+/**
+ * Recent samples kept for the joint search and for shortening a segment
+ * (only a segment whose samples are all still here can be shortened): 1 kB.
+ * 128 compresses smooth signals a little better (sine + noise: 1.42 instead
+ * of 1.58 × the floor) for twice the memory.
+ */
+const RING = 64;
 
 /** Counters of one compress stage. */
 export interface CompressStats {
