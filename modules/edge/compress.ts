@@ -38,10 +38,13 @@ export interface CompressStats {
  * leaves it empty starts the next segment, free, as the floor does. The
  * previous segment is anchored (a reported point and the interval of slopes
  * through it that fit its samples); when the open one ends, the two are
- * joined at a point (any value, any time between the last sample of one and
- * the first of the other) where a line of each meets, chosen to leave the
- * widest slope interval: one point per segment. Only when no line of one
- * meets a line of the other there, two points are reported (a jump: the end
+ * joined at a point where a line of each meets: any value, at a time across
+ * the interval between them or at one of the samples next to it (the
+ * other segment's lines must then fit the samples it takes over), chosen to
+ * leave the widest slope interval: one point per segment. When none meets,
+ * a shorter open segment (at least half its samples, all still among the
+ * last RING) that does meet is taken, and its remaining samples are
+ * compressed again; failing that, two points are reported (a jump: the end
  * of one and the start of the other). So a point is reported one to two
  * segments after the samples it covers; `max_s` (default 600 s) bounds that
  * delay: when the oldest sample not yet covered is older than `max_s`, the
@@ -55,9 +58,10 @@ export interface CompressStats {
  * heartbeat) and at `flush`. A reading not later than the previous one is
  * dropped and counted (`stats.outOfOrder`). A point carries the fields of
  * the first reading of its segment (channel, unit, quality, reason) with its
- * own value and time. Memory: two polygons of at most `LinePolygon.CAPACITY`
- * vertices (more vertices end the segment). Throws RangeError for e or
- * max_s not a finite number above 0; never throws from push/flush/sync.
+ * own value and time. Memory, fixed at construction: three polygons of
+ * `LinePolygon.CAPACITY` vertices and their scratch (more vertices end the
+ * segment) and the last RING samples, about 2.3 kB. Throws RangeError for e
+ * or max_s not a finite number above 0; never throws from push/flush/sync.
  */
 export class Compress implements Filter {
   readonly e: number;
@@ -78,9 +82,10 @@ export class Compress implements Filter {
 
   /** The open segment: 0 none, 1 its first sample only (or a reported start), 2 polygon. */
   #open = 0;
-  #poly = new LinePolygon();
-  #trial = new LinePolygon();
-  #tail = new LinePolygon();
+  #scratch = { s: new Float64Array(LinePolygon.CAPACITY), v: new Float64Array(LinePolygon.CAPACITY) };
+  #poly = new LinePolygon(LinePolygon.CAPACITY, this.#scratch);
+  #trial = new LinePolygon(LinePolygon.CAPACITY, this.#scratch);
+  #tail = new LinePolygon(LinePolygon.CAPACITY, this.#scratch);
   #ringAt = new Float64Array(RING);
   #ringValue = new Float64Array(RING);
   #ringNext = 0;

@@ -6,11 +6,12 @@
  * adds two half-planes `y − e ≤ v + s·d ≤ y + e`; clipping is O(k) in the
  * polygon's vertex count k, which the caller bounds (`MAX_VERTICES`).
  *
- * Buffers are allocated once per polygon (two of `CAPACITY` vertices).
+ * Buffers are allocated once per polygon: 2 × 8 bytes per vertex of
+ * capacity, and as much again for the clip's scratch unless shared.
  */
 export class LinePolygon {
   /** Vertex count above which the owner should close its segment (memory bound). */
-  static readonly MAX_VERTICES = 32;
+  static readonly MAX_VERTICES = 16;
   /** Default room: one clip beyond MAX_VERTICES (a clip adds at most one vertex per half-plane). */
   static readonly CAPACITY = LinePolygon.MAX_VERTICES + 4;
 
@@ -21,13 +22,17 @@ export class LinePolygon {
   #tv: Float64Array;
   #n = 0;
 
-  /** A polygon with room for `capacity` vertices (default CAPACITY). */
-  constructor(capacity: number = LinePolygon.CAPACITY) {
+  /**
+   * A polygon with room for `capacity` vertices (default CAPACITY).
+   * Polygons used by one owner may share `scratch` (the buffers a clip
+   * writes into before copying back), each of at least `capacity`.
+   */
+  constructor(capacity: number = LinePolygon.CAPACITY, scratch?: { s: Float64Array; v: Float64Array }) {
     this.capacity = capacity;
     this.#s = new Float64Array(capacity);
     this.#v = new Float64Array(capacity);
-    this.#ts = new Float64Array(capacity);
-    this.#tv = new Float64Array(capacity);
+    this.#ts = scratch?.s ?? new Float64Array(capacity);
+    this.#tv = scratch?.v ?? new Float64Array(capacity);
   }
 
   /** Vertices now (0 when empty). */
