@@ -185,6 +185,7 @@ async function computeTable({ name, series }: { name: string; series: Point[][] 
   };
   let xs: Record<string, number | string> = { compress: "-", deadband: "-", "empty chain": "-" };
   let note = "";
+  let memory = "";
   try {
     const { runOnXS } = await import("../helpers/xs.js");
     const run = await runOnXS("test/xs/entries/edge-filters.ts", { timeoutMs: 120_000 });
@@ -199,6 +200,12 @@ async function computeTable({ name, series }: { name: string; series: Point[][] 
         return total / count;
       };
       // Each chunk is its own chain (fresh state): compress restarts every 500 samples, a few points more than one long run.
+      const before = await run.footprint();
+      await run.command("hold", { texts: es.map((e) => `compress(${e})`), rows: series[0].slice(0, 500).map((p) => [p.value, p.at]) });
+      const after = await run.footprint();
+      const slots = (after.slots - before.slots) / series.length;
+      const bytes = (after.snapshotBytes - before.snapshotBytes) / series.length;
+      memory = `a chain with one compress stage, fed 500 samples, holds ${Math.round(bytes)} B of an XS snapshot on this 64-bit host: ${Math.round(slots)} slots (${Math.round(slots * 16)} B at the ESP32's 16 B/slot) and about ${Math.round(bytes - slots * 32)} B of chunks (the polygons and the sample ring); measured over ${series.length} such chains`;
       const empty = await meter(() => "");
       xs = { "empty chain": +empty.toFixed(0), compress: +((await meter((k) => `compress(${es[k]})`)) - empty).toFixed(0), deadband: +((await meter((k) => `deadband(${es[k]})`)) - empty).toFixed(0) };
     } finally {
@@ -214,4 +221,5 @@ async function computeTable({ name, series }: { name: string; series: Point[][] 
   console.log(`\nCompute per sample on ${name} (${count} samples): Node wall time; XS: xsnap's computation meter (engine steps, machine-independent) per sample, the harness's cost (empty chain) subtracted:`);
   console.table(rows);
   if (note) console.log(`  ${note}`);
+  if (memory) console.log(`  Memory inside XS: ${memory}.`);
 }

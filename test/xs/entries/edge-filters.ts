@@ -3,7 +3,8 @@
  * text; "chain" runs a chain text over rows [value, at, quality?] and
  * returns the output rows (NaN as null, as JSON carries it); "count" does
  * the same and returns only the number of outputs (for the bench's
- * computation meter, without the cost of sending them back).
+ * computation meter, without the cost of sending them back); "hold" builds
+ * chains and keeps them, fed with rows, for the bench's memory figure.
  */
 import type { Sample } from "../../../modules/edge/filter.js";
 import { buildChain } from "../../../modules/edge/filter-chain.js";
@@ -29,4 +30,15 @@ xsHarness.on("count", ({ text, rows }: { text: string; rows: Row[] }) => {
   let n = 0;
   run(text, rows, () => n++);
   return n;
+});
+
+/** Chains kept alive for `footprint()`. */
+const held: unknown[] = [];
+xsHarness.on("hold", ({ texts, rows }: { texts: string[]; rows: Row[] }) => {
+  for (const text of texts) {
+    const chain = buildChain(text);
+    for (const [value, at] of rows) chain.push({ value, at }, () => {});
+    held.push(chain);
+  }
+  return held.length;
 });
