@@ -9,7 +9,7 @@
  * and the compute per sample on Node and inside XS (xsnap's meter).
  */
 import { existsSync, readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Compress } from "../../modules/edge/compress.js";
 import type { Sample } from "../../modules/edge/filter.js";
@@ -114,12 +114,6 @@ function totalRow(label: string, totals: Totals, samples: number): Row {
 
 const emptyTotals = (): Totals => ({ floor: 0, deadband: 0, swing: 0, compress: 0, optimum: 0, optimumFloor: 0 });
 
-/** The SKAB directory from `--skab <dir>`, default ../shared/data/skab (from the working directory). */
-function skabDir(argv: readonly string[]): string {
-  const i = argv.indexOf("--skab");
-  return resolve(i >= 0 && argv[i + 1] ? argv[i + 1] : "../shared/data/skab");
-}
-
 /** Node µs per sample of `run` over `count` samples, repeated for at least 300 ms. */
 function microsPerSample(run: () => void, count: number): number {
   let n = 0;
@@ -131,9 +125,8 @@ function microsPerSample(run: () => void, count: number): number {
   return ((performance.now() - start) * 1000) / (n * count);
 }
 
-/** Prints the edge tables. */
-export async function edgeBench(argv: readonly string[]): Promise<void> {
-  const dir = skabDir(argv);
+/** Prints the edge tables for the SKAB recordings in `dir` (main.ts: `--recordings`, default ../shared/data/skab). */
+export async function edgeBench(dir: string): Promise<void> {
   console.log(`\nEdge compression at e = ${E_SHARE * 100} % of each channel's range: points (× the floor: the fewest line segments that keep every sample within e, + 1), errors of the linear reconstruction in units of e (max|RMS), the floor and baselines from test/bench/compression-baselines.ts:`);
   const synthTotals = emptyTotals();
   const synthRows = synthetic().map((s) => channelRow(s.name, s.samples, synthTotals));
@@ -142,14 +135,14 @@ export async function edgeBench(argv: readonly string[]): Promise<void> {
   console.table(synthRows);
 
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".csv")).sort() : [];
-  if (files.length === 0) console.log(`\nSKAB recordings: none at ${dir} (give --skab <dir>); skipped.`);
+  if (files.length === 0) console.log(`\nSKAB recordings: none at ${dir} (give --recordings <dir>); skipped.`);
   const summary: Row[] = [];
   const timing: { name: string; series: Point[][] }[] = [];
   for (const file of files) {
     const skab = loadSkab(join(dir, file));
     if (!skab) continue;
     const totals = emptyTotals();
-    const series = SKAB_CHANNELS.map((_, k) => skab.readings.map((r) => ({ at: r[k].at, value: r[k].value })));
+    const series = SKAB_CHANNELS.map((_, k) => skab.readings.map((r) => ({ at: r[k].at, value: r[k].value ?? Number.NaN })));
     const rows = SKAB_CHANNELS.map((c, k) => channelRow(c.name, series[k], totals));
     rows.push(totalRow("total", totals, skab.rows * SKAB_CHANNELS.length));
     console.log(`\nSKAB ${file} (${skab.rows} s, 8 channels at 1 Hz):`);

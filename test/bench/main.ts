@@ -20,7 +20,8 @@ under XS, side by side with baselines measured in the same run.
 
   --recordings <dir>  the SKAB recordings (anomaly-free.csv) for the wire table
                       (default: ../shared/data/skab beside the repository, here
-                      ${SKAB_DIR}); without them, synthetic data of the same shape
+                      ${SKAB_DIR}); without them, synthetic data of the same shape;
+                      the edge compression tables use every *.csv there
   -h, --help          this text`;
 
 /**
@@ -61,7 +62,6 @@ console.log("  outbox: the broker away, then back; what arrived of the packs mad
 console.table(outboxRows);
 
 const file = join(args.recordings ?? SKAB_DIR, "anomaly-free.csv");
-const file = process.argv[2] && !process.argv[2].startsWith("--") ? process.argv[2] : join(SKAB_DIR, "anomaly-free.csv");
 const skab = loadSkab(file);
 const rows = skab ? skab.readings : syntheticSkab(3600);
 console.log(skab ? `data: ${file} (${skab.rows} s, 8 channels at 1 Hz)` : `data: ${file} not found; using 3600 s of synthetic data with the same shape`);
@@ -189,7 +189,7 @@ console.table([
   console.log("Outbox capacity with the broker away (first pack lost: thinned by this firmware, dropped with its segment by the previous one):");
   console.table([...outboxRows(packs, OUTBOX_SIZES[0][1]).capacity.map((r) => ({ flash: OUTBOX_SIZES[0][0], ...r })), ...esp32Capacity.map((r) => ({ flash: OUTBOX_SIZES[1][0], ...r }))]);
 }
-await edgeBench(process.argv.slice(2));
+await edgeBench(args.recordings ?? SKAB_DIR);
 
 /** Broker-away checkpoints (minutes since it went away): 30 min, 2.5 h (just under the ESP32 outbox at this test platform's one pack per 5 s), 6 h (past it: the bound). */
 const AWAY_MINUTES = [30, 150, 360];
