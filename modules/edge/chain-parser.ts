@@ -1,4 +1,4 @@
-import { nearest } from "../config/validate.js";
+import { nearest } from "../util/nearest.js";
 import { FILTER_NAMES, FILTERS } from "./filter-registry.js";
 
 /** Longest chain text (characters). */

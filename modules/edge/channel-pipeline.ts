@@ -21,6 +21,18 @@ export function checkChainText(text: string): string | undefined {
 }
 
 /**
+ * The bound e of a chain text's last compress stage (what the birth
+ * publishes per channel), undefined without one or for a bad text.
+ */
+export function compressBound(text: string): number | undefined {
+  const parsed = parseChain(text);
+  if (!parsed.ok) return undefined;
+  let e: number | undefined;
+  for (const stage of parsed.stages) if (stage.name === "compress") e = stage.args[0];
+  return e;
+}
+
+/**
  * Every channel's filter chain between the channels and the batcher: a
  * reading goes through its channel's chain (a channel without one passes
  * unchanged), and what comes out keeps the reading's other fields. A bad

@@ -4,4 +4,4 @@ export { parseChain, MAX_CHAIN_TEXT, MAX_STAGES, type ChainParse, type StageText
 export { buildChain, FilterChain } from "./filter-chain.js";
 export { FILTERS, FILTER_NAMES, type FilterSpec } from "./filter-registry.js";
 export { usable, type Emit, type Filter, type Quality, type Sample } from "./filter.js";
-export { ChannelPipeline, checkChainText, type ChannelReading } from "./channel-pipeline.js";
+export { ChannelPipeline, checkChainText, compressBound, type ChannelReading } from "./channel-pipeline.js";
