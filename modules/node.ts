@@ -12,7 +12,8 @@ import { versionCommand } from "./console/commands/version.js";
 import { Console } from "./console/console.js";
 import { masksSecret } from "./console/secret-mask.js";
 import { Counters } from "./counters.js";
-import { Channels } from "./io/channels.js";
+import { edgePipeline } from "./edge/edge-pipeline.js";
+import { Channels, type Reading } from "./io/channels.js";
 import { describeQualityChange } from "./io/reading.js";
 import { Logger } from "./log.js";
 import { encodeBirth } from "./mqtt/birth.js";
@@ -227,7 +228,10 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
 
   log.info("node", `fieldnode ${FIRMWARE_VERSION} on ${platform.name}, node ${config.nodeId}, boot ${bootId} (#${bootCount})`);
   actuators.start();
-  channels.start((reading) => batcher.add(reading));
+  // Each channel's edge filter chain (ch.<name>.filter) between the channels and the batcher.
+  const pipeline = edgePipeline(config.channels, log);
+  const toBatcher = (reading: Reading) => batcher.add(reading);
+  channels.start((reading) => pipeline.push(reading, toBatcher));
   session.start();
   console.start();
   if (configService.loaded.notes.length > 0) events("config", configService.loaded.notes.join("; "));
@@ -242,6 +246,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     async stop() {
       actuators.stop();
       channels.stop();
+      pipeline.flush(toBatcher);
       batcher.flush();
       batcher.stop();
       platform.timers.clear(housekeeping);

@@ -5,6 +5,8 @@
  * by the schema with the union of their bounds; `save` checks each channel
  * against its own type's spec (`channelFieldSpec`).
  */
+import { MAX_CHAIN_TEXT } from "../edge/chain-parser.js";
+import { checkChainText } from "../edge/channel-pipeline.js";
 import { SENSOR_TYPES, sensorType } from "../io/sensor-registry.js";
 import type { SensorType } from "../io/sensor-type.js";
 import type { KeySpec } from "./key-spec.js";
@@ -24,6 +26,7 @@ export const COMMON_CHANNEL_FIELDS: Readonly<Record<string, KeySpec>> = Object.f
   unit: { type: "enum", values: SENML_UNITS, help: "SenML unit of the reported value", restart: true },
   scale: { type: "decimal", min: -1e9, max: 1e9, help: "multiplies the value (calibration, unit change); not set: 1", restart: true, remote: true },
   offset: { type: "decimal", min: -1e9, max: 1e9, help: "added after scale (calibration); not set: 0", restart: true, remote: true },
+  filter: { type: "string", maxBytes: MAX_CHAIN_TEXT, check: checkChainText, help: "edge filter chain, e.g. median(5) | compress(0.05) (docs/edge.md); not set: every reading is sent", restart: true, remote: true },
 });
 
 /** Union of two specs of one field name declared by two types. */

@@ -28,6 +28,8 @@ export interface KeySpec {
   readonly patternHelp?: string;
   /** For strings: most UTF-8 bytes. */
   readonly maxBytes?: number;
+  /** For strings: a rule of their own (a filter chain's syntax); returns the reason a value breaks it, shown after the key. */
+  readonly check?: (value: string) => string | undefined;
   readonly unit?: string;
   readonly help: string;
   /** Never printed, exported (without --with-secrets), logged or published. */

@@ -24,6 +24,8 @@ export interface ChannelConfig {
   /** value × scale + offset before it is reported; absent: 1 and 0. */
   scale?: number;
   offset?: number;
+  /** Edge filter chain text (modules/edge, docs/edge.md); absent: every reading is sent. */
+  filter?: string;
   /** The type's own fields (`ch.<name>.<field>` beyond the common ones) as set, e.g. { address: 0x44 } or { expr: "v * i" }. */
   fields?: Readonly<Record<string, string | number | boolean>>;
 }

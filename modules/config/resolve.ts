@@ -28,6 +28,8 @@ export function resolveConfig(raw: RawConfig, hardwareId: string): NodeConfig {
     const offset = raw.get(`ch.${name}.offset`);
     if (typeof scale === "number") channel.scale = scale;
     if (typeof offset === "number") channel.offset = offset;
+    const filter = raw.get(`ch.${name}.filter`);
+    if (typeof filter === "string" && filter.trim() !== "") channel.filter = filter;
     const fields: Record<string, Value> = {};
     for (const field of Object.keys(sensorType(channel.type)?.fields ?? {})) {
       const value = raw.get(`ch.${name}.${field}`);

@@ -66,7 +66,7 @@ export const ACTUATOR_FIELDS: Readonly<Record<string, KeySpec>> = Object.freeze(
 
 /** Group prefixes and their field tables. */
 export const GROUPS = Object.freeze({
-  ch: { label: "channel", fields: CHANNEL_FIELDS, reserved: ["filter", "alarm"] },
+  ch: { label: "channel", fields: CHANNEL_FIELDS, reserved: ["alarm"] },
   act: { label: "actuator", fields: ACTUATOR_FIELDS, reserved: [] as string[] },
 } as const);
 

@@ -9,6 +9,9 @@ import { utf8Length } from "../util/utf8.js";
 import { checkChannels } from "./channel-rules.js";
 import { channelFieldNames } from "./channel-fields.js";
 import { GROUP_MAX, GROUP_NAME, GROUPS, groupNames, KEYS, lookupKey, type GroupId, type KeyRef, type KeySpec, type RawConfig, type Value } from "./schema.js";
+import { nearest } from "../util/nearest.js";
+
+export { nearest };
 
 /** An unknown key; the message names the nearest valid one when there is one. */
 export class UnknownKeyError extends RangeError {
@@ -142,6 +145,8 @@ export function checkValue(key: string, value: unknown, raw?: RawConfig): Value 
       const bytes = utf8Length(value);
       if (spec.maxBytes !== undefined && bytes > spec.maxBytes) throw new RangeError(`${key} must be at most ${spec.maxBytes} bytes, got ${bytes}`);
       if (spec.pattern && !spec.pattern.test(value)) throw new RangeError(`${key} must be ${spec.patternHelp}, got ${shown}`);
+      const reason = spec.check?.(value);
+      if (reason) throw new RangeError(`${key}: ${reason}`);
       return value;
     }
   }
@@ -207,27 +212,3 @@ function unitText(spec: KeySpec): string {
   return spec.unit ? ` (${spec.unit})` : "";
 }
 
-/** The candidate closest to `word` by edit distance (at most a third of its length, min 2). */
-export function nearest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const c of candidates) {
-    const d = distance(word.toLowerCase(), c.toLowerCase(), bestDistance);
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function distance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) >= limit || a.length > 64 || b.length > 64) return limit;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length];
-}

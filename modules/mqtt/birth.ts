@@ -1,5 +1,6 @@
 import { Encoder } from "cbor-x/encode";
 import type { NodeConfig } from "../config/node-config.js";
+import { compressBound } from "../edge/channel-pipeline.js";
 import { sensorType } from "../io/sensor-registry.js";
 import { crc32 } from "../util/crc32.js";
 import { encodeUtf8 } from "../util/utf8.js";
@@ -51,6 +52,9 @@ export function encodeBirth(facts: BirthFacts): Uint8Array {
       // Typical accuracy (±, in the channel's unit) from the type's descriptor (its datasheet).
       const accuracy = sensorType(c.type)?.quantities[c.measure]?.accuracy;
       if (accuracy !== undefined) channel.set("acc", accuracy);
+      // The strict bound of the channel's compress filter (docs/contracts.md, reconstruction).
+      const e = c.filter ? compressBound(c.filter) : undefined;
+      if (e !== undefined) channel.set("e", e);
       return channel;
     })],
     ["actuators", facts.actuators.map((a) => {

@@ -10,6 +10,7 @@ import { buildTelemetryRecords, encodeTelemetryPack, packLimit } from "../../mod
 import { FakeTimers } from "../helpers/fake-timers.js";
 import { outboxFigures, packFigures } from "./default-figures.js";
 import { liveSimFigures } from "./live-sim.js";
+import { edgeBench } from "./edge.js";
 import { loadSkab, SKAB_DIR, syntheticSkab } from "./skab.js";
 
 const HELP = `usage: npm run bench [-- --recordings <dir>]
@@ -20,7 +21,8 @@ under XS, side by side with baselines measured in the same run.
 
   --recordings <dir>  the SKAB recordings (anomaly-free.csv) for the wire table
                       (default: ../shared/data/skab beside the repository, here
-                      ${SKAB_DIR}); without them, synthetic data of the same shape
+                      ${SKAB_DIR}); without them, synthetic data of the same shape;
+                      the edge compression tables use every *.csv there
   -h, --help          this text`;
 
 /**
@@ -190,6 +192,7 @@ console.table([
   console.log("Outbox capacity with the broker away (first pack lost: thinned by this firmware, dropped with its segment by the previous one):");
   console.table([...outboxRows(packs, OUTBOX_SIZES[0][1]).capacity.map((r) => ({ flash: OUTBOX_SIZES[0][0], ...r })), ...esp32Capacity.map((r) => ({ flash: OUTBOX_SIZES[1][0], ...r }))]);
 }
+await edgeBench(args.recordings ?? SKAB_DIR);
 
 /** Broker-away checkpoints (minutes since it went away): 30 min, 2.5 h (just under the ESP32 outbox at this test platform's one pack per 5 s), 6 h (past it: the bound). */
 const AWAY_MINUTES = [30, 150, 360];

@@ -62,8 +62,12 @@ const BAD: [string, string, new (...args: any[]) => Error, string][] = [
   ["ch.temp.interval", "50", RangeError, "ch.temp.interval must be 100..86400000 (ms), got 50"],
   ["mqtt.keepaliv", "5", UnknownKeyError, 'unknown key "mqtt.keepaliv"; did you mean "mqtt.keepalive"?'],
   ["ch.Temp.unit", "Cel", UnknownKeyError, 'channel name "Temp" must match [a-z][a-z0-9_]{0,15}'],
-  ["ch.temp.units", "Cel", UnknownKeyError, 'unknown key "ch.temp.units"; channel fields are type, measure, interval, unit, scale, offset, address, pin, signal, range_low, range_high, shunt, divider, vref, input, select, sck, miso, pull, invert, debounce_ms, pulses_per_unit, window_s, expr; did you mean "ch.temp.unit"?'],
-  ["ch.temp.filter", "x", UnknownKeyError, '"ch.temp.filter": channel field "filter" is reserved for a later firmware'],
+  ["ch.temp.units", "Cel", UnknownKeyError, 'unknown key "ch.temp.units"; channel fields are type, measure, interval, unit, scale, offset, filter, address, pin, signal, range_low, range_high, shunt, divider, vref, input, select, sck, miso, pull, invert, debounce_ms, pulses_per_unit, window_s, expr; did you mean "ch.temp.unit"?'],
+  ["ch.temp.alarm", "x", UnknownKeyError, '"ch.temp.alarm": channel field "alarm" is reserved for a later firmware'],
+  ["ch.temp.filter", "median(5) | medain(3)", RangeError, 'ch.temp.filter: column 13: unknown filter "medain"; did you mean "median"?'],
+  ["ch.temp.filter", "compress(0.05, 0)", RangeError, "ch.temp.filter: column 16: compress: max_s must be above 0 and at most 86400, got 0"],
+  ["ch.temp.filter", "ema(NaN)", RangeError, 'ch.temp.filter: column 5: ema: alpha must be a finite number, got "NaN"'],
+  ["ch.temp.filter", "rate|".repeat(50), RangeError, "ch.temp.filter must be at most 200 bytes, got 250"],
 ];
 
 for (const [key, text, type, message] of BAD)

@@ -97,6 +97,12 @@ export interface XsRun {
    * handler throws, and with a timeout or exit error otherwise.
    */
   command<T = unknown>(name: string, args?: unknown): Promise<T>;
+  /**
+   * XS's computation meter (`meterUsage.compute`: a count of engine steps,
+   * the same on every machine) of the latest `command`, harness included;
+   * undefined before the first command or when the engine did not report it.
+   */
+  readonly lastCompute: number | undefined;
   /** Collects garbage in the guest, then measures it. */
   footprint(): Promise<XsFootprint>;
   /**
@@ -176,7 +182,7 @@ function repoRoot(): string {
 
 interface Worker {
   evaluate(code: string): Promise<{ reply: Uint8Array; meterUsage: { currentHeapCount: number | null } }>;
-  issueCommand(message: Uint8Array): Promise<{ reply: Uint8Array; meterUsage: { currentHeapCount: number | null } }>;
+  issueCommand(message: Uint8Array): Promise<{ reply: Uint8Array; meterUsage: { currentHeapCount: number | null; compute?: number | null } }>;
   makeSnapshotStream(description?: string): AsyncIterable<Uint8Array>;
   close(): Promise<void>;
   terminate(): Promise<void>;
@@ -272,14 +278,19 @@ async function startWorker(name: string, onLog: ((line: string) => void) | undef
 
 function makeRun(session: Session, name: string, timeoutMs: number, bundleBytes: number): XsRun {
   let closing: Promise<void> | undefined;
+  let lastCompute: number | undefined;
   return {
     name,
+    get lastCompute() {
+      return lastCompute;
+    },
     logs: session.logs,
     reports: session.reports,
     bundleBytes,
     async command<T>(command: string, args?: unknown): Promise<T> {
       const what = `command "${command}"`;
-      const { reply } = await session.step(session.worker.issueCommand(encodeWire({ name: command, args })), timeoutMs, what);
+      const { reply, meterUsage } = await session.step(session.worker.issueCommand(encodeWire({ name: command, args })), timeoutMs, what);
+      lastCompute = typeof meterUsage.compute === "number" ? meterUsage.compute : undefined;
       if (reply.byteLength === 0)
         throw new Error(`${name}: ${what} did not settle before XS ran out of jobs (it awaits something that never happens)`);
       const answer = decodeWire(reply) as CommandReply;
@@ -383,8 +394,10 @@ function encodeWire(value: unknown): Uint8Array {
 /** Inverse of `encodeWire`; self-contained like it. */
 function decodeWire(bytes: Uint8Array): unknown {
   let text = "";
-  for (let i = 0; i < bytes.length; i += 4096)
-    text += String.fromCharCode(...bytes.subarray(i, Math.min(bytes.length, i + 4096)));
+  // Spread in slices: XS (xsnap) overflows its stack on a call with a few thousand arguments.
+  const WIRE_CHUNK = 256;
+  for (let i = 0; i < bytes.length; i += WIRE_CHUNK)
+    text += String.fromCharCode(...bytes.subarray(i, Math.min(bytes.length, i + WIRE_CHUNK)));
   return JSON.parse(text, (_key, item: unknown) => {
     if (item === null || typeof item !== "object" || !("$bytes" in item)) return item;
     const hex = String((item as { $bytes: unknown }).$bytes);
