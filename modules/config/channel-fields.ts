@@ -10,7 +10,7 @@ import { checkChainText } from "../edge/channel-pipeline.js";
 import { SENSOR_TYPES, sensorType } from "../io/sensor-registry.js";
 import type { SensorType } from "../io/sensor-type.js";
 import type { KeySpec } from "./key-spec.js";
-import type { RawConfig } from "./schema.js";
+import type { RawConfig, Value } from "./schema.js";
 
 /** SenML units (RFC 8428 section 12.1 and the IANA registry) the firmware reports. */
 export const SENML_UNITS = ["Cel", "%RH", "Pa", "A", "V", "W", "Hz", "m/s2", "/s", "%", "m", "kg", "l/s", "m3", "count", "/", "s", "m3/s"] as const;
@@ -98,6 +98,21 @@ export function fillChannel(raw: RawConfig, name: string): void {
   if (!raw.has(`${prefix}measure`)) raw.set(`${prefix}measure`, Object.keys(type.quantities)[0]);
   if (!raw.has(`${prefix}unit`)) raw.set(`${prefix}unit`, type.quantities[String(raw.get(`${prefix}measure`))]?.unit ?? "count");
   if (type.interval !== undefined && !raw.has(`${prefix}interval`)) raw.set(`${prefix}interval`, type.interval);
+}
+
+/**
+ * After `ch.<name>.measure` changed from `previous`: a unit that was the
+ * previous quantity's default follows to the new quantity's, so that
+ * `set ch.run.measure transitions` does not leave the state's unit behind.
+ * A unit the technician chose is kept (and checked at save).
+ */
+export function followMeasure(raw: RawConfig, name: string, previous: Value | undefined): void {
+  const prefix = `ch.${name}.`;
+  const type = sensorType(String(raw.get(`${prefix}type`)));
+  if (!type || previous === undefined) return;
+  const before = type.quantities[String(previous)];
+  const after = type.quantities[String(raw.get(`${prefix}measure`))];
+  if (before && after && raw.get(`${prefix}unit`) === before.unit) raw.set(`${prefix}unit`, after.unit);
 }
 
 /** Removes what belongs to channel `name`'s old type before it is retyped: measure, unit and the type's own fields. */

@@ -26,7 +26,7 @@ export function checkChannels(raw: RawConfig, channels: readonly string[], maxIn
     const quantity = typeof measure === "string" && Object.prototype.hasOwnProperty.call(type.quantities, measure) ? type.quantities[measure] : undefined;
     const unit = get("unit");
     // Another unit than the quantity's only with an explicit conversion (ch.<name>.scale).
-    if (!type.computed && quantity && unit !== undefined && unit !== quantity.unit && get("scale") === undefined)
+    if (!type.computed && quantity && !quantity.anyUnit && unit !== undefined && unit !== quantity.unit && get("scale") === undefined)
       problems.push(`ch.${name}.unit ${JSON.stringify(unit)} is not the unit of ${measure} (${quantity.unit}): set ch.${name}.unit ${quantity.unit}, or ch.${name}.scale to convert`);
     if (!raw.has(`ch.${name}.unit`)) problems.push(`ch.${name}.unit must be set`);
     for (const field of type.chip) if (get(field) === undefined) problems.push(`ch.${name}.${field} must be set for ${typeName}`);

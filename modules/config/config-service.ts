@@ -19,7 +19,7 @@ import { resolveConfig } from "./resolve.js";
 import { ADMIN_KEYS, FallbackRecord } from "./fallback-record.js";
 import { factoryDefaults, fillInstance, GROUP_NAME, GROUPS, KEYS, lookupKey, REMOTE_ADMIN, type GroupId, type KeySpec, type RawConfig, type Value } from "./schema.js";
 import { ConfigStore, type LoadResult } from "./store.js";
-import { clearTypeFields } from "./channel-fields.js";
+import { clearTypeFields, followMeasure } from "./channel-fields.js";
 import { checkConfig, checkValue, parseText, requireKey, showValue, UnknownKeyError } from "./validate.js";
 
 /**
@@ -174,8 +174,10 @@ export class ConfigService {
       if (!exists && ref.field !== "type") throw noInstance(ref.group, ref.name);
       const next = new Map(this.#pending);
       if (ref.field === "type" && next.get(key) !== value && ref.group === "ch") clearTypeFields(next, ref.name);
+      const previous = next.get(key);
       next.set(key, value);
       if (ref.field === "type") fillInstance(next, ref.group, ref.name);
+      if (ref.field === "measure" && ref.group === "ch") followMeasure(next, ref.name, previous);
       this.#pending = next;
       return;
     }

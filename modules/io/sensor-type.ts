@@ -34,7 +34,13 @@ import type { Quality, QualityReason } from "./quality.js";
 
 /** A quantity a type measures: its SenML unit (RFC 8428 §12.1), resolution (one step, in that unit) and typical accuracy (±). */
 export interface Quantity {
+  /** The default unit; with `anyUnit`, only a default. */
   readonly unit: string;
+  /**
+   * The value is in engineering units the channel chooses (a transmitter's
+   * range_low..range_high): any `ch.<name>.unit` is right for it, no scale needed.
+   */
+  readonly anyUnit?: boolean;
   readonly resolution: number;
   readonly accuracy?: number;
 }

@@ -20,7 +20,7 @@ export function transmitterFields(shunt: number): Record<string, KeySpec> {
 
 /** Quantities: the scaled value (first: the default measure), the loop current, the terminal voltage. */
 export const TRANSMITTER_QUANTITIES = {
-  value: { unit: "%", resolution: 0.01 },
+  value: { unit: "%", resolution: 0.01, anyUnit: true },
   current: { unit: "A", resolution: 1e-6 },
   voltage: { unit: "V", resolution: 1e-3 },
 } as const;
