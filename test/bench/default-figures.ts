@@ -1,18 +1,17 @@
 /**
  * The README's figures for `npm run bench`: the firmware (`startNode`) at the
  * factory-default config, booted on the in-memory test platform in virtual
- * time, with the simulator's simulated board: the telemetry pack's size and
- * period, and how long a broker outage the outbox bridges without losing a
- * pack, for the simulator's flash (no capacity hint: the outbox default) and
- * for the ESP32's (its NVS capacity hint).
+ * time, with the simulated board: the telemetry pack's size and period, and
+ * how long a broker outage the outbox bridges without losing a pack, for the
+ * simulator's flash (no capacity hint: the outbox default) and the ESP32's
+ * (its NVS capacity hint).
  *
  * The outbox capacity is measured from the outside, so it stays true
- * whatever the outbox does inside: the broker goes away for `maxOutageH`,
- * comes back, every pack is acknowledged, and the packs made during the
- * outage that arrived are counted: the newest unbroken run of them is what
- * the outbox kept whole (its span is the figure), the oldest one that
- * arrived at all is how far back the history reaches (with thinning, older
- * than the unbroken run).
+ * whatever the outbox does inside: the broker goes away for T, comes back,
+ * every pack is acknowledged, and T is lossless when every pack made during
+ * the outage arrived. T is doubled from 15 min until a loss, then bisected
+ * to the minute. One more outage of `maxOutageH` shows how far back the
+ * history then reaches (with thinning: coarser, but to the outage's start).
  */
 import { Decoder } from "cbor-x";
 import { startNode } from "../../modules/node.js";
@@ -29,6 +28,8 @@ export interface FigureTarget {
   label: string;
   hardwareId: string;
   capacityBytes?: number;
+  /** The host's clock has sub-millisecond fractions (the simulator's performance.now()); the ESP32's Time.ticks counts whole ms. */
+  fractionalClock?: boolean;
 }
 
 export interface PackFigures {
@@ -41,17 +42,12 @@ export interface PackFigures {
 }
 
 export interface OutboxFigures {
-  /** Minutes of the outage's newest packs that all arrived. */
-  wholeMinutes: number;
-  /** Packs in that unbroken run. */
-  wholePacks: number;
-  /** Minutes back to the oldest outage pack that arrived at all. */
-  reachMinutes: number;
-  /** Packs made during the outage, and how many arrived. */
-  made: number;
-  arrived: number;
-  /** False when nothing was lost in `maxOutageH`: the figure is a lower bound. */
+  /** Longest outage, in minutes, after which every pack made during it arrived (to the minute). */
+  losslessMinutes: number;
+  /** False when even `maxOutageH` lost nothing: losslessMinutes is a lower bound. */
   bounded: boolean;
+  /** After an outage of `maxOutageH`: packs made, packs arrived, and minutes back to the oldest that arrived. */
+  long: { hours: number; made: number; arrived: number; reachMinutes: number };
 }
 
 interface Pack {
@@ -110,10 +106,14 @@ function fraction(ms: number): number {
   return ((x >>> 0) % 997) / 1000;
 }
 
-/** Boots the firmware at the default config on `target`'s storage, with a host-like clock. */
+/** Boots the firmware at the default config on `target`'s storage, with its host's kind of clock. */
 function boot(target: FigureTarget): TestPlatform {
   const test = createTestPlatform({ seed: 7, hardwareId: target.hardwareId, wallTime: EPOCH, name: "bench" });
   if (target.capacityBytes !== undefined) (test.storage as { capacityBytes?: number }).capacityBytes = target.capacityBytes;
+  if (!target.fractionalClock) {
+    startNode(test.platform);
+    return test;
+  }
   const virtual = test.clock;
   // Each reading of the clock moves it on a little, as a real one does between two channels' samples.
   let instant = -1;
@@ -145,37 +145,54 @@ export async function packFigures(target: FigureTarget, minutes = 30): Promise<P
   };
 }
 
-/** The outbox's reach in time at the default config (see the file's comment); the outage lasts at most `maxOutageH`. */
-export async function outboxFigures(target: FigureTarget, maxOutageH = 12): Promise<OutboxFigures> {
+/** One outage of `minutes`: packs made while the broker was away, those that arrived once it was back, and the oldest one's age at the return. */
+async function outage(target: FigureTarget, minutes: number): Promise<{ made: number; arrived: number; reachMinutes: number }> {
   const test = boot(target);
   const before: Pack[] = [];
   await run(test, 60_000, true, before);
   const lastBefore = Math.max(0, ...before.map((p) => p.seq));
   const awayFrom = EPOCH / 1000 + test.clock.monotonic() / 1000;
   test.mqtt.fail({ stage: "tcp", message: "connection reset" });
-  await run(test, maxOutageH * 3_600_000, false, []);
+  await run(test, minutes * 60_000, false, []);
   const awayTo = EPOCH / 1000 + test.clock.monotonic() / 1000;
   const after: Pack[] = [];
-  // Back: replay until nothing more comes for 2 minutes.
+  // Back: replay until no pack of the outage has come for 2 minutes.
   for (let quiet = 0; quiet < 120_000; ) {
     const old = after.length;
     await run(test, 10_000, true, after);
     quiet = after.slice(old).some((p) => p.bt < awayTo) ? 0 : quiet + 10_000;
   }
-  const outage = new Map<number, Pack>();
-  for (const p of after) if (p.bt >= awayFrom && p.bt < awayTo && p.seq > lastBefore) outage.set(p.seq, p);
-  const made = Math.max(0, ...after.filter((p) => p.bt < awayTo).map((p) => p.seq)) - lastBefore;
-  const newest = lastBefore + made;
-  let oldestWhole = newest;
-  while (outage.has(oldestWhole - 1)) oldestWhole--;
-  const oldest = Math.min(...outage.keys());
-  const minutes = (from: number) => +((awayTo - (outage.get(from)?.bt ?? awayTo)) / 60).toFixed(1);
-  return {
-    wholeMinutes: minutes(oldestWhole),
-    wholePacks: newest - oldestWhole + 1,
-    reachMinutes: minutes(oldest),
-    made,
-    arrived: outage.size,
-    bounded: outage.size < made,
+  const outagePacks = new Map<number, Pack>();
+  for (const p of after) if (p.bt >= awayFrom && p.bt < awayTo && p.seq > lastBefore) outagePacks.set(p.seq, p);
+  // The first pack made after the return carries the next seq: every seq below it was made during the outage.
+  const firstAfter = Math.min(...after.filter((p) => p.bt >= awayTo).map((p) => p.seq));
+  const made = Number.isFinite(firstAfter) ? firstAfter - 1 - lastBefore : Math.max(0, ...outagePacks.keys()) - lastBefore;
+  const oldest = Math.min(...[...outagePacks.values()].map((p) => p.bt));
+  return { made, arrived: outagePacks.size, reachMinutes: outagePacks.size > 0 ? +((awayTo - oldest) / 60).toFixed(1) : 0 };
+}
+
+/** The outbox's capacity in time at the default config (see the file's comment); outages of at most `maxOutageH`. */
+export async function outboxFigures(target: FigureTarget, maxOutageH = 12): Promise<OutboxFigures> {
+  const lossless = async (minutes: number) => {
+    const o = await outage(target, minutes);
+    return o.arrived >= o.made;
   };
+  let good = 0;
+  let bad: number | undefined;
+  for (let minutes = 15; minutes <= maxOutageH * 60; minutes *= 2) {
+    if (await lossless(minutes)) good = minutes;
+    else {
+      bad = minutes;
+      break;
+    }
+  }
+  if (bad === undefined && good < maxOutageH * 60 && !(await lossless(maxOutageH * 60))) bad = maxOutageH * 60;
+  else if (bad === undefined) good = maxOutageH * 60;
+  while (bad !== undefined && bad - good > 1) {
+    const mid = Math.floor((good + bad) / 2);
+    if (await lossless(mid)) good = mid;
+    else bad = mid;
+  }
+  const long = await outage(target, maxOutageH * 60);
+  return { losslessMinutes: good, bounded: bad !== undefined, long: { hours: maxOutageH, ...long } };
 }
