@@ -73,6 +73,11 @@ function main(argv: string[]): void {
           connection?.subscribe([filter], 1);
         },
         onMessage,
+        // Over the transport's 256 KiB: skipped unread, the link stays (it used to drop and loop on a retained one).
+        onOversize: (topic: string, bytes: number) => {
+          warnings++;
+          status(`skipped a message of ${bytes} bytes on ${JSON.stringify(topic)}: too large to decode`);
+        },
         onPuback: () => undefined,
         onClose: (failure: MqttFailure) => {
           connection = undefined;
