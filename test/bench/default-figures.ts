@@ -41,6 +41,8 @@ export interface PackFigures {
 }
 
 export interface OutboxFigures {
+  /** Minutes into the outage when the console's `status` first showed a pack dropped or thinned (undefined: never). */
+  firstLossMinutes: number | undefined;
   /** Minutes of the outage's newest packs that all arrived. */
   wholeMinutes: number;
   /** Packs in that unbroken run. */
@@ -110,8 +112,8 @@ function fraction(ms: number): number {
   return ((x >>> 0) % 997) / 1000;
 }
 
-/** Boots the firmware at the default config on `target`'s storage, with a host-like clock. */
-function boot(target: FigureTarget): TestPlatform {
+/** Boots the firmware at the default config on `target`'s storage, with a host-like clock (also the flash table's node, flash-wear.ts). */
+export function boot(target: FigureTarget): TestPlatform {
   const test = createTestPlatform({ seed: 7, hardwareId: target.hardwareId, wallTime: EPOCH, name: "bench" });
   if (target.capacityBytes !== undefined) (test.storage as { capacityBytes?: number }).capacityBytes = target.capacityBytes;
   const virtual = test.clock;
@@ -153,7 +155,18 @@ export async function outboxFigures(target: FigureTarget, maxOutageH = 12): Prom
   const lastBefore = Math.max(0, ...before.map((p) => p.seq));
   const awayFrom = EPOCH / 1000 + test.clock.monotonic() / 1000;
   test.mqtt.fail({ stage: "tcp", message: "connection reset" });
-  await run(test, maxOutageH * 3_600_000, false, []);
+  // Minute by minute, as a technician would: the console's status says when the outbox first lost (or thinned) a pack.
+  let firstLossMinutes: number | undefined;
+  for (let minute = 1; minute <= maxOutageH * 60; minute++) {
+    await run(test, 60_000, false, []);
+    if (firstLossMinutes !== undefined) continue;
+    test.console.take();
+    test.console.inject("status\r\n");
+    await test.timers.advanceSettled(0);
+    const line = test.console.take().split("\r\n").find((l) => /^\s*outbox\b/.test(l)) ?? "";
+    const lost = [...line.matchAll(/(?:dropped|thinned) (\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+    if (lost > 0) firstLossMinutes = minute;
+  }
   const awayTo = EPOCH / 1000 + test.clock.monotonic() / 1000;
   const after: Pack[] = [];
   // Back: replay until nothing more comes for 2 minutes.
@@ -171,6 +184,7 @@ export async function outboxFigures(target: FigureTarget, maxOutageH = 12): Prom
   const oldest = Math.min(...outage.keys());
   const minutes = (from: number) => +((awayTo - (outage.get(from)?.bt ?? awayTo)) / 60).toFixed(1);
   return {
+    firstLossMinutes,
     wholeMinutes: minutes(oldestWhole),
     wholePacks: newest - oldestWhole + 1,
     reachMinutes: minutes(oldest),

@@ -8,12 +8,13 @@
  */
 import { Counters } from "../../modules/counters.js";
 import { Logger } from "../../modules/log.js";
-import { outboxSegmentsFor, startNode } from "../../modules/node.js";
+import { outboxSegmentsFor } from "../../modules/node.js";
 import { STORAGE_VALUE_MAX, type Storage } from "../../modules/platform.js";
 import { Outbox } from "../../modules/telemetry/outbox.js";
 import { OutboxV1 } from "../helpers/outbox-v1.js";
 import { MemoryStorage } from "../helpers/memory-storage.js";
 import { createTestPlatform } from "../xs/platform.js";
+import { boot } from "./default-figures.js";
 
 /** NVS (ESP-IDF): 32-byte entries, 126 per 4,096-byte page; a blob costs a chunk header and a blob index entry besides its data. */
 const NVS_ENTRY = 32;
@@ -77,11 +78,11 @@ function row(scheme: string, state: string, m: { bytes: number; entries: number;
  * packs it published online (the input of `outboxRows`).
  */
 export async function nodeRows(): Promise<{ rows: Row[]; packs: Uint8Array[] }> {
-  const test = createTestPlatform({ seed: 7 });
-  (test.storage as { capacityBytes?: number }).capacityBytes = ESP32_CAPACITY_BYTES;
+  // The README figures' node: default config, a host-like clock (packs of the simulator's size), the ESP32's storage hint.
+  const test = boot({ label: "ESP32", hardwareId: "a4d18cdbc020", capacityBytes: ESP32_CAPACITY_BYTES });
   const meter = new Meter();
   meter.wrap(test.storage);
-  const node = startNode(test.platform);
+  await test.timers.advanceSettled(0);
   test.mqtt.accept(false);
   let away = false;
   const packs: Uint8Array[] = [];
@@ -110,7 +111,6 @@ export async function nodeRows(): Promise<{ rows: Row[]; packs: Uint8Array[] }> 
   meter.take();
   await run(HOUR);
   rows.push(row("journal (this firmware), whole node", "broker away, hour 5 (outbox full: thinning)", meter.take(), 1, "-"));
-  await node.stop();
   return { rows, packs };
 }
 

@@ -51,10 +51,10 @@ for (const target of [SIM_TARGET, ESP32_TARGET]) {
   const o = await outboxFigures(target);
   outboxRows.push({
     storage: target.label,
-    "outage bridged without loss": `${o.bounded ? "" : "≥ "}${formatMinutes(o.wholeMinutes)}`,
-    "packs kept whole": o.wholePacks,
+    "outage bridged without loss (status: first pack dropped or thinned)": o.firstLossMinutes === undefined ? "≥ 12 h" : formatMinutes(o.firstLossMinutes),
+    "newest packs kept whole": formatMinutes(o.wholeMinutes),
     "oldest pack kept": formatMinutes(o.reachMinutes),
-    "packs made / arrived": `${o.made} / ${o.arrived}`,
+    "packs made / arrived": `${o.made} / ${o.arrived} (1 in ${(o.made / Math.max(1, o.arrived)).toFixed(1)})`,
   });
 }
 const live = await liveSimFigures();
