@@ -158,7 +158,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       actuators: (config.actuators ?? []).map((a) => ({ name: a.name, kind: a.type, safe: a.safeState })),
       outbox: {
         depth: outbox.depth, segments: outbox.segments.used, maxSegments: outbox.segments.max,
-        dropped: counters.get("outbox_dropped"), torn: counters.get("outbox_torn"),
+        dropped: counters.get("outbox_dropped"), torn: counters.get("outbox_torn"), thinned: counters.get("outbox_thinned"),
       },
       maxPacketBytes: packs.maxPacketBytes,
     });

@@ -18,7 +18,7 @@ export interface BirthFacts {
   clockSynced: boolean;
   config: NodeConfig;
   actuators: readonly { name: string; kind?: string; safe?: number | boolean }[];
-  outbox: { depth: number; segments: number; maxSegments: number; dropped: number; torn: number };
+  outbox: { depth: number; segments: number; maxSegments: number; dropped: number; torn: number; thinned?: number };
   maxPacketBytes: number;
 }
 
@@ -66,7 +66,7 @@ export function encodeBirth(facts: BirthFacts): Uint8Array {
     ["cfg", configDigest(facts.config)],
     ["outbox", new Map<string, number>([
       ["depth", facts.outbox.depth], ["segs", facts.outbox.segments], ["max", facts.outbox.maxSegments],
-      ["dropped", facts.outbox.dropped], ["torn", facts.outbox.torn],
+      ["dropped", facts.outbox.dropped], ["torn", facts.outbox.torn], ["thinned", facts.outbox.thinned ?? 0],
     ])],
     ["maxpkt", facts.maxPacketBytes],
   ]);

@@ -106,8 +106,8 @@ function fraction(ms: number): number {
   return ((x >>> 0) % 997) / 1000;
 }
 
-/** Boots the firmware at the default config on `target`'s storage, with its host's kind of clock. */
-function boot(target: FigureTarget): TestPlatform {
+/** Boots the firmware at the default config on `target`'s storage, with its host's kind of clock (also the flash table's node, flash-wear.ts). */
+export function boot(target: FigureTarget): TestPlatform {
   const test = createTestPlatform({ seed: 7, hardwareId: target.hardwareId, wallTime: EPOCH, name: "bench" });
   if (target.capacityBytes !== undefined) (test.storage as { capacityBytes?: number }).capacityBytes = target.capacityBytes;
   if (!target.fractionalClock) {

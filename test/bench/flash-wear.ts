@@ -8,12 +8,14 @@
  */
 import { Counters } from "../../modules/counters.js";
 import { Logger } from "../../modules/log.js";
-import { outboxSegmentsFor, startNode } from "../../modules/node.js";
+import { outboxSegmentsFor } from "../../modules/node.js";
 import { STORAGE_VALUE_MAX, type Storage } from "../../modules/platform.js";
 import { Outbox } from "../../modules/telemetry/outbox.js";
 import { OutboxV1 } from "../helpers/outbox-v1.js";
 import { MemoryStorage } from "../helpers/memory-storage.js";
 import { createTestPlatform } from "../xs/platform.js";
+import { boot } from "./default-figures.js";
+import { NvsModel } from "./nvs-model.js";
 
 /** NVS (ESP-IDF): 32-byte entries, 126 per 4,096-byte page; a blob costs a chunk header and a blob index entry besides its data. */
 const NVS_ENTRY = 32;
@@ -77,11 +79,11 @@ function row(scheme: string, state: string, m: { bytes: number; entries: number;
  * packs it published online (the input of `outboxRows`).
  */
 export async function nodeRows(): Promise<{ rows: Row[]; packs: Uint8Array[] }> {
-  const test = createTestPlatform({ seed: 7 });
-  (test.storage as { capacityBytes?: number }).capacityBytes = ESP32_CAPACITY_BYTES;
+  // The README figures' node: default config, a host-like clock (packs of the simulator's size), the ESP32's storage hint.
+  const test = boot({ label: "ESP32", hardwareId: "a4d18cdbc020", capacityBytes: ESP32_CAPACITY_BYTES });
   const meter = new Meter();
   meter.wrap(test.storage);
-  const node = startNode(test.platform);
+  await test.timers.advanceSettled(0);
   test.mqtt.accept(false);
   let away = false;
   const packs: Uint8Array[] = [];
@@ -110,7 +112,6 @@ export async function nodeRows(): Promise<{ rows: Row[]; packs: Uint8Array[] }> 
   meter.take();
   await run(HOUR);
   rows.push(row("journal (this firmware), whole node", "broker away, hour 5 (outbox full: thinning)", meter.take(), 1, "-"));
-  await node.stop();
   return { rows, packs };
 }
 
@@ -173,3 +174,57 @@ export function outboxRows(packs: readonly Uint8Array[], maxSegments: number): {
 
 /** The outbox sizes the bench reports: the simulator's default and the ESP32's. */
 export const OUTBOX_SIZES: readonly [string, number][] = [["simulator (no capacity hint)", 64], ["ESP32 (0x86000 NVS)", outboxSegmentsFor(ESP32_CAPACITY_BYTES)!]];
+
+/**
+ * NVS wear with garbage collection (`NvsModel`), the outbox alone on the
+ * ESP32's sizing, this firmware's and the previous one's fed the same packs
+ * (one every 5 s): `hours` of repeated outages of `outageH` hours, each
+ * followed by 6 minutes online that drain the backlog (the worst for wear:
+ * always offline at full resolution, never long enough to thin), and
+ * `hours` with the broker away for good. Erases counted after an 8-hour
+ * warm-up (a fresh partition fills before NVS collects anything).
+ */
+export function wearRows(packs: readonly Uint8Array[], maxSegments: number, hours = 48, outageH = 1.9): Row[] {
+  const rows: Row[] = [];
+  const log = new Logger(createTestPlatform().platform);
+  for (const scheme of ["journal (this firmware)", "one open segment rewritten every 60 s (previous firmware)"]) {
+    for (const pattern of [`outages of ${outageH} h, 6 min online between`, "broker away for good"]) {
+      const nvs = new NvsModel(NVS_PAGES);
+      const storage = new MemoryStorage();
+      const write = storage.write.bind(storage);
+      const remove = storage.delete.bind(storage);
+      storage.write = (key: string, value: Uint8Array) => { write(key, value); nvs.write(key, value.byteLength); };
+      storage.delete = (key: string) => { remove(key); nvs.remove(key); };
+      const counters = new Counters();
+      let now = 0;
+      const options = { maxSegments };
+      const outbox: Pick<Outbox, "push" | "tick"> & { next(): object | undefined; sent(e: object, id: number): void; ack(id: number): boolean } =
+        scheme.startsWith("journal") ? new Outbox(storage, () => now, counters, log, options) : new OutboxV1(storage, () => now, counters, log, options);
+      let i = 0;
+      let id = 1;
+      let base = nvs.pages.map((p) => p.erases);
+      const cycle = pattern.startsWith("outages") ? (outageH + 0.1) * HOUR : Infinity;
+      for (let t = 0; t < hours * HOUR; t += 1000) {
+        now += 1000;
+        if (t === 8 * HOUR) base = nvs.pages.map((p) => p.erases);
+        const online = cycle !== Infinity && t % cycle >= outageH * HOUR;
+        if (now % 5000 === 0) outbox.push(packs[i++ % packs.length], !online);
+        if (online) for (let e = outbox.next(); e; e = outbox.next()) { outbox.sent(e, id); outbox.ack(id++); }
+        outbox.tick();
+      }
+      const perPage = nvs.pages.map((p, k) => p.erases - base[k]);
+      const measured = hours - 8;
+      const total = perPage.reduce((a, b) => a + b, 0) / measured;
+      const worst = Math.max(...perPage) / measured;
+      rows.push({
+        outbox: scheme,
+        pattern,
+        "page erases/h (GC included)": +total.toFixed(1),
+        "mean cycles/page/h": +(total / NVS_PAGES).toFixed(3),
+        "most erased page, cycles/h": +worst.toFixed(3),
+        "years to 100k cycles (most erased page)": worst === 0 ? "∞" : +(ERASE_CYCLES / worst / 8766).toFixed(1),
+      });
+    }
+  }
+  return rows;
+}

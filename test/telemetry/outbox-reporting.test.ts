@@ -52,6 +52,9 @@ test("the last outbox_loss event and status give the same counts, also for losse
   const events = test.mqtt.publishes.filter((p) => p.topic.endsWith("/evt")).map((p) => decode(p.payload) as { kind: string; detail: string });
   const losses = events.filter((e) => e.kind === "outbox_loss");
   t.true(losses.length >= 1, "an outbox_loss event");
+  const birth = decode(test.mqtt.publishes.find((p) => p.topic.endsWith("/birth"))!.payload) as { outbox: { thinned: number; dropped: number } };
+  t.deepEqual([birth.outbox.dropped, birth.outbox.thinned], counts(losses[0].detail).slice(0, 2), "the birth at CONNACK counts what the event at CONNACK says");
+  t.true(birth.outbox.thinned > 0);
   const line = await status(test);
   t.regex(line, /torn 1/, "the replay found the damaged segment");
   t.deepEqual(counts(losses[losses.length - 1].detail), counts(line), `event "${losses[losses.length - 1].detail}" against status "${line}"`);
