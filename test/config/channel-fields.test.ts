@@ -121,8 +121,6 @@ test("a BME280 channel takes its descriptor's defaults: 0x76, temperature in Cel
   config.unset("ch.baro.measure");
   config.set("ch.baro.measure", "pressure");
   t.throws(() => config.set("ch.baro.address", "0x44"), { instanceOf: RangeError, message: "ch.baro.address must be 0x76..0x77, got 0x44" });
-  const error = t.throws(() => config.save(), { instanceOf: ConfigRuleError });
-  t.regex(error!.message, /ch\.baro\.unit "Cel" is not the unit of pressure \(Pa\): set ch\.baro\.unit Pa, or ch\.baro\.scale to convert/);
   config.set("ch.baro.unit", "Pa");
   t.notThrows(() => config.save());
 });
