@@ -233,7 +233,7 @@ export class Channels {
     const scale = (v: number) => v * (config.scale ?? 1) + (config.offset ?? 0);
     if (typeof m === "number") return Number.isFinite(m) ? { channel: name, unit, at: now, quality: "good", value: scale(m) } : badReading(name, unit, "sensor_fault", now);
     if (m === undefined || m === null || typeof m !== "object") return badReading(name, unit, faultReason ?? "sensor_fault", now);
-    const reason: QualityReason = m.reason && QUALITY_REASONS.includes(m.reason) ? m.reason : "sensor_fault";
+    const reason: QualityReason = m.reason && (QUALITY_REASONS as readonly string[]).includes(m.reason) ? (m.reason as QualityReason) : "sensor_fault";
     if (m.quality === "bad" || typeof m.value !== "number" || !Number.isFinite(m.value)) return badReading(name, unit, reason, now);
     if (m.quality === "uncertain") return { channel: name, unit, at: now, quality: "uncertain", reason, value: scale(m.value) };
     return { channel: name, unit, at: now, quality: "good", value: scale(m.value) };

@@ -49,7 +49,8 @@ export interface Quantity {
 export interface Measurement {
   readonly value?: number;
   readonly quality: Quality;
-  readonly reason?: QualityReason;
+  /** A QualityReason (quality.ts); anything else is reported as `sensor_fault`. Text, so drivers' own value types fit. */
+  readonly reason?: QualityReason | string;
 }
 
 /**

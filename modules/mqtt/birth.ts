@@ -50,8 +50,10 @@ export function encodeBirth(facts: BirthFacts): Uint8Array {
     ["channels", facts.config.channels.map((c) => {
       const channel = new Map<string, unknown>([["n", c.name], ["u", c.unit], ["type", c.type], ["measure", c.measure], ["every", c.intervalMs]]);
       // Typical accuracy (±, in the channel's unit) from the type's descriptor (its datasheet).
-      const accuracy = sensorType(c.type)?.quantities[c.measure]?.accuracy;
-      if (accuracy !== undefined) channel.set("acc", accuracy);
+      const quantity = sensorType(c.type)?.quantities[c.measure];
+      if (quantity?.accuracy !== undefined) channel.set("acc", quantity.accuracy);
+      // One step of the sensor's output, in the channel's unit (before scale), rounded to 6 significant digits.
+      if (quantity && quantity.resolution > 0) channel.set("res", Number(quantity.resolution.toPrecision(6)));
       // The strict bound of the channel's compress filter (docs/contracts.md, reconstruction).
       const e = c.filter ? compressBound(c.filter) : undefined;
       if (e !== undefined) channel.set("e", e);

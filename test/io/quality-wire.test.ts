@@ -90,5 +90,6 @@ test("the birth says sim: true when the IO is simulated chips", async (t) => {
   const birth = decoder.decode(on("/birth")[0].payload) as Record<string, unknown>;
   t.is(birth.sim, true);
   t.is(birth.host, "test");
-  t.deepEqual((birth.channels as { n: string; acc?: number }[]).map((c) => [c.n, c.acc]), [["rh", 3], ["temp", 0.3]]);
+  // acc and res come from the SHT3x descriptor: ±0.3 °C / ±3 %RH, one step of the 16-bit word.
+  t.deepEqual((birth.channels as { n: string; acc?: number; res?: number }[]).map((c) => [c.n, c.acc, c.res]), [["rh", 3, 0.00152590], ["temp", 0.3, 0.00267033]]);
 });
