@@ -159,3 +159,15 @@ test("ads1115: four channels on the four inputs of one chip, sampled at the same
   t.deepEqual(later.filter((r) => r.quality !== "good").map((r) => `${r.channel}@${r.at} ${r.reason}`), []);
   for (const r of later) t.true(Math.abs(r.value! - (2 + Number(r.channel.slice(2)))) < 0.001, `${r.channel} ${r.value}`);
 });
+
+test("a transmitter's value and a meter's total take the unit the technician gives them; other quantities keep theirs", (t) => {
+  const r = consoleRig();
+  r.run("set ch.press.type ads1115");
+  r.run("set ch.press.unit Pa");
+  r.run("set ch.water.type pulse");
+  r.run("set ch.water.unit kg");
+  t.regex(r.run("save"), /OK\r\n$/);
+  r.run("set ch.run.type digital");
+  r.run("set ch.run.unit Cel");
+  t.regex(r.run("save"), /ch.run.unit "Cel" is not the unit of state \(\/\)/);
+});
