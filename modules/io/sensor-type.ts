@@ -38,7 +38,8 @@ export interface Quantity {
   readonly unit: string;
   /**
    * The value is in engineering units the channel chooses (a transmitter's
-   * range_low..range_high): any `ch.<name>.unit` is right for it, no scale needed.
+   * range_low..range_high, a meter's pulses_per_unit): any `ch.<name>.unit`
+   * is right for it, no scale needed.
    */
   readonly anyUnit?: boolean;
   readonly resolution: number;

@@ -42,7 +42,7 @@ test("the new sensor types run on XS through Channels, configured as from the co
     ["ch.level.type", "analog"], ["ch.level.pin", "35"],
     ["ch.tc.type", "max31855"],
     ["ch.water.type", "pulse"], ["ch.water.measure", "count"], ["ch.water.unit", "count"],
-    ["ch.run.type", "digital"], ["ch.run.measure", "transitions"],
+    ["ch.run.type", "digital"], ["ch.run.measure", "transitions"], ["ch.run.unit", "count"],
   ];
   type Reading = { value?: number; quality: string; reason?: string; unit: string };
   const last = await run.command<Record<string, Reading>>("channels", settings);

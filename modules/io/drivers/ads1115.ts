@@ -1,4 +1,4 @@
-import type { I2CBus, I2COptions } from "../../platform.js";
+import type { I2CBus, I2COptions, TimerHandle, Timers } from "../../platform.js";
 import { bad, type QualifiedValue } from "./quality.js";
 
 /** ADS1115 register pointers (TI SBAS444, section 9.6.1, table 6). */
@@ -14,8 +14,10 @@ const OS_START = 0x8000; // write: start a single conversion; read: 1 = idle, 0 
 const MUX_SINGLE = 0x4; // MUX 1xx: AINx against GND
 const MODE_SINGLE = 0x0100;
 const COMP_DISABLE = 0x0003;
-/** Samples in a row that find the conversion unfinished before it is declared stuck. */
+/** Without a clock: samples in a row that find the conversion unfinished before it is declared stuck. */
 const STUCK_AFTER = 3;
+/** With a clock: a conversion still unfinished this long past its 1/DR (plus the chip's 10 % oscillator tolerance) is stuck, ms. */
+const STUCK_GRACE_MS = 20;
 
 export interface ADS1115Settings {
   /** Single-ended inputs converted in turn, AIN0..AIN3; default [0]. */
@@ -28,6 +30,20 @@ export interface ADS1115Settings {
 
 export interface ADS1115Options {
   sensor: Partial<I2COptions> & { io: new (options: I2COptions) => I2CBus };
+  /**
+   * Monotonic ms. With it, an unfinished conversion is `timeout` only once
+   * it is overdue by time, so several channels may sample the chip at the
+   * same instant; without it, after 3 samples that find it unfinished.
+   */
+  now?: () => number;
+  /**
+   * With timers, a sample that finds the chip idle starts a scan: each
+   * input's conversion is collected by a timer when due (1/DR + 10 %) and the
+   * next one started, so every input is fresh by the next sample even when
+   * several channels sample the chip at the same instant. Without: one
+   * conversion per sample call.
+   */
+  timers?: Timers;
   onError?: (message: string) => void;
 }
 
@@ -42,11 +58,12 @@ const DEFAULTS = { address: 0x48, hz: 400_000 };
  * TI ADS1115 16-bit I2C ADC (SBAS444) in single-shot mode, never waiting:
  * each `sample()` reads the conversion started by the previous one (when the
  * config register's OS bit says it is done) and starts the next input's, so
- * the configured inputs are converted in turn, one per sample. The first
- * sample after open or configure is `not_ready`; a conversion that is still
- * unfinished after 3 samples is `timeout`; a NACK makes every input `nack`
- * until the chip answers again. Codes 0x7FFF and 0x8000 are the clipped ends
- * of the range: bad, over_range / under_range.
+ * the configured inputs are converted in turn, one per sample; with `timers`
+ * a sample starts a scan of all inputs, each collected by a timer when due.
+ * The first sample after open or configure is `not_ready`; a conversion still
+ * unfinished when overdue (see `now`) is `timeout`; a NACK makes every input
+ * `nack` until the chip answers again. Codes 0x7FFF and 0x8000 are the
+ * clipped ends of the range: bad, over_range / under_range.
  */
 export default class ADS1115 {
   #io: I2CBus;
@@ -59,13 +76,21 @@ export default class ADS1115 {
   #pending = -1;
   #pendingWord = 0;
   #unfinished = 0;
+  #now: (() => number) | undefined;
+  #startedAt = 0;
   #next = 0;
+  #timers: Timers | undefined;
+  #timer: TimerHandle | undefined;
+  /** Conversions started in the scan under way, or -1 when none is. */
+  #scanned = -1;
 
   constructor(options: ADS1115Options) {
     const { io, ...bus } = options.sensor;
     if (typeof io !== "function") throw new TypeError("sensor.io must be an I2C constructor");
     this.#io = new io({ ...DEFAULTS, ...bus } as I2COptions);
     this.#onError = options.onError ?? (() => {});
+    this.#now = options.now;
+    this.#timers = options.timers;
     this.#reset();
   }
 
@@ -81,8 +106,15 @@ export default class ADS1115 {
     this.#reset();
   }
 
-  /** Reads the finished conversion (if any), starts the next; never throws, never waits. */
+  /** Reads the finished conversion (if any), starts the next (with timers: starts a scan); never throws, never waits. */
   sample(): ADS1115Sample {
+    if (this.#timers) {
+      if (this.#scanned < 0) {
+        this.#scanned = 0;
+        this.#scan();
+      }
+      return { ain: this.#latest.slice() };
+    }
     try {
       if (this.#pending >= 0) this.#collect();
       if (this.#pending < 0) this.#start();
@@ -95,6 +127,9 @@ export default class ADS1115 {
   }
 
   close(): void {
+    this.#timers?.clear(this.#timer);
+    this.#timer = undefined;
+    this.#scanned = -1;
     this.#io.close();
   }
 
@@ -110,16 +145,45 @@ export default class ADS1115 {
     for (const input of this.#settings.inputs) this.#latest[input] = bad("not_ready");
     this.#pending = -1;
     this.#next = 0;
+    this.#timers?.clear(this.#timer);
+    this.#timer = undefined;
+    this.#scanned = -1;
     this.sample();
+  }
+
+  /** One step of a scan: collect the conversion under way, start the next input's, and come back when it is due. */
+  #scan(): void {
+    this.#timer = undefined;
+    try {
+      if (this.#pending >= 0) this.#collect();
+      if (this.#pending < 0) {
+        if (this.#scanned >= this.#settings.inputs.length) {
+          this.#scanned = -1;
+          return;
+        }
+        this.#start();
+        this.#scanned++;
+      }
+    } catch (error) {
+      this.#onError(`i2c: ${(error as Error).message}`);
+      for (const input of this.#settings.inputs) this.#latest[input] = bad("nack");
+      this.#pending = -1;
+      this.#scanned = -1;
+      return;
+    }
+    this.#timer = this.#timers!.once(() => this.#scan(), Math.ceil(1100 / this.#settings.rate) + 1);
   }
 
   #collect(): void {
     const input = this.#settings.inputs[this.#pending];
     const config = this.#readRegister(POINTER.config);
     if ((config & OS_START) === 0) {
-      if (++this.#unfinished < STUCK_AFTER) return;
+      const overdue = this.#now
+        ? this.#now() - this.#startedAt > (1.1 * 1000) / this.#settings.rate + STUCK_GRACE_MS
+        : ++this.#unfinished >= STUCK_AFTER;
+      if (!overdue) return;
       this.#latest[input] = bad("timeout");
-      this.#onError(`AIN${input}: conversion unfinished after ${STUCK_AFTER} samples`);
+      this.#onError(this.#now ? `AIN${input}: conversion overdue` : `AIN${input}: conversion unfinished after ${STUCK_AFTER} samples`);
       this.#pending = -1;
       return;
     }
@@ -148,6 +212,7 @@ export default class ADS1115 {
     this.#pending = position;
     this.#pendingWord = word;
     this.#unfinished = 0;
+    this.#startedAt = this.#now?.() ?? 0;
   }
 
   #readRegister(pointer: number): number {

@@ -74,7 +74,12 @@ function join(context: OpenContext, address: number, input: number, need: number
   if (!byAddress) chips.set(io, (byAddress = new Map()));
   let chip = byAddress.get(address);
   if (!chip) {
-    const driver = new ADS1115({ sensor: { io, ...context.io.i2cDefault, address }, onError: (message) => context.onError(message, "nack") });
+    const driver = new ADS1115({
+      sensor: { io, ...context.io.i2cDefault, address },
+      now: () => context.clock.monotonic(),
+      timers: context.timers,
+      onError: (message) => context.onError(message, "nack"),
+    });
     chip = { driver, inputs: new Map() };
     byAddress.set(address, chip);
   }

@@ -15,8 +15,8 @@ export const pulse: SensorType = defineSensorType({
   name: "pulse",
   help: "pulse meter (flow, energy): totaliser, flow, count, rate",
   quantities: {
-    total: { unit: "m3", resolution: 0.001 },
-    flow: { unit: "m3/s", resolution: 1e-6 },
+    total: { unit: "m3", resolution: 0.001, anyUnit: true },
+    flow: { unit: "m3/s", resolution: 1e-6, anyUnit: true },
     count: { unit: "count", resolution: 1 },
     rate: { unit: "/s", resolution: 0.01 },
   },

@@ -18,7 +18,7 @@ export function transmitterFields(shunt: number): Record<string, KeySpec> {
   };
 }
 
-/** Quantities: the scaled value (first: the default measure), the loop current, the terminal voltage. */
+/** Quantities: the scaled value (first: the default measure; its unit is the range's, % by default), the loop current, the terminal voltage. */
 export const TRANSMITTER_QUANTITIES = {
   value: { unit: "%", resolution: 0.01, anyUnit: true },
   current: { unit: "A", resolution: 1e-6 },

@@ -209,3 +209,44 @@ test("seeded random faults through a 4-20 mA transmitter: never a wrong good val
   t.true(goods > 300, `${goods} good values`);
   t.true(bads > 300, `${bads} bad values`);
 });
+
+test("with a clock: samples at the same instant never declare a conversion stuck; an overdue one is timeout", (t) => {
+  const { time, chip, bus, errors } = setup();
+  chip.inputs[0] = () => 1;
+  const adc = new ADS1115({ sensor: { io: bus.ioClass() }, now: () => time.monotonic(), onError: (m) => void errors.push(m) });
+  for (let i = 0; i < 10; i++) t.is(adc.sample().ain[0]!.reason, "not_ready");
+  t.deepEqual(errors, []);
+  time.advance(8);
+  t.deepEqual(adc.sample().ain[0], { value: 1, quality: "good" });
+  chip.faults.stuck = true;
+  time.advance(20);
+  t.is(adc.sample().ain[0]!.quality, "good", "1/128 s + 10 % + 20 ms not yet over");
+  time.advance(10);
+  t.deepEqual(adc.sample().ain[0], { quality: "bad", reason: "timeout" });
+  t.deepEqual(errors, ["AIN0: conversion overdue"]);
+});
+
+test("with timers: one sample starts a scan of every input, each collected when due, all fresh by the next sample", (t) => {
+  const { time, chip, bus, log, errors } = setup();
+  const volts = [0.5, 1, 1.5, 2];
+  for (let i = 0; i < 4; i++) chip.inputs[i] = () => volts[i];
+  const adc = new ADS1115({ sensor: { io: bus.ioClass() }, now: () => time.monotonic(), timers: time, onError: (m) => void errors.push(m) });
+  adc.configure({ inputs: [0, 1, 2, 3], rate: 860 });
+  // Four callers at the same instant: the first one's scan serves them all.
+  for (let i = 0; i < 4; i++) adc.sample();
+  time.advance(20);
+  t.deepEqual(adc.sample().ain.map((v) => v?.value), [0.5, 1, 1.5, 2]);
+  time.advance(100);
+  const transactions = log.length;
+  time.advance(1000);
+  t.is(log.length, transactions, "idle between scans: no bus traffic until the next sample");
+  chip.faults.nack = true;
+  time.advance(20);
+  // The scan's first step runs in the sample itself: the NACK shows at once.
+  t.deepEqual(adc.sample().ain[2], { quality: "bad", reason: "nack" });
+  chip.faults.nack = false;
+  time.advance(20);
+  adc.close();
+  t.is(time.pending, 0, "close clears the scan's timer");
+  t.deepEqual(errors, ["i2c: NACK"]);
+});

@@ -145,3 +145,29 @@ test("max31855 on a board without SPI: bad no_io, and the node goes on", (t) => 
   timers.advance(1000);
   t.deepEqual([last("tc").quality, last("tc").reason], ["bad", "no_io"]);
 });
+
+test("ads1115: four channels on the four inputs of one chip, sampled at the same instant, all stay good", (t) => {
+  const settings: [string, string][] = [];
+  for (const input of [0, 1, 2, 3]) settings.push([`ch.in${input}.type`, "ads1115"], [`ch.in${input}.input`, String(input)], [`ch.in${input}.range_high`, "10"]);
+  const { board, start, timers, readings } = rig(settings);
+  const adc = placeADS1115(board);
+  for (const input of [0, 1, 2, 3]) placeTransmitter(board, { adc, ain: input }, () => 2 + input, WIRING, seededRandom(input));
+  start();
+  timers.advance(5000);
+  const later = readings.filter((r) => r.at > 2000);
+  t.is(later.length, 12);
+  t.deepEqual(later.filter((r) => r.quality !== "good").map((r) => `${r.channel}@${r.at} ${r.reason}`), []);
+  for (const r of later) t.true(Math.abs(r.value! - (2 + Number(r.channel.slice(2)))) < 0.001, `${r.channel} ${r.value}`);
+});
+
+test("a transmitter's value and a meter's total take the unit the technician gives them; other quantities keep theirs", (t) => {
+  const r = consoleRig();
+  r.run("set ch.press.type ads1115");
+  r.run("set ch.press.unit Pa");
+  r.run("set ch.water.type pulse");
+  r.run("set ch.water.unit kg");
+  t.regex(r.run("save"), /OK\r\n$/);
+  r.run("set ch.run.type digital");
+  r.run("set ch.run.unit Cel");
+  t.regex(r.run("save"), /ch.run.unit "Cel" is not the unit of state \(\/\)/);
+});
