@@ -9,6 +9,7 @@ import { FlagValueError, preflight } from "./preflight.js";
 import { PtyConsole } from "./pty-console.js";
 import { defaultStateDir } from "./state-dir.js";
 import { StdioConsole } from "./stdio-console.js";
+import type { VirtualTime } from "./virtual-time.js";
 
 /** Runs the simulator: `fieldnode-sim --help` tells how. */
 async function main(argv: string[]): Promise<void> {
@@ -54,11 +55,13 @@ async function main(argv: string[]): Promise<void> {
   const transport = createMqttTransport();
 
   let node: NodeHandle | undefined;
+  let time: VirtualTime | undefined;
   let resetReason = "power-on";
   let stopping = false;
 
   const boot = () => {
-    const { platform } = createSimPlatform({
+    time?.close();
+    const sim = createSimPlatform({
       storage,
       console,
       mqtt: transport,
@@ -70,7 +73,10 @@ async function main(argv: string[]): Promise<void> {
         if (console instanceof PtyConsole) console.write(`${line}\r\n`);
       },
       clockSyncDelayMs: options.clockSyncDelayMs,
+      speed: options.speed,
     });
+    const { platform } = sim;
+    time = sim.time;
     // Flags override the saved config for this run only (see USAGE).
     const overrides: Record<string, string> = { ...checked.overrides, "mqtt.url": brokerUrl };
     node = startNode(platform, { overrides }, uplink);
