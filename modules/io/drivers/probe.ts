@@ -1,11 +1,16 @@
 import type { I2CBus, I2COptions } from "../../platform.js";
-import { PROBE_COMMAND, PROBE_FRAME, PROBE_NO_NEXT } from "../models/probe-model.js";
+import { PROBE_COMMAND, PROBE_CONTINUOUS, PROBE_FRAME, PROBE_NO_NEXT } from "../models/probe-model.js";
 import { sensirionCrc8 } from "../sensirion-crc.js";
 
-/** A probe sample: the value, and ms until the chip has the next one (absent: none coming). */
+/**
+ * A probe sample: the value, and when the chip has its next one: `nextInMs`
+ * (it paces itself), `end` (no further value), or neither (continuous:
+ * sample it on the channel's interval).
+ */
 export interface ProbeSample {
   value: number;
   nextInMs?: number;
+  end?: true;
 }
 
 export interface ProbeOptions {
@@ -56,7 +61,8 @@ export default class Probe {
     const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
     const next = view.getUint32(8);
     const sample: ProbeSample = { value: view.getFloat64(0) };
-    if (next !== PROBE_NO_NEXT) sample.nextInMs = next;
+    if (next === PROBE_NO_NEXT) sample.end = true;
+    else if (next !== PROBE_CONTINUOUS) sample.nextInMs = next;
     return sample;
   }
 

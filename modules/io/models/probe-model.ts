@@ -5,13 +5,18 @@ import type { I2CDeviceModel } from "./i2c-bus-model.js";
 export const PROBE_COMMAND = Object.freeze({ measure: 0x01 } as const);
 /** Bytes of one probe answer: float64 value, uint32 ms to the next value, CRC-8. */
 export const PROBE_FRAME = 13;
-/** "No further value" in the next-value field. */
+/** "No further value" (end of the data) in the next-value field. */
 export const PROBE_NO_NEXT = 0xffffffff;
+/** "Continuous": no pace of its own, sample it on your interval. */
+export const PROBE_CONTINUOUS = 0;
 
-/** What a probe measures: the value now, and ms until the next one (undefined: none coming; 0: continuous). */
+/**
+ * What a probe measures: the value now, and when its next value comes: ms
+ * (at least 1), "continuous" (no pace of its own) or "end" (no further value).
+ */
 export interface ProbeSource {
   value(): number;
-  nextInMs(): number | undefined;
+  next(): number | "continuous" | "end";
 }
 
 /** Faults a test or the simulator can inject. */
@@ -28,7 +33,8 @@ export interface ProbeFaults {
  * replay, where values must arrive exactly as written. I2C protocol: write
  * the measure command (0x01), then read 13 bytes: the value as an IEEE 754
  * float64, big-endian; the ms until its next value as a big-endian uint32
- * (0xFFFFFFFF: none coming); a Sensirion CRC-8 (poly 0x31, init 0xFF) over
+ * (0: continuous, no pace of its own; 0xFFFFFFFF: no further value, the
+ * end of a replay); a Sensirion CRC-8 (poly 0x31, init 0xFF) over
  * those 12 bytes. A read without a measure first NACKs.
  */
 export class ProbeModel implements I2CDeviceModel {
@@ -43,7 +49,7 @@ export class ProbeModel implements I2CDeviceModel {
   write(bytes: Uint8Array): void {
     if (this.faults.absent) throw new Error("NACK");
     if (bytes.length !== 1 || bytes[0] !== PROBE_COMMAND.measure) throw new Error(`NACK: unknown command ${Array.from(bytes, (b) => b.toString(16)).join(" ")}`);
-    this.#pending = encodeProbeFrame(this.#source.value(), this.#source.nextInMs());
+    this.#pending = encodeProbeFrame(this.#source.value(), this.#source.next());
     if (this.faults.corrupt) this.#pending[7] ^= 0x01;
   }
 
@@ -56,11 +62,11 @@ export class ProbeModel implements I2CDeviceModel {
 }
 
 /** One probe answer (see ProbeModel). */
-export function encodeProbeFrame(value: number, nextInMs: number | undefined): Uint8Array {
+export function encodeProbeFrame(value: number, next: number | "continuous" | "end"): Uint8Array {
   const frame = new Uint8Array(PROBE_FRAME);
   const view = new DataView(frame.buffer);
   view.setFloat64(0, value);
-  view.setUint32(8, nextInMs === undefined ? PROBE_NO_NEXT : Math.min(PROBE_NO_NEXT - 1, Math.max(0, Math.round(nextInMs))));
+  view.setUint32(8, next === "end" ? PROBE_NO_NEXT : next === "continuous" ? PROBE_CONTINUOUS : Math.min(PROBE_NO_NEXT - 1, Math.max(1, Math.round(next))));
   frame[12] = sensirionCrc8(frame, 0, 12);
   return frame;
 }
