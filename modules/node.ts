@@ -9,7 +9,7 @@ import { Actuators } from "./io/actuators.js";
 import { helpCommand } from "./console/commands/help.js";
 import { statusCommand } from "./console/commands/status.js";
 import { versionCommand } from "./console/commands/version.js";
-import { Console } from "./console/console.js";
+import { Console, type ConsoleCommand } from "./console/console.js";
 import { masksSecret } from "./console/secret-mask.js";
 import { Counters } from "./counters.js";
 import { edgePipeline } from "./edge/edge-pipeline.js";
@@ -48,6 +48,10 @@ export interface NodeHandle {
   readonly actuators: Actuators;
   /** The node's event sink: logs, and publishes a CBOR map to `.../evt` (queued while offline); `fields` join the map. */
   events(kind: string, detail: string, fields?: Record<string, string | number | boolean>): void;
+  /** Adds a console command of the host's own (the simulator's `sim`); throws TypeError for a name already taken. */
+  registerCommand(command: ConsoleCommand): void;
+  /** Closes the open telemetry batch; returns how many packs still wait for their PUBACK (0: all delivered). */
+  flush(): number;
   /** Publishes retained `offline`, closes the MQTT session, stops sampling. */
   stop(): Promise<void>;
 }
@@ -247,6 +251,11 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     config: configService,
     actuators,
     events,
+    registerCommand: (command) => console.register(command),
+    flush() {
+      batcher.flush();
+      return outbox.depth;
+    },
     async stop() {
       actuators.stop();
       channels.stop();

@@ -26,18 +26,22 @@ export function simHardwareId(): string {
 }
 
 /**
- * Builds the Platform for Node.js: virtual time (the host's clock × `speed`,
- * hosts/sim/virtual-time.ts) for the clock, timers and wall time, the given
- * flash, console and MQTT transport, and a simulated board with chip models.
- * `time` drives the board's models too; close it when the boot ends.
+ * Builds the Platform of one boot for Node.js: virtual time (`time`, the
+ * host's clock × `--speed`, hosts/sim/virtual-time.ts) for the clock,
+ * timers and wall time, the monotonic clock counting from this boot; the
+ * given flash, console and MQTT transport; and the simulated `board` with
+ * its chip models. The board and `time` outlive a reboot, as a machine does;
+ * without them a fresh board and clock are made.
  */
-export function createSimPlatform(parts: SimPlatformParts): { platform: Platform; board: SimulatedBoard; time: VirtualTime } {
-  const time = new VirtualTime({ speed: parts.speed ?? 1, syncAfterMs: parts.clockSyncDelayMs ?? 0 });
-  const monotonic = () => time.monotonic();
-  const board = simulatedBoard(monotonic, randomInt(1, 2 ** 31));
+export function createSimPlatform(parts: SimPlatformParts & { time?: VirtualTime; board?: SimulatedBoard }): { platform: Platform; board: SimulatedBoard; time: VirtualTime } {
+  const time = parts.time ?? new VirtualTime({ speed: parts.speed ?? 1 });
+  const bootAt = time.monotonic();
+  const monotonic = () => time.monotonic() - bootAt;
+  const board = parts.board ?? simulatedBoard(() => time.monotonic(), randomInt(1, 2 ** 31));
+  const syncAfter = parts.clockSyncDelayMs ?? 0;
   const platform: Platform = {
     name: "sim",
-    clock: { monotonic, wallTime: () => time.wallTime() },
+    clock: { monotonic, wallTime: () => (monotonic() < syncAfter ? undefined : time.wallTime()) },
     timers: time,
     storage: parts.storage,
     console: parts.console,

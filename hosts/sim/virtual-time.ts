@@ -59,10 +59,10 @@ export class VirtualTime implements Clock, Timers {
     this.#syncAfterMs = options.syncAfterMs ?? 0;
   }
 
-  /** Virtual ms since start: the host's elapsed time × speed, held at the next due timer until it has fired. */
+  /** Whole virtual ms since start: the host's elapsed time × speed, held at the next due timer until it has fired. */
   monotonic(): number {
     if (this.#firing) return this.#now;
-    let t = (this.#realNow() - this.#realStart) * this.speed;
+    let t = Math.floor((this.#realNow() - this.#realStart) * this.speed);
     const next = this.#next(Number.POSITIVE_INFINITY);
     if (next && next.due < t) t = next.due;
     if (t > this.#now) this.#now = t;

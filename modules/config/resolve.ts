@@ -18,7 +18,7 @@ export function resolveConfig(raw: RawConfig, hardwareId: string): NodeConfig {
       type: String(raw.get(`ch.${name}.type`)),
       measure: String(raw.get(`ch.${name}.measure`)),
       intervalMs: Number(raw.get(`ch.${name}.interval`) ?? 1000),
-      unit: String(raw.get(`ch.${name}.unit`)),
+      unit: String(raw.get(`ch.${name}.unit`) ?? ""),
     };
     const address = raw.get(`ch.${name}.address`);
     const pin = raw.get(`ch.${name}.pin`);

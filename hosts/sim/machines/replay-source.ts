@@ -98,7 +98,9 @@ export class ReplaySource {
 
 /** Index of a column by header (as written) or channel name; throws SimInputError naming the file and the known columns. */
 export function columnIndex(table: ReplayTable, column: string): number {
-  const index = table.columns.findIndex((c) => c.header === column || c.name === column);
+  // A header as written wins over a channel name ("current" may be the header of one column and the name of another).
+  let index = table.columns.findIndex((c) => c.header === column);
+  if (index < 0) index = table.columns.findIndex((c) => c.name === column);
   if (index < 0) throw new SimInputError(`replay ${table.file}: no column "${column}" (columns: ${table.columns.map((c) => c.header).join(", ")})`);
   return index;
 }
