@@ -131,12 +131,18 @@ async function main(argv: string[]): Promise<void> {
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
-  process.stdout.write(`${machine.summary}\n`);
+  // The machine's own lines look like the node's log lines (a script reading replies skips them alike).
+  const simLog = (line: string) => {
+    const text = `[${(time.monotonic() / 1000).toFixed(3)}] INFO sim: ${line}`;
+    process.stdout.write(`${text}\n`);
+    if (console instanceof PtyConsole) console.write(`${text}\r\n`);
+  };
+  simLog(machine.summary);
   running = placeMachine(machine, board, { now: () => time.monotonic(), once: (fn, ms) => time.once(fn, ms), clear: (h) => time.clear(h as never) }, () => {
-    process.stdout.write(`replay: last row sampled; delivering what the node holds\n`);
+    simLog("replay: last row sampled; delivering what the node holds");
     void finishReplay(() => node, (code) => void shutdown("replay done", code));
   });
-  running.faults.onChange = (line) => process.stdout.write(`sim: ${line}\n`);
+  running.faults.onChange = simLog;
   // Booted from a timer: virtual time stands still while the firmware starts, so every channel starts at one instant.
   time.once(boot, 0);
 }

@@ -84,18 +84,23 @@ export class Plant {
     if (!model) return false;
     this.#advance();
     model.fault = { kind, since: this.#now(), held: model.value };
+    model.at = Number.NaN;
     return true;
   }
 
   /** Ends the value fault on `channel` (every channel when undefined). */
   clear(channel?: string): void {
-    for (const model of this.#channels.values()) if (channel === undefined || model.spec.name === channel) model.fault = undefined;
+    for (const model of this.#channels.values()) {
+      if (channel !== undefined && model.spec.name !== channel) continue;
+      model.fault = undefined;
+      model.at = Number.NaN;
+    }
   }
 
   /** Brings every channel to now: lags and integrators step from the last instant, then the values are worked out in order. */
   #advance(): void {
     const now = this.#now();
-    if (now === this.#last && this.#order[0] && this.#order[0].at === now) return;
+    if (now === this.#last && this.#order.every((m) => m.at === now)) return;
     const dt = Math.max(0, now - this.#last) / 1000;
     this.#last = now;
     for (const model of this.#order) {

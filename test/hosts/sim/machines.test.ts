@@ -49,9 +49,11 @@ test("sim fault: a NACKing chip makes its channel fail, sim clear brings it back
   try {
     await sim.waitFor(/profile tank: 3 channels/);
     t.true(Number.isFinite(await read(sim, "level")));
-    t.deepEqual(await sim.command("sim fault level nack for 600"), ["sim: fault nack on level for 600 s", "fault nack on level for 600 s", "OK"]);
+    t.deepEqual(await sim.command("sim fault level nack for 600"), ["fault nack on level for 600 s", "OK"]);
+    await sim.waitFor(/INFO sim: fault nack on level for 600 s/);
     t.regex((await sim.command("read level")).join("\n"), /^ERR read-failed level: /m);
-    t.deepEqual(await sim.command("sim clear"), ["sim: fault nack on level ended (cleared)", "cleared 1 fault(s)", "OK"]);
+    t.deepEqual(await sim.command("sim clear"), ["cleared 1 fault(s)", "OK"]);
+    await sim.waitFor(/INFO sim: fault nack on level ended \(cleared\)/);
     await until(async () => !(await sim.command("read level")).join("\n").startsWith("ERR"), "level readable again");
     t.regex((await sim.command("sim fault attic stuck")).join("\n"), /^ERR bad-value no chip or channel "attic"; targets: /);
     t.regex((await sim.command("sim fault level melt")).join("\n"), /^ERR bad-value fault must be one of nack, stuck, open, noise, spike, drift, got "melt"/);
