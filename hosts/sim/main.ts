@@ -111,7 +111,7 @@ async function main(argv: string[]): Promise<void> {
   const reboot = async () => {
     await node?.stop();
     resetReason = "software";
-    time.once(boot, 0);
+    time.still(boot);
   };
 
   const shutdown = async (signal: string, code = 0) => {
@@ -143,8 +143,8 @@ async function main(argv: string[]): Promise<void> {
     void finishReplay(() => node, (code) => void shutdown("replay done", code));
   });
   running.faults.onChange = simLog;
-  // Booted from a timer: virtual time stands still while the firmware starts, so every channel starts at one instant.
-  time.once(boot, 0);
+  // Virtual time stands still while the firmware starts, so every channel starts at one instant.
+  time.still(boot);
 }
 
 main(process.argv.slice(2)).catch((error) => {

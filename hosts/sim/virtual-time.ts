@@ -75,6 +75,22 @@ export class VirtualTime implements Clock, Timers {
     return now < this.#syncAfterMs ? undefined : this.#epochAtZero + now;
   }
 
+  /**
+   * Runs `fn` now with time standing still, as if a timer fired (the
+   * simulator boots the firmware so: every channel starts at one instant).
+   * Returns what `fn` returns; a nested call just runs it.
+   */
+  still<T>(fn: () => T): T {
+    if (this.#firing) return fn();
+    this.#now = this.monotonic();
+    this.#firing = true;
+    try {
+      return fn();
+    } finally {
+      this.#firing = false;
+    }
+  }
+
   once(callback: () => void, delayMs: number): TimerHandle {
     return this.#add(callback, Math.max(0, delayMs), 0);
   }

@@ -79,3 +79,17 @@ test("a throwing callback is reported and the others still fire; clear cancels",
 test("a bad speed is a RangeError naming the value", (t) => {
   t.throws(() => new VirtualTime({ speed: 0 }), { instanceOf: RangeError, message: "speed must be a positive number, got 0" });
 });
+
+test("still: time stands still while the function runs; timers it sets count from that instant", (t) => {
+  let real = 0;
+  const time = new VirtualTime({ speed: 10, realNow: () => real });
+  t.teardown(() => time.close());
+  real = 5;
+  const seen = time.still(() => {
+    const before = time.monotonic();
+    real = 100; // the host's clock runs on while the function works
+    return [before, time.monotonic()];
+  });
+  t.deepEqual(seen, [50, 50]);
+  t.is(time.monotonic(), 1000, "and runs on afterwards");
+});
