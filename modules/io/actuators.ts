@@ -326,8 +326,9 @@ export class Actuators {
     if ((was > 0) !== (value > 0)) out.changedAt = this.#platform.clock.monotonic();
     this.#drive(out, value);
     out.feedback?.expect(value);
-    if (was === value && holder === wasHolder) return;
     const { config } = out;
+    if (was !== value) this.#log.info("act", `${config.name} set to ${showActuatorValue(config, value)} by ${holder ?? "safe state"}`);
+    if (was === value && holder === wasHolder) return;
     const by = holder ?? "safe state";
     const detail = `${config.name} ${showActuatorValue(config, value)}${was === value ? "" : ` (was ${showActuatorValue(config, was)})`} by ${by}${reason ? `: ${reason}` : ""}`;
     const fields: Record<string, string | number | boolean> = { act: config.name, value, was, source: holder ?? "safe" };
