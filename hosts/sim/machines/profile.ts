@@ -5,7 +5,8 @@
  * machines"). `readProfile` validates it whole before anything starts; each
  * error names the file and the field.
  */
-import { CHIP_TYPES, DEFAULT_ADDRESS } from "./chip-types.js";
+import { SENML_UNITS } from "../../../modules/config/channel-fields.js";
+import { BUS_PINS, CHIP_TYPES, DEFAULT_ADDRESS, dividerFor } from "./chip-types.js";
 import { SimInputError } from "./input-error.js";
 import { JsonReader, parseJsonText, show } from "./json-reader.js";
 import { SIGNAL_KINDS, type SignalSpec } from "./signals.js";
@@ -14,6 +15,10 @@ export interface ChipSpec {
   id: string;
   type: string;
   address?: number;
+  /** GPIO of an ADC transmitter or a contact. */
+  pin?: number;
+  /** SPI chip-select pin. */
+  select?: number;
 }
 
 /** How a source (an actuator's output 0..1, or another channel's value) drives a channel. */
@@ -33,6 +38,12 @@ export interface ChannelSpec {
   couplings: CouplingSpec[];
   min?: number;
   max?: number;
+  /** A transmitter's input on its ADS1115 (0-3). */
+  input?: number;
+  /** A transmitter's range: the value at 4 mA (0 V) and at 20 mA (10 V). */
+  range?: [number, number];
+  /** A transmitter's output. */
+  output?: "4-20mA" | "0-10V";
 }
 
 export interface ActuatorSpec {
@@ -77,8 +88,8 @@ export interface Profile {
 
 const NAME = /^[a-z][a-z0-9_]{0,15}$/;
 const NAME_HELP = "a name of 1-16 of a-z 0-9 _, starting with a letter";
-/** Units the node reports (modules/config/schema.ts SENML_UNITS); "" for none. */
-const UNITS = ["", "Cel", "%RH", "Pa", "A", "V", "W", "Hz", "m/s2", "/s", "%", "m", "kg", "l/s", "m3", "count"];
+/** Units the node reports (SENML_UNITS), and "" for none. */
+const UNITS: readonly string[] = ["", ...SENML_UNITS];
 
 /**
  * Validates a parsed profile. Throws SimInputError `profile <file>: <field>:
@@ -92,7 +103,7 @@ export function validateProfile(value: unknown, file: string): Profile {
   const profile: Profile = {
     file,
     name: root.at("name").string({ maxLength: 40 }),
-    description: root.at("description").string({ maxLength: 400, fallback: "" }),
+    description: root.at("description").string({ maxLength: 1000, fallback: "" }),
     seed: root.at("seed").number({ integer: true, min: 0, max: 2 ** 32 - 1, fallback: 1 }),
     chips: [],
     channels: [],
@@ -106,6 +117,12 @@ export function validateProfile(value: unknown, file: string): Profile {
   }
 
   const addresses = new Map<number, string>();
+  const pins = new Map<number, string>(Object.entries(BUS_PINS).map(([pin, owner]) => [Number(pin), owner]));
+  const claimPin = (reader: JsonReader, pin: number, owner: string) => {
+    const other = pins.get(pin);
+    if (other) reader.fail(`pin ${pin} is used twice (also ${other})`);
+    pins.set(pin, owner);
+  };
   for (const chip of root.at("chips").array(16)) {
     chip.object(["id", "type", ...new Set(Object.values(CHIP_TYPES).flatMap((t) => t.fields))], ["id", "type"]);
     const id = chip.at("id").string({ pattern: NAME, patternHelp: NAME_HELP });
@@ -123,15 +140,14 @@ export function validateProfile(value: unknown, file: string): Profile {
         spec.address = address;
       }
     }
+    for (const field of ["pin", "select"] as const) {
+      if (!info.fields.includes(field)) continue;
+      spec[field] = chip.at(field).number({ integer: true, min: 0, max: 48 });
+      claimPin(chip.at(field), spec[field]!, `chip "${id}"`);
+    }
     profile.chips.push(spec);
   }
 
-  const pins = new Map<number, string>();
-  const claimPin = (reader: JsonReader, pin: number, owner: string) => {
-    const other = pins.get(pin);
-    if (other) reader.fail(`pin ${pin} is used twice (also ${other})`);
-    pins.set(pin, owner);
-  };
   for (const act of root.at("actuators").array(16)) {
     act.object(["name", "type", "pin", "safe_state", "min_on_s", "min_off_s", "failsafe_s", "invert", "feedback_pin", "feedback_delay_s", "feedback_s"], ["name", "type", "pin"]);
     const name = act.at("name").string({ pattern: NAME, patternHelp: NAME_HELP });
@@ -161,7 +177,7 @@ export function validateProfile(value: unknown, file: string): Profile {
   if (channelReaders.length === 0) root.at("channels").fail("needs at least one channel");
   const names = new Set<string>();
   for (const ch of channelReaders) {
-    ch.object(["name", "chip", "measure", "unit", "interval_ms", "signal", "fallback", "couplings", "min", "max"], ["name", "chip", "signal"]);
+    ch.object(["name", "chip", "measure", "unit", "interval_ms", "signal", "fallback", "couplings", "min", "max", "input", "range", "output"], ["name", "chip", "signal"]);
     const name = ch.at("name").string({ pattern: NAME, patternHelp: NAME_HELP });
     if (names.has(name)) ch.at("name").fail(`channel "${name}" is declared twice`);
     names.add(name);
@@ -175,7 +191,7 @@ export function validateProfile(value: unknown, file: string): Profile {
     const measures = Object.keys(info.measures);
     const measure = ch.at("measure").oneOf(measures, measures.length === 1 ? measures[0] : undefined);
     if (profile.channels.filter((c) => c.chip === chipId).length >= info.maxChannels) ch.at("chip").fail(`chip "${chipId}" (${chip!.type}) takes at most ${info.maxChannels} channel(s)`);
-    if (profile.channels.some((c) => c.chip === chipId && c.measure === measure)) ch.at("measure").fail(`${measure} of chip "${chipId}" is already read by another channel`);
+    if (!info.channelFields?.includes("input") && profile.channels.some((c) => c.chip === chipId && c.measure === measure)) ch.at("measure").fail(`${measure} of chip "${chipId}" is already read by another channel`);
     const unit = ch.at("unit").oneOf(UNITS, info.measures[measure]);
     const spec: ChannelSpec = {
       name, chip: chipId, measure, unit,
@@ -187,6 +203,18 @@ export function validateProfile(value: unknown, file: string): Profile {
     if (ch.at("min").present) spec.min = ch.at("min").number();
     if (ch.at("max").present) spec.max = ch.at("max").number();
     if (spec.min !== undefined && spec.max !== undefined && spec.min > spec.max) ch.at("max").fail(`must not be below min ${spec.min}, got ${spec.max}`);
+    const own = info.channelFields ?? [];
+    for (const field of ["input", "range", "output"]) if (ch.at(field).present && !own.includes(field)) ch.at(field).fail(`only for a channel on an ADS1115 or analog chip, not ${chip!.type}`);
+    if (own.includes("input")) {
+      spec.input = ch.at("input").number({ integer: true, min: 0, max: 3 });
+      if (profile.channels.some((c) => c.chip === chipId && c.input === spec.input)) ch.at("input").fail(`input ${spec.input} of chip "${chipId}" is already used`);
+    }
+    if (own.includes("range")) {
+      const range = ch.at("range").array(2, false).map((r) => r.number());
+      if (range.length !== 2 || range[0] === range[1]) ch.at("range").fail(`expected [value at 4 mA, value at 20 mA], two different numbers, got ${show(ch.at("range").value)}`);
+      spec.range = [range[0], range[1]];
+      spec.output = ch.at("output").oneOf(["4-20mA", "0-10V"] as const, "4-20mA");
+    }
     profile.channels.push(spec);
   }
   checkCycles(profile, root);
@@ -309,6 +337,16 @@ export function profileConfig(profile: Profile): Record<string, string> {
     out[`${p}type`] = CHIP_TYPES[chip.type].channelType;
     out[`${p}measure`] = ch.measure;
     if (chip.address !== undefined) out[`${p}address`] = `0x${chip.address.toString(16)}`;
+    if (chip.pin !== undefined) out[`${p}pin`] = String(chip.pin);
+    if (chip.select !== undefined) out[`${p}select`] = String(chip.select);
+    if (ch.input !== undefined) out[`${p}input`] = String(ch.input);
+    if (ch.range) {
+      out[`${p}range_low`] = String(ch.range[0]);
+      out[`${p}range_high`] = String(ch.range[1]);
+      out[`${p}signal`] = ch.output ?? "4-20mA";
+      out[`${p}divider`] = String(dividerFor(chip.type, ch.output));
+    }
+    if (chip.type === "contact") out[`${p}pull`] = "none";
     out[`${p}interval`] = String(ch.interval_ms);
     if (ch.unit) out[`${p}unit`] = ch.unit;
   }

@@ -29,7 +29,13 @@ const BAD: [string, (p: any) => void, string][] = [
   ["nested add", (p) => (p.channels[1].signal.add[0].kind = "wobble"), 'profile skid.json: channels[1].signal.add[0].kind: unknown "wobble" (one of: constant, sine, random_walk, step, ramp, noise, spikes, csv)'],
   ["csv without data", (p) => (p.channels[0].signal = { kind: "csv", column: "Pressure" }), "profile skid.json: channels[0].signal.column: a csv signal needs the profile's data.csv (or --replay)"],
   ["missing chip", (p) => (p.channels[0].chip = "attic"), 'profile skid.json: channels[0].chip: no chip "attic" (chips: room, p1, p2)'],
-  ["unknown chip type", (p) => (p.chips[0].type = "sht4x"), 'profile skid.json: chips[0].type: unknown "sht4x" (one of: sht3x, probe)'],
+  ["unknown chip type", (p) => (p.chips[0].type = "sht4x"), 'profile skid.json: chips[0].type: unknown "sht4x" (one of: sht3x, probe, ads1115, analog, max31855, contact)'],
+  ["a bus pin", (p) => (p.actuators[0].pin = 21), "profile skid.json: actuators[0].pin: pin 21 is used twice (also the I2C bus (SDA))"],
+  ["two transmitters on one ADS1115 input", (p) => {
+    p.chips.push({ id: "adc", type: "ads1115" });
+    p.channels.push({ name: "a1", chip: "adc", input: 1, range: [0, 10], signal: { kind: "constant", value: 1 } }, { name: "a2", chip: "adc", input: 1, range: [0, 5], signal: { kind: "constant", value: 1 } });
+  }, 'profile skid.json: channels[4].input: input 1 of chip "adc" is already used'],
+  ["a range on a probe", (p) => (p.channels[1].range = [0, 1]), "profile skid.json: channels[1].range: only for a channel on an ADS1115 or analog chip, not probe"],
   ["address used twice", (p) => (p.chips[2].address = 16), 'profile skid.json: chips[2].address: I2C address 0x10 is used twice (also chip "p1")'],
   ["bad address", (p) => (p.chips[1].address = "0x99"), "profile skid.json: chips[1].address: must be 0x8..0x77, got 0x99"],
   ["pin used twice", (p) => (p.actuators[0].feedback_pin = 25), 'profile skid.json: actuators[0].feedback_pin: pin 25 is used twice (also actuator "pump")'],
@@ -42,7 +48,7 @@ const BAD: [string, (p: any) => void, string][] = [
   ["bad channel name", (p) => (p.channels[0].name = "Temp"), 'profile skid.json: channels[0].name: "Temp" is not a name of 1-16 of a-z 0-9 _, starting with a letter'],
   ["quantity read twice", (p) => p.channels.push({ name: "t2", chip: "room", measure: "temperature", signal: { kind: "constant", value: 1 } }), 'profile skid.json: channels[3].measure: temperature of chip "room" is already read by another channel'],
   ["one probe, two channels", (p) => p.channels.push({ name: "f2", chip: "p1", signal: { kind: "constant", value: 1 } }), 'profile skid.json: channels[3].chip: chip "p1" (probe) takes at most 1 channel(s)'],
-  ["unknown unit", (p) => (p.channels[1].unit = "gpm"), 'profile skid.json: channels[1].unit: unknown "gpm" (one of: , Cel, %RH, Pa, A, V, W, Hz, m/s2, /s, %, m, kg, l/s, m3, count)'],
+  ["unknown unit", (p) => (p.channels[1].unit = "gpm"), 'profile skid.json: channels[1].unit: unknown "gpm" (one of: , Cel, %RH, Pa, A, V, W, Hz, m/s2, /s, %, m, kg, l/s, m3, count, /, s, m3/s)'],
   ["relay safe state", (p) => (p.actuators[0].safe_state = 50), "profile skid.json: actuators[0].safe_state: a relay's safe state is 0 or 100, got 50"],
   ["fault target", (p) => (p.faults[0].target = "nowhere"), 'profile skid.json: faults[0].target: no chip or channel "nowhere"'],
   ["fault kind", (p) => (p.faults[0].fault = "melt"), 'profile skid.json: faults[0].fault: unknown "melt" (one of: nack, stuck, open, noise, spike, drift)'],
