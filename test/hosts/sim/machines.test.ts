@@ -102,3 +102,31 @@ test("every shipped profile starts and its channels read", async (t) => {
     }
   }
 });
+
+test("--profile pump-skid --replay FILE: the file feeds the profile's channels; a missing column exits 2 naming it", async (t) => {
+  const dir = state();
+  const file = join(dir, "skab.csv");
+  const header = "datetime;Accelerometer1RMS;Accelerometer2RMS;Current;Pressure;Temperature;Thermocouple;Voltage;Volume Flow RateRMS";
+  const rows = Array.from({ length: 50 }, (_, i) => `2020-03-09 10:${String(14 + Math.floor(i / 60)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")};0.2;0.3;3.5;0.25;71.5;24.25;231;90`);
+  writeFileSync(file, `${[header, ...rows].join("\n")}\n`);
+  const sim = startSim(["--profile", "pump-skid", "--replay", file, "--speed", "5", "--broker", "mqtt://127.0.0.1:1", "--state", dir]);
+  try {
+    await sim.waitFor(/profile pump-skid: 8 channels .*data .*skab\.csv \(50 rows\)/);
+    // Through the chip models: 4-20 mA on the ADC or the ADS1115 (a few counts of quantisation), the thermocouple in 0.25 °C steps.
+    const near = async (channel: string, want: number, tolerance: number) =>
+      until(async () => Math.abs((await read(sim, channel).catch(() => Number.NaN)) - want) <= tolerance, `${channel} near ${want}`, 20_000);
+    await near("current", 3.5, 0.02);
+    await near("flow", 1.5, 0.01);
+    await near("pressure", 25_000, 300);
+    await near("fluid_temp", 24.25, 0.25);
+    await near("voltage", 231, 1);
+    t.pass();
+  } finally {
+    sim.child.kill("SIGKILL");
+  }
+  const bad = join(dir, "short.csv");
+  writeFileSync(bad, "datetime;Current\n2020-03-09 10:14:33;1\n");
+  const refused = startSim(["--profile", "pump-skid", "--replay", bad, "--broker", "mqtt://127.0.0.1:1", "--state", dir]);
+  t.is(await refused.exited, 2);
+  t.regex(refused.stderr, /^fieldnode-sim: profile pump-skid\.json: channels\.vib1\.signal\.column: replay .*short\.csv: no column "Accelerometer1RMS" \(columns: Current\)\n$/);
+});
