@@ -20,6 +20,7 @@ export const ERROR_CODES = Object.freeze({
   "unknown-actuator": "not_found",
   "min-on": "forbidden",
   "min-off": "forbidden",
+  held: "held",
   forbidden: "forbidden",
   "not-allowed": "not_allowed",
   "read-failed": "failed",

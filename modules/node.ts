@@ -9,7 +9,7 @@ import { Actuators } from "./io/actuators.js";
 import { helpCommand } from "./console/commands/help.js";
 import { statusCommand } from "./console/commands/status.js";
 import { versionCommand } from "./console/commands/version.js";
-import { Console } from "./console/console.js";
+import { Console, type ConsoleCommand } from "./console/console.js";
 import { masksSecret } from "./console/secret-mask.js";
 import { Counters } from "./counters.js";
 import { edgePipeline } from "./edge/edge-pipeline.js";
@@ -46,8 +46,12 @@ export interface NodeHandle {
   readonly config: ConfigService;
   /** The outputs; `actuators.set(name, value)` is what console `act` and remote commands call. */
   readonly actuators: Actuators;
-  /** The node's event sink: logs, and publishes a CBOR map to `.../evt` (queued while offline). */
-  events(kind: string, detail: string): void;
+  /** The node's event sink: logs, and publishes a CBOR map to `.../evt` (queued while offline); `fields` join the map. */
+  events(kind: string, detail: string, fields?: Record<string, string | number | boolean>): void;
+  /** Adds a console command of the host's own (the simulator's `sim`); throws TypeError for a name already taken. */
+  registerCommand(command: ConsoleCommand): void;
+  /** Closes the open telemetry batch; returns how many packs still wait for their PUBACK (0: all delivered). */
+  flush(): number;
   /** Publishes retained `offline`, closes the MQTT session, stops sampling. */
   stop(): Promise<void>;
 }
@@ -108,7 +112,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   const eventQueue = new EventQueue({
     publish: (payload) => session.publish(topics.evt, payload, 1), counters, log, bootId, uptimeMs: () => platform.clock.monotonic(), storage: platform.storage,
   });
-  const events = (kind: string, detail: string) => eventQueue.raise(kind, detail);
+  const events = (kind: string, detail: string, fields?: Record<string, string | number | boolean>) => eventQueue.raise(kind, detail, fields);
   const topics = nodeTopics(config.mqtt.prefix, config.nodeId);
   const storageHealth = new StorageHealth();
   const bootCount = nextBootCount(platform.storage, (error) => storageHealth.fault("writing the boot count", error));
@@ -128,6 +132,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       for (const topic of retained.connected(`${config.mqtt.prefix}/${config.nodeId}`, (t, p, q, r) => session.publish(t, p, q, r)))
         log.info("mqtt", `cleared the retained ${topic} of the previous identity`);
       publishBirth();
+      actuators.linkUp(true);
       const reverted = fallback?.connected();
       if (reverted !== undefined) events("config_reverted", reverted);
       reportLoss();
@@ -138,7 +143,10 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     onOversize: (topic, bytes, retain) => intake.oversize(topic, bytes, retain),
     onPuback: (id) => forwarder.ack(id),
     onWritable: () => forwarder.pump(),
-    onDisconnected: () => forwarder.offline(),
+    onDisconnected: () => {
+      forwarder.offline();
+      actuators.linkUp(false);
+    },
   }, uplink.session);
 
   // A pack leaves under the node id it was made with (a rename or factory reset may lie between).
@@ -188,7 +196,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     }
   }, OUTBOX_TICK_MS);
 
-  const actuators = new Actuators(platform, log, config.actuators ?? []);
+  const actuators = new Actuators(platform, log, config.actuators ?? [], events);
   // Console and MQTT restarts first write the remote config changes that wait for the save window.
   const restarting: Platform = { ...platform, system: { ...platform.system, restart: () => {
     try {
@@ -243,6 +251,11 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     config: configService,
     actuators,
     events,
+    registerCommand: (command) => console.register(command),
+    flush() {
+      batcher.flush();
+      return outbox.depth;
+    },
     async stop() {
       actuators.stop();
       channels.stop();

@@ -17,6 +17,12 @@ export interface SimOptions {
   uplink?: string;
   /** The simulated clock reports "not synchronised" for this long after boot (ms). */
   clockSyncDelayMs: number;
+  /** Virtual time runs this many times faster (--speed; default 1). */
+  speed: number;
+  /** --profile: a shipped machine profile's name or a .json file (checked by hosts/sim/machines). */
+  profile?: string;
+  /** --replay: a CSV whose rows the node samples (checked by hosts/sim/machines). */
+  replay?: string;
 }
 
 /** A command-line mistake: main prints it and exits with code 2. */
@@ -42,6 +48,13 @@ Runs the fieldnode firmware on this computer, with a simulated board.
                      rate, burst, in-flight, start-jitter-ms (forwarder), flush-ms, offline-flush-ms,
                      index-ms, max-segments (outbox), backoff-base-ms, backoff-cap-ms, max-packet
   --clock-sync-delay <ms>  the wall clock stays unsynchronised this long (like SNTP at boot)
+  --speed <n>        the node's clock, timers and timestamps run n times faster (virtual
+                     time, 0.1..10000; default 1): --speed 60 replays an hour in a minute
+  --profile <p>      the simulated machine: pump-skid (default), cold-room, tank, climate,
+                     or a profile .json file (README "Simulated machines")
+  --replay <csv>     sample each row of a CSV (first column a timestamp) at its own time
+                     offset, one channel per numeric column, then deliver, go offline and
+                     exit 0; with --profile, feeds the profile's csv signals instead
   -h, --help         this text
 
 Config precedence: --id overrides node.id, --broker (or the embedded broker's
@@ -72,6 +85,9 @@ export function parseSimArgs(argv: string[]): SimOptions {
         uplink: { type: "string" },
         ca: { type: "string" },
         "clock-sync-delay": { type: "string", default: "0" },
+        speed: { type: "string", default: "1" },
+        profile: { type: "string" },
+        replay: { type: "string" },
       },
     });
   } catch (error) {
@@ -93,7 +109,15 @@ export function parseSimArgs(argv: string[]): SimOptions {
   const clockSyncDelayMs = Number(values["clock-sync-delay"]);
   if (!Number.isInteger(clockSyncDelayMs) || clockSyncDelayMs < 0)
     throw new UsageError(`--clock-sync-delay must be whole milliseconds >= 0, got "${values["clock-sync-delay"]}"`);
+  const speed = Number(values.speed);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(values.speed ?? "") || !(speed >= 0.1 && speed <= 10_000))
+    throw new UsageError(`--speed must be a number 0.1..10000, got "${values.speed}"`);
+  if (values.profile !== undefined && values.profile.trim() === "") throw new UsageError("--profile needs a profile name or a .json file");
+  if (values.replay !== undefined && values.replay.trim() === "") throw new UsageError("--replay needs a CSV file");
   return {
+    profile: values.profile,
+    replay: values.replay,
+    speed,
     configOverrides,
     uplink: values.uplink,
     caFile: values.ca,

@@ -9,6 +9,12 @@ import { FlagValueError, preflight } from "./preflight.js";
 import { PtyConsole } from "./pty-console.js";
 import { defaultStateDir } from "./state-dir.js";
 import { StdioConsole } from "./stdio-console.js";
+import { VirtualTime } from "./virtual-time.js";
+import { simulatedBoard } from "../../modules/io/models/index.js";
+import { SimInputError } from "./machines/input-error.js";
+import { loadMachine, placeMachine, type Machine, type RunningMachine } from "./machines/machine.js";
+import { simCommand } from "./machines/sim-command.js";
+import { checkMachineConfig, finishReplay } from "./machines/sim-run.js";
 
 /** Runs the simulator: `fieldnode-sim --help` tells how. */
 async function main(argv: string[]): Promise<void> {
@@ -25,8 +31,18 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
 
+  // The machine (--profile, --replay) is read and checked before anything starts, too.
+  let machine: Machine;
+  try {
+    machine = loadMachine({ profile: options.profile, replay: options.replay });
+  } catch (error) {
+    if (!(error instanceof SimInputError)) throw error;
+    process.stderr.write(`fieldnode-sim: ${error.message}\n`);
+    process.exit(2);
+  }
   const stateDir = options.stateDir ?? defaultStateDir(".state", options.id, simHardwareId());
   const storage = new FileStorage(stateDir);
+
   // Every flag and override value is checked, as the node will apply it, before anything starts.
   let checked;
   try {
@@ -37,6 +53,12 @@ async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
   const { uplink } = checked;
+  try {
+    checkMachineConfig(machine, storage, simHardwareId(), checked.overrides);
+  } catch (error) {
+    process.stderr.write(`fieldnode-sim: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
   const broker = options.broker ? undefined : await startEmbeddedBroker();
   if (broker) process.stdout.write(`embedded broker listening on ${broker.url}\n`);
   const brokerUrl = options.broker ?? broker!.url;
@@ -54,11 +76,17 @@ async function main(argv: string[]): Promise<void> {
   const transport = createMqttTransport();
 
   let node: NodeHandle | undefined;
+  // One clock and one board for the whole run: the machine goes on while the node reboots.
+  const time = new VirtualTime({ speed: options.speed });
+  const board = simulatedBoard(() => time.monotonic(), Math.floor(Math.random() * 2 ** 31) + 1);
+  let running: RunningMachine | undefined;
   let resetReason = "power-on";
   let stopping = false;
 
   const boot = () => {
-    const { platform } = createSimPlatform({
+    const sim = createSimPlatform({
+      time,
+      board,
       storage,
       console,
       mqtt: transport,
@@ -70,34 +98,53 @@ async function main(argv: string[]): Promise<void> {
         if (console instanceof PtyConsole) console.write(`${line}\r\n`);
       },
       clockSyncDelayMs: options.clockSyncDelayMs,
+      speed: options.speed,
     });
+    const { platform } = sim;
     // Flags override the saved config for this run only (see USAGE).
     const overrides: Record<string, string> = { ...checked.overrides, "mqtt.url": brokerUrl };
-    node = startNode(platform, { overrides }, uplink);
+    // A replay's channels replace the node's for this run; a profile's are the defaults until a save.
+    node = startNode(platform, machine.replayOnly ? { overrides: { ...machine.config, ...overrides } } : { overrides, defaults: machine.config }, uplink);
+    node.registerCommand(simCommand(() => running, machine.summary));
   };
 
   const reboot = async () => {
     await node?.stop();
     resetReason = "software";
-    boot();
+    time.still(boot);
   };
 
-  const shutdown = async (signal: string) => {
+  const shutdown = async (signal: string, code = 0) => {
     if (stopping) process.exit(1);
     stopping = true;
     process.stdout.write(`\n${signal}: stopping\n`);
     // The node's stop waits up to 2 s for PUBACKs, then up to 1.5 s for the broker to close.
     const force = setTimeout(() => process.exit(1), 5000);
     force.unref();
+    running?.stop();
     await node?.stop();
+    time.close();
     await broker?.close();
     console.close();
-    process.exit(0);
+    process.exit(code);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
-  boot();
+  // The machine's own lines look like the node's log lines (a script reading replies skips them alike).
+  const simLog = (line: string) => {
+    const text = `[${(time.monotonic() / 1000).toFixed(3)}] INFO sim: ${line}`;
+    process.stdout.write(`${text}\n`);
+    if (console instanceof PtyConsole) console.write(`${text}\r\n`);
+  };
+  simLog(machine.summary);
+  running = placeMachine(machine, board, { now: () => time.monotonic(), once: (fn, ms) => time.once(fn, ms), clear: (h) => time.clear(h as never) }, () => {
+    simLog("replay: last row sampled; delivering what the node holds");
+    void finishReplay(() => node, (code) => void shutdown("replay done", code));
+  });
+  running.faults.onChange = simLog;
+  // Virtual time stands still while the firmware starts, so every channel starts at one instant.
+  time.still(boot);
 }
 
 main(process.argv.slice(2)).catch((error) => {

@@ -2,7 +2,7 @@ import { createHash, randomInt } from "node:crypto";
 import { hostname } from "node:os";
 import type { ConsolePort, LogLevel, MqttTransport, Platform, Storage } from "../../modules/platform.js";
 import { simulatedBoard, type SimulatedBoard } from "../../modules/io/models/index.js";
-import { nodeTimers } from "./node-timers.js";
+import { VirtualTime } from "./virtual-time.js";
 
 /** What the simulator's platform is built from. */
 export interface SimPlatformParts {
@@ -16,6 +16,8 @@ export interface SimPlatformParts {
   log(level: LogLevel, line: string): void;
   /** The wall clock reads "not synchronised" (undefined) for this many ms after boot, like SNTP on the board. */
   clockSyncDelayMs?: number;
+  /** Virtual time runs this many times faster than real time (--speed; default 1). */
+  speed?: number;
 }
 
 /** A simulated hardware id, stable for one computer: "sim-" and 6 hex digits of the host name's hash. */
@@ -24,17 +26,23 @@ export function simHardwareId(): string {
 }
 
 /**
- * Builds the Platform for Node.js: real time and timers, the given flash,
- * console and MQTT transport, and a simulated board with chip models.
+ * Builds the Platform of one boot for Node.js: virtual time (`time`, the
+ * host's clock × `--speed`, hosts/sim/virtual-time.ts) for the clock,
+ * timers and wall time, the monotonic clock counting from this boot; the
+ * given flash, console and MQTT transport; and the simulated `board` with
+ * its chip models. The board and `time` outlive a reboot, as a machine does;
+ * without them a fresh board and clock are made.
  */
-export function createSimPlatform(parts: SimPlatformParts): { platform: Platform; board: SimulatedBoard } {
-  const started = performance.now();
-  const monotonic = () => performance.now() - started;
-  const board = simulatedBoard(monotonic, randomInt(1, 2 ** 31));
+export function createSimPlatform(parts: SimPlatformParts & { time?: VirtualTime; board?: SimulatedBoard }): { platform: Platform; board: SimulatedBoard; time: VirtualTime } {
+  const time = parts.time ?? new VirtualTime({ speed: parts.speed ?? 1 });
+  const bootAt = time.monotonic();
+  const monotonic = () => time.monotonic() - bootAt;
+  const board = parts.board ?? simulatedBoard(() => time.monotonic(), randomInt(1, 2 ** 31));
+  const syncAfter = parts.clockSyncDelayMs ?? 0;
   const platform: Platform = {
     name: "sim",
-    clock: { monotonic, wallTime: () => (monotonic() < (parts.clockSyncDelayMs ?? 0) ? undefined : Date.now()) },
-    timers: nodeTimers,
+    clock: { monotonic, wallTime: () => (monotonic() < syncAfter ? undefined : time.wallTime()) },
+    timers: time,
     storage: parts.storage,
     console: parts.console,
     mqtt: parts.mqtt,
@@ -49,5 +57,5 @@ export function createSimPlatform(parts: SimPlatformParts): { platform: Platform
     },
     log: parts.log,
   };
-  return { platform, board };
+  return { platform, board, time };
 }

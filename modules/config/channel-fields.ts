@@ -96,7 +96,9 @@ export function fillChannel(raw: RawConfig, name: string): void {
   if (!type) return;
   for (const [field, spec] of Object.entries(type.fields)) if (spec.default !== undefined && !raw.has(prefix + field)) raw.set(prefix + field, spec.default);
   if (!raw.has(`${prefix}measure`)) raw.set(`${prefix}measure`, Object.keys(type.quantities)[0]);
-  if (!raw.has(`${prefix}unit`)) raw.set(`${prefix}unit`, type.quantities[String(raw.get(`${prefix}measure`))]?.unit ?? "count");
+  const unit = type.quantities[String(raw.get(`${prefix}measure`))]?.unit ?? "count";
+  // "": the quantity has no unit of its own (a probe's replayed column); the channel stays without one unless set.
+  if (!raw.has(`${prefix}unit`) && unit !== "") raw.set(`${prefix}unit`, unit);
   if (type.interval !== undefined && !raw.has(`${prefix}interval`)) raw.set(`${prefix}interval`, type.interval);
 }
 

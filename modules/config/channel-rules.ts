@@ -28,7 +28,8 @@ export function checkChannels(raw: RawConfig, channels: readonly string[], maxIn
     // Another unit than the quantity's only with an explicit conversion (ch.<name>.scale).
     if (!type.computed && quantity && !quantity.anyUnit && unit !== undefined && unit !== quantity.unit && get("scale") === undefined)
       problems.push(`ch.${name}.unit ${JSON.stringify(unit)} is not the unit of ${measure} (${quantity.unit}): set ch.${name}.unit ${quantity.unit}, or ch.${name}.scale to convert`);
-    if (!raw.has(`ch.${name}.unit`)) problems.push(`ch.${name}.unit must be set`);
+    // A quantity without a unit of its own (the simulator's probe) may stay without one.
+    if (!raw.has(`ch.${name}.unit`) && quantity?.unit !== "") problems.push(`ch.${name}.unit must be set`);
     for (const field of type.chip) if (get(field) === undefined) problems.push(`ch.${name}.${field} must be set for ${typeName}`);
     // Channels on one chip share its pins: claim each chip's pins once.
     const chip = `${typeName}@${type.chip.map((f) => String(get(f))).join(",")}`;

@@ -105,11 +105,14 @@ export class ConfigService {
    * Build-time settings (e.g. `mcconfig ... mqtt.url=...`) that take the place
    * of the factory defaults while the flash holds no config record: they
    * become the saved-looking baseline that a technician's `save` then keeps
-   * or changes. Ignored once a record exists. Throws like `set` for a bad one.
+   * or changes. Ignored once a record exists. Values that create channels
+   * (`ch.<name>.type`) or actuators replace the factory ones (a machine
+   * profile's board). Throws like `set` for a bad one.
    */
   seedDefaults(values: Record<string, string>): void {
     if (this.loaded.source === "record") return;
     const candidate = new Map(this.#saved);
+    replaceGroups(candidate, Object.keys(values));
     for (const [key, text] of Object.entries(values)) candidate.set(key, parseText(key, text));
     checkConfig(candidate);
     this.#saved = candidate;
@@ -119,12 +122,15 @@ export class ConfigService {
 
   /**
    * Applies boot-time overrides (e.g. the simulator's --id and --broker) to the
-   * running config only; they are never saved. Throws like `set` for a bad one.
+   * running config only; they are never saved. Overrides that create
+   * channels (`ch.<name>.type`) or actuators replace the saved ones for this
+   * boot (the simulator's --replay). Throws like `set` for a bad one.
    */
   setOverrides(overrides: Record<string, string>): void {
     const parsed = new Map<string, Value>();
     for (const [key, text] of Object.entries(overrides)) parsed.set(key, parseText(key, text));
     const candidate = new Map(this.#saved);
+    replaceGroups(candidate, Object.keys(overrides));
     for (const [k, v] of parsed) candidate.set(k, v);
     checkConfig(candidate);
     this.#overrides = parsed;
@@ -485,3 +491,11 @@ function diff(a: RawConfig, b: RawConfig): string[] {
 }
 
 export { showValue };
+
+/** When `keys` create instances of a group (`ch.<x>.type`, `act.<x>.type`), drops that group's existing keys from `raw`. */
+function replaceGroups(raw: RawConfig, keys: string[]): void {
+  for (const group of ["ch", "act"]) {
+    if (!keys.some((k) => k.startsWith(`${group}.`) && k.endsWith(".type"))) continue;
+    for (const key of [...raw.keys()]) if (key.startsWith(`${group}.`)) raw.delete(key);
+  }
+}

@@ -63,6 +63,13 @@ export interface ActuatorConfig {
   minOffS: number;
   /** Drive the pin low for "on". */
   invert: boolean;
+  /** Link-loss failsafe: no broker and no command for this long, seconds: safe state (0 or absent: off). */
+  failsafeS?: number;
+  /** How long a console `act` test holds the output without `for <s>`, seconds (default 600). */
+  testS?: number;
+  /** Digital input that must follow the output (run feedback), and how soon, seconds (default 5). */
+  feedbackPin?: number;
+  feedbackS?: number;
 }
 
 export interface NodeConfig {

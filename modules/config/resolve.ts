@@ -18,7 +18,7 @@ export function resolveConfig(raw: RawConfig, hardwareId: string): NodeConfig {
       type: String(raw.get(`ch.${name}.type`)),
       measure: String(raw.get(`ch.${name}.measure`)),
       intervalMs: Number(raw.get(`ch.${name}.interval`) ?? 1000),
-      unit: String(raw.get(`ch.${name}.unit`)),
+      unit: String(raw.get(`ch.${name}.unit`) ?? ""),
     };
     const address = raw.get(`ch.${name}.address`);
     const pin = raw.get(`ch.${name}.pin`);
@@ -38,15 +38,23 @@ export function resolveConfig(raw: RawConfig, hardwareId: string): NodeConfig {
     channel.fields = fields;
     return channel;
   });
-  const actuators: ActuatorConfig[] = groupNames(raw, "act").map((name) => ({
-    name,
-    type: raw.get(`act.${name}.type`) === "pwm" ? "pwm" : "relay",
-    pin: Number(raw.get(`act.${name}.pin`)),
-    safeState: Number(raw.get(`act.${name}.safe_state`) ?? 0),
-    minOnS: Number(raw.get(`act.${name}.min_on_s`) ?? 0),
-    minOffS: Number(raw.get(`act.${name}.min_off_s`) ?? 0),
-    invert: raw.get(`act.${name}.invert`) === true,
-  }));
+  const actuators: ActuatorConfig[] = groupNames(raw, "act").map((name) => {
+    const actuator: ActuatorConfig = {
+      name,
+      type: raw.get(`act.${name}.type`) === "pwm" ? "pwm" : "relay",
+      pin: Number(raw.get(`act.${name}.pin`)),
+      safeState: Number(raw.get(`act.${name}.safe_state`) ?? 0),
+      minOnS: Number(raw.get(`act.${name}.min_on_s`) ?? 0),
+      minOffS: Number(raw.get(`act.${name}.min_off_s`) ?? 0),
+      invert: raw.get(`act.${name}.invert`) === true,
+      failsafeS: Number(raw.get(`act.${name}.failsafe_s`) ?? 0),
+      testS: Number(raw.get(`act.${name}.test_s`) ?? 600),
+      feedbackS: Number(raw.get(`act.${name}.feedback_s`) ?? 5),
+    };
+    const feedbackPin = raw.get(`act.${name}.feedback_pin`);
+    if (typeof feedbackPin === "number") actuator.feedbackPin = feedbackPin;
+    return actuator;
+  });
   const config: NodeConfig = {
     nodeId: str("node.id") || hardwareId,
     site: str("node.site"),

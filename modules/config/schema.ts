@@ -62,6 +62,10 @@ export const ACTUATOR_FIELDS: Readonly<Record<string, KeySpec>> = Object.freeze(
   min_on_s: { type: "int", default: 0, min: 0, max: 86_400, unit: "s", help: "shortest time on before it may switch off", remote: true },
   min_off_s: { type: "int", default: 0, min: 0, max: 86_400, unit: "s", help: "shortest time off before it may switch on", remote: true },
   invert: { type: "bool", default: false, help: "drive the pin low for on", restart: true },
+  failsafe_s: { type: "int", default: 0, min: 0, max: 86_400, unit: "s", help: "link-loss failsafe: no broker and no command for this long puts it in its safe state until the next command (0: off)", restart: true, remote: true },
+  test_s: { type: "int", default: 600, min: 1, max: 86_400, unit: "s", help: "how long a console act test holds the output without for <s>", restart: true },
+  feedback_pin: { type: "int", min: 0, max: 48, help: "run feedback: a digital input that must follow the output (optional)", restart: true },
+  feedback_s: { type: "int", default: 5, min: 1, max: 3600, unit: "s", help: "run feedback must follow within this long, else a fault event", restart: true, remote: true },
 });
 
 /** Group prefixes and their field tables. */

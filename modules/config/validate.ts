@@ -198,6 +198,7 @@ export function checkConfig(raw: RawConfig): void {
     const pin = raw.get(`act.${name}.pin`);
     if (pin === undefined) problems.push(`act.${name}.pin must be set`);
     claimPin(pin, `act.${name}`);
+    claimPin(raw.get(`act.${name}.feedback_pin`), `act.${name}.feedback_pin`);
     const safe = raw.get(`act.${name}.safe_state`);
     if (raw.get(`act.${name}.type`) === "relay" && safe !== 0 && safe !== 100) problems.push(`act.${name}.safe_state of a relay must be 0 (off) or 100 (on), got ${safe}`);
   }

@@ -118,8 +118,31 @@ export class Channels {
       // Opened now, not at the first sample, so a chip's first conversion is ready by then.
       const slot = this.#slot(config);
       if (!slot.sensor) this.#open(slot);
-      this.#timers.push(this.#platform.timers.repeat(() => this.#publish(this.read(config.name)), config.intervalMs));
+      this.#schedule(config, slot);
     }
+  }
+
+  /**
+   * Samples a channel on its interval; while its sensor paces itself
+   * (`Sensor.nextSampleIn`, a replay), when its next value is due instead,
+   * and no more after the last.
+   */
+  #schedule(config: ChannelConfig, slot: Slot): void {
+    let timer: TimerHandle | undefined;
+    let repeating = false;
+    const tick = () => {
+      this.#publish(this.read(config.name));
+      const next = slot.sensor?.nextSampleIn?.();
+      if (next === undefined && repeating) return;
+      this.#platform.timers.clear(timer);
+      this.#timers = this.#timers.filter((t) => t !== timer);
+      if (next === "end") return;
+      repeating = next === undefined;
+      timer = repeating ? this.#platform.timers.repeat(tick, config.intervalMs) : this.#platform.timers.once(tick, Math.max(0, next as number));
+      this.#timers.push(timer);
+    };
+    timer = this.#platform.timers.once(tick, config.intervalMs);
+    this.#timers.push(timer);
   }
 
   /** Samples one channel now (a computed one: from its inputs' latest readings); undefined for an unknown channel. */

@@ -12,6 +12,7 @@ import { computed } from "./sensor-types/computed.js";
 import { digital } from "./sensor-types/digital.js";
 import { max31855 } from "./sensor-types/max31855.js";
 import { pulse } from "./sensor-types/pulse.js";
+import { probe } from "./sensor-types/probe.js";
 import { sht3x } from "./sensor-types/sht3x.js";
 
 export type { Sensor, SensorType } from "./sensor-type.js";
@@ -26,6 +27,7 @@ export const SENSOR_TYPES: Readonly<Record<string, SensorType>> = Object.freeze(
   digital,
   pulse,
   computed,
+  probe,
 });
 
 /** The descriptor of `name`, or undefined for an unknown type. */

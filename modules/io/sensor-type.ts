@@ -65,6 +65,13 @@ export interface Sensor {
   sample(): Readonly<Record<string, number | Measurement>> | undefined;
   /** Releases the bus or pins; never throws. */
   close(): void;
+  /**
+   * A sensor that paces itself (the simulator's replay): ms from its latest
+   * sample to its next value, or "end" when none follows; its channel then
+   * samples when the value is due instead of on its interval. Absent or
+   * undefined: the channel's interval.
+   */
+  nextSampleIn?(): number | "end" | undefined;
 }
 
 /** What `SensorType.open` gets: the port's IO, timers and clock, the channel's config, and the error path. */

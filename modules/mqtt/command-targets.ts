@@ -56,7 +56,7 @@ export function commandTargets(deps: CommandDeps): CommandTargets {
     actuate: (name, value) => {
       if (!actuators.names().includes(name)) return { ok: false, code: mqttCode("unknown-actuator"), error: `no actuator "${name.slice(0, 32)}"` };
       try {
-        return { ok: true, result: actuators.set(name, String(value)) };
+        return { ok: true, result: actuators.set(name, value, "remote") };
       } catch (error) {
         return fail(error);
       }

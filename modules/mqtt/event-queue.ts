@@ -30,6 +30,8 @@ interface NodeEvent {
   detail: string;
   boot: string;
   uptime: number;
+  /** Extra keys of the map (an `act` event's actuator, value, source); kept in RAM only, not across a reboot. */
+  fields?: Record<string, string | number | boolean>;
 }
 
 /**
@@ -68,12 +70,13 @@ export class EventQueue {
     return this.#queue.length;
   }
 
-  /** Raises an event: logs it, and publishes it now or queues it. */
-  raise(kind: string, detail: string): void {
+  /** Raises an event: logs it, and publishes it now or queues it; `fields` join the map (they cannot replace its own keys). */
+  raise(kind: string, detail: string, fields?: Record<string, string | number | boolean>): void {
     const { counters, log, bootId } = this.#deps;
     counters.add("events");
     log.warn("event", `${kind}: ${detail}`);
-    const event = { kind, detail, boot: bootId, uptime: Math.floor(this.#deps.uptimeMs() / 1000) };
+    const event: NodeEvent = { kind, detail, boot: bootId, uptime: Math.floor(this.#deps.uptimeMs() / 1000) };
+    if (fields) event.fields = fields;
     const sent = this.#sendWaiting();
     if (this.#queue.length === 0 && this.#send(event)) {
       if (sent > 0) this.#persist();
@@ -104,7 +107,8 @@ export class EventQueue {
 
   #send(event: NodeEvent): boolean {
     try {
-      return this.#deps.publish(this.#encoder.encode(event)) !== false;
+      const { fields, ...own } = event;
+      return this.#deps.publish(this.#encoder.encode(fields ? { ...fields, ...own } : own)) !== false;
     } catch {
       this.#deps.counters.add("internal_errors");
       return false;

@@ -46,7 +46,8 @@ export function buildTelemetryRecords(header: PackHeader, readings: readonly Rea
       records.push(quality);
       if (reading.quality === "bad") continue;
     }
-    const record: SenmlRecord = { n: reading.channel, u: reading.unit, v: roundValue(reading.value) };
+    // A channel without a unit (a replayed CSV column) leaves `u` out.
+    const record: SenmlRecord = reading.unit ? { n: reading.channel, u: reading.unit, v: roundValue(reading.value) } : { n: reading.channel, v: roundValue(reading.value) };
     if (t !== 0) record.t = t;
     records.push(record);
   }

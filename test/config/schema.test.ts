@@ -52,7 +52,7 @@ const BAD: [string, string, new (...args: any[]) => Error, string][] = [
   ["log.level", "debg", RangeError, 'log.level must be one of error, warn, info, debug, got "debg"; did you mean "debug"?'],
   ["act.pump.invert", "maybe", TypeError, 'act.pump.invert must be true or false, got "maybe"'],
   ["ch.temp.unit", "Celsius", RangeError, 'ch.temp.unit must be one of Cel, %RH, Pa, A, V, W, Hz, m/s2, /s, %, m, kg, l/s, m3, count, /, s, m3/s, got "Celsius"'],
-  ["ch.temp.type", "thermistor", RangeError, 'ch.temp.type must be one of sht3x, bme280, analog, ads1115, max31855, digital, pulse, computed, got "thermistor"'],
+  ["ch.temp.type", "thermistor", RangeError, 'ch.temp.type must be one of sht3x, bme280, analog, ads1115, max31855, digital, pulse, computed, probe, got "thermistor"'],
   ["ch.temp.scale", "1,5", TypeError, 'ch.temp.scale must be a decimal number such as -1.25 or 2e-3, got "1,5"'],
   ["ch.temp.scale", "NaN", TypeError, 'ch.temp.scale must be a decimal number such as -1.25 or 2e-3, got "NaN"'],
   ["ch.temp.scale", "Infinity", TypeError, 'ch.temp.scale must be a decimal number such as -1.25 or 2e-3, got "Infinity"'],

@@ -7,7 +7,7 @@ test("I2C addresses are shown in hex, in values and in range errors", (t) => {
   t.truthy(spec);
   t.is(showValue(0x44, spec), "0x44");
   t.is(checkValue("ch.temp.address", 0x45), 0x45);
-  t.throws(() => checkValue("ch.temp.address", 0x80), { instanceOf: RangeError, message: "ch.temp.address must be 0x44..0x77, got 0x80" });
+  t.throws(() => checkValue("ch.temp.address", 0x80), { instanceOf: RangeError, message: "ch.temp.address must be 0x8..0x77, got 0x80" });
 });
 
 test("other integers stay decimal; secrets stay hidden", (t) => {

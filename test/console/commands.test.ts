@@ -8,12 +8,12 @@ const noSecrets = (t: { false(v: boolean, m?: string): void }, text: string) => 
 
 // [line, expected reply (regex over the whole reply)]
 const CASES: [string, RegExp][] = [
-  ["help", /^act <actuator> <value> +drive.*\r\nOK\r\n$/s],
+  ["help", /^act <actuator> <value> \[for <s>\] \| <actuator> release +test.*\r\nOK\r\n$/s],
   ["help set", /^set <key> <value>\r\n  stage a new value.*Quote values.*OK\r\n$/s],
   ["help nope", /^ERR unknown-command no command "nope"/],
   ["version", /^fieldnode .* \(test\)\r\nOK\r\n$/],
   ["show mqtt", /^mqtt.client_id = ""\r\n.*mqtt.password = \(set\)\r\n.*mqtt.url = mqtt:\/\/127.0.0.1:1883\r\nmqtt.username = ""\r\nOK\r\n$/s],
-  ["config act.pump", /^act.pump.invert = false\r\n.*act.pump.type = relay\r\nOK\r\n$/s],
+  ["config act.pump", /^act.pump.failsafe_s = 0 s\r\n.*act.pump.type = relay\r\nOK\r\n$/s],
   ["show zzz", /^ERR unknown-key no keys under "zzz"/],
   ["show a b", /^ERR usage usage: show \[prefix\]\r\n$/],
   ["get mqtt.keepalive", /^mqtt.keepalive = 30 s\r\n  integer 5..3600 \(s\); default 30; needs restart, remotely settable\r\n  MQTT keepalive\r\nOK\r\n$/],
@@ -26,7 +26,7 @@ const CASES: [string, RegExp][] = [
   ["set log.level loud", /^ERR bad-value log.level must be one of error, warn, info, debug, got "loud"\r\n$/],
   ['set node.site "Hall 3"', /^node.site = "Hall 3"  \[unsaved\]\r\nOK\r\n$/],
   ['set node.site "Hall 3', /^ERR bad-quote unterminated double quote\r\n$/],
-  ["set ch.flow.interval 500", /^ERR unknown-key no channel "flow"; create it with: set ch.flow.type <sht3x\|bme280\|analog\|ads1115\|max31855\|digital\|pulse\|computed>\r\n$/],
+  ["set ch.flow.interval 500", /^ERR unknown-key no channel "flow"; create it with: set ch.flow.type <sht3x\|bme280\|analog\|ads1115\|max31855\|digital\|pulse\|computed\|probe>\r\n$/],
   ["set ch.t2.type sht3x", /^ch.t2.type = sht3x  \[unsaved\] \[restart\]\r\nOK\r\n$/],
   ["unset ch.t2", /^ch.t2 removed  \[unsaved\]\r\nOK\r\n$/],
   ["unset ch.nope", /^ERR unknown-key no channel "nope"/],
@@ -53,7 +53,7 @@ const CASES: [string, RegExp][] = [
   ["read", /^ERR usage usage: read <channel>\r\n$/],
   ["act pump on", /^ERR min-off pump has been off for 0 s; min_off_s is 10: wait 10 s\r\n$/],
   ["act pump maybe", /^ERR bad-value pump is a relay: value must be on or off, got "maybe"\r\n$/],
-  ["act fan 40", /^fan=40%\r\nOK\r\n$/],
+  ["act fan 40", /^fan=40% by console \(600 s left\)\r\nOK\r\n$/],
   ["act fan 140", /^ERR bad-value fan is PWM: value must be 0..100 \(%\), got 140\r\n$/],
   ["act heater on", /^ERR unknown-actuator no actuator "heater"; actuators: fan, pump\r\n$/],
   ["log", /^log level info\r\nOK\r\n$/],
@@ -97,14 +97,14 @@ test("the relay keeps its min on/off times, and the safe state applies at boot",
   const rig = consoleRig();
   t.is(rig.mp.board.pins.levels.get(5), 0, "safe state off at boot");
   rig.mp.advance(10_000);
-  t.regex(rig.run("act pump on"), /^pump=on\r\nOK/);
+  t.regex(rig.run("act pump on"), /^pump=on by console \(600 s left\)\r\nOK/);
   t.is(rig.mp.board.pins.levels.get(5), 1);
   rig.mp.advance(3_000);
   t.regex(rig.run("act pump off"), /^ERR min-on pump has been on for 3 s; min_on_s is 10: wait 7 s/);
   t.is(rig.mp.board.pins.levels.get(5), 1, "refused: unchanged");
   rig.mp.advance(7_000);
-  t.regex(rig.run("act pump off"), /^pump=off\r\nOK/);
-  rig.actuators.set("fan", "40");
+  t.regex(rig.run("act pump off"), /^pump=off by console \(600 s left\)\r\nOK/);
+  rig.actuators.set("fan", 40, "console");
   rig.actuators.stop();
   t.is(rig.mp.board.pins.duty.get(6), 0, "safe state on stop");
 });

@@ -20,9 +20,15 @@ export interface SimProcess {
   exited: Promise<number | string>;
 }
 
-/** Starts the simulator with `args` (in directory `cwd`, default this one); stdout/stderr are collected. */
+/**
+ * Starts the simulator with `args` (in directory `cwd`, default this one);
+ * stdout/stderr are collected. Without --profile or --replay it runs the
+ * `climate` profile (the stock board with the SHT3x channels temp and rh)
+ * that the uplink and fault tests expect, not the simulator's default pump skid.
+ */
 export function startSim(args: string[], options: { cwd?: string } = {}): SimProcess {
-  const child = spawn(process.execPath, [SIM_MAIN, ...args], { stdio: ["pipe", "pipe", "pipe"], cwd: options.cwd });
+  const machine = args.includes("--profile") || args.includes("--replay") || args.includes("--help") || args.includes("-h") ? [] : ["--profile", "climate"];
+  const child = spawn(process.execPath, [SIM_MAIN, ...machine, ...args], { stdio: ["pipe", "pipe", "pipe"], cwd: options.cwd });
   let output = "";
   let stderr = "";
   const listeners = new Set<() => void>();

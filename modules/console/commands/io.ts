@@ -28,13 +28,29 @@ export function ioCommands(channels: Channels, actuators: Actuators): ConsoleCom
     },
     {
       name: "act",
-      summary: "drive an actuator by hand (min on/off times apply)",
-      usage: "<actuator> <value>",
-      details: "Relays: on or off. PWM: 0..100 (%).",
+      summary: "test an actuator by hand for a while (min on/off times apply)",
+      usage: "<actuator> <value> [for <s>] | <actuator> release",
+      details: "Relays: on or off. PWM: 0..100 (%). The console holds the output for <s> seconds (default act.<name>.test_s), then it goes back to whoever held it before; \"release\" ends the test now. An interlock or failsafe holding the output refuses the test (ERR held). With no arguments: every output and who holds it.",
       run(args, reply) {
-        if (args.length !== 2) throw new ConsoleError("usage", "usage: act <actuator> <value>");
-        actuators.set(args[0], args[1]);
-        reply(actuators.describe().find((d) => d.startsWith(`${args[0]}=`)) ?? args[0]);
+        if (args.length === 0) {
+          for (const line of actuators.describe()) reply(line);
+          return;
+        }
+        const name = args[0];
+        if (args.length === 2 && args[1].toLowerCase() === "release") {
+          actuators.config(name);
+          if (!actuators.release(name, "console", "test ended")) throw new ConsoleError("usage", `${name} is not under a console test`);
+        } else {
+          if (args.length !== 2 && !(args.length === 4 && args[2].toLowerCase() === "for")) throw new ConsoleError("usage", "usage: act <actuator> <value> [for <s>] | act <actuator> release");
+          const value = actuators.parse(name, args[1]);
+          let seconds: number | undefined;
+          if (args.length === 4) {
+            seconds = Number(args[3]);
+            if (!/^[0-9]{1,5}$/.test(args[3]) || seconds < 1 || seconds > 86_400) throw new ConsoleError("bad-value", `for: seconds must be 1..86400, got ${JSON.stringify(args[3].slice(0, 20))}`);
+          }
+          actuators.test(name, value, seconds);
+        }
+        reply(actuators.describe().find((d) => d.startsWith(`${name}=`)) ?? name);
       },
     },
   ];

@@ -1,43 +1,13 @@
 import test from "ava";
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Decoder } from "cbor-x";
 import { brokerTest, startMosquitto } from "../../helpers/mosquitto.js";
 import { startSim } from "../../helpers/sim-process.js";
+import { mosquittoSub } from "../../helpers/mosquitto-sub.js";
 
-/** A message as an independent client (mosquitto_sub) received it. */
-interface Received {
-  topic: string;
-  payload: Uint8Array;
-  retained: boolean;
-}
-
-/** Subscribes with mosquitto_sub, so what we check is what any MQTT client sees. */
-function subscribe(port: number, topic: string) {
-  const child = spawn("mosquitto_sub", ["-h", "127.0.0.1", "-p", String(port), "-t", topic, "-q", "1", "-F", "%t %r %x"]);
-  const messages: Received[] = [];
-  let buffer = "";
-  child.stdout.setEncoding("utf8");
-  child.stdout.on("data", (chunk: string) => {
-    buffer += chunk;
-    let nl;
-    while ((nl = buffer.indexOf("\n")) >= 0) {
-      const [topicName, retained, hex = ""] = buffer.slice(0, nl).split(" ");
-      buffer = buffer.slice(nl + 1);
-      messages.push({ topic: topicName, retained: retained === "1", payload: Uint8Array.from(Buffer.from(hex, "hex")) });
-    }
-  });
-  const until = async (predicate: (all: Received[]) => boolean, timeoutMs = 30_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate(messages)) {
-      if (Date.now() > deadline) throw new Error(`timed out; got ${messages.map((m) => m.topic).join(", ")}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-  return { messages, until, stop: () => child.kill() };
-}
+const subscribe = mosquittoSub;
 
 /** Keeps integer-labelled maps as Maps, as a SenML-CBOR receiver sees them. */
 const decode = (bytes: Uint8Array) => new Decoder({ mapsAsObjects: false, useRecords: false }).decode(bytes);

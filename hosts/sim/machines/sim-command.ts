@@ -1,0 +1,47 @@
+/**
+ * The simulator's own console command, `sim`: the machine behind the
+ * simulated board, and fault injection while the node runs. It exists only
+ * in the simulator (the host registers it with the node's console).
+ */
+import { ConsoleError } from "../../../modules/console/console-error.js";
+import type { ConsoleCommand } from "../../../modules/console/console.js";
+import type { RunningMachine } from "./machine.js";
+
+/** `sim`, `sim fault <chip|channel> <kind> [for <s>]`, `sim clear`; `summary` is the machine's one-line description. */
+export function simCommand(machine: () => RunningMachine | undefined, summary: string): ConsoleCommand {
+  return {
+    name: "sim",
+    summary: "the simulated machine: state and fault injection",
+    usage: "[fault <chip|channel> nack|stuck|open|noise|spike|drift [for <s>] | clear]",
+    details: "Simulator only. sim: the machine, its channels' physical values and the active faults. sim fault: nack (the chip stops answering), open (a broken wire), stuck (the value freezes), noise, spike, drift; on a chip it hits every channel of it; for <s>: it ends by itself after that many seconds. sim clear: ends every fault.",
+    run(args, reply) {
+      const running = machine();
+      if (!running) throw new ConsoleError("busy", "the machine is not running");
+      if (args.length === 0) {
+        reply(summary);
+        for (const name of running.plant.names()) reply(`  ${name} = ${Number(running.plant.value(name).toPrecision(6))}`);
+        const faults = running.faults.list();
+        reply(faults.length ? `faults: ${faults.join("; ")}` : "faults: none");
+        return;
+      }
+      if (args[0] === "clear" && args.length === 1) {
+        reply(`cleared ${running.faults.clear()} fault(s)`);
+        return;
+      }
+      if (args[0] === "fault" && (args.length === 3 || (args.length === 5 && args[3] === "for"))) {
+        let seconds: number | undefined;
+        if (args.length === 5) {
+          seconds = Number(args[4]);
+          if (!/^[0-9]{1,8}(\.[0-9]{1,3})?$/.test(args[4]) || !(seconds > 0)) throw new ConsoleError("bad-value", `for: seconds must be a number above 0, got ${JSON.stringify(args[4].slice(0, 20))}`);
+        }
+        try {
+          reply(running.faults.inject(args[1], args[2], seconds));
+        } catch (error) {
+          throw new ConsoleError("bad-value", (error as Error).message);
+        }
+        return;
+      }
+      throw new ConsoleError("usage", "usage: sim [fault <chip|channel> nack|stuck|open|noise|spike|drift [for <s>] | clear]");
+    },
+  };
+}
