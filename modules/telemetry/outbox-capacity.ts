@@ -3,8 +3,8 @@ import { STORAGE_VALUE_MAX } from "../platform.js";
 /**
  * Bytes of storage kept for the records beside the outbox: config A/B,
  * broker fallback A/B, boot count, outbox index A/B (budgeted at 4,000
- * each). The event queue's A/B record (`evq`, at most about 2,300 bytes
- * each at its bounds) and the retained-identity record (`mq.base`, at most
+ * each). The event queue's A/B record (`evq`: 8 events with details cut to
+ * 200 characters, about 2,300 bytes each when the details are ASCII) and the retained-identity record (`mq.base`, at most
  * 210 bytes) live in the slack of that budget: the config and fallback
  * records are about 1 kB each at typical settings.
  */
