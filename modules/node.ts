@@ -106,7 +106,8 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   if (config.wifi?.ssid) platform.system.joinNetwork?.(config.wifi);
   if (config.logLevel) log.level = config.logLevel;
   const eventQueue = new EventQueue({
-    publish: (payload) => session.publish(topics.evt, payload, 1), counters, log, bootId, uptimeMs: () => platform.clock.monotonic(), storage: platform.storage,
+    publish: (payload) => session.publish(topics.evt, payload, 1), counters, log, bootId, uptimeMs: () => platform.clock.monotonic(),
+    storage: platform.storage, timers: platform.timers, clock: platform.clock,
   });
   const events = (kind: string, detail: string) => eventQueue.raise(kind, detail);
   const topics = nodeTopics(config.mqtt.prefix, config.nodeId);
@@ -191,6 +192,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   const actuators = new Actuators(platform, log, config.actuators ?? []);
   // Console and MQTT restarts first write the remote config changes that wait for the save window.
   const restarting: Platform = { ...platform, system: { ...platform.system, restart: () => {
+    eventQueue.persistNow();
     try {
       configService.flush();
     } catch (error) {
@@ -251,6 +253,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       batcher.stop();
       platform.timers.clear(housekeeping);
       fallback?.stop();
+      eventQueue.persistNow();
       try {
         configService.flush();
       } catch (error) {
