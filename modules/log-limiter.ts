@@ -21,9 +21,10 @@ interface Source {
 
 /**
  * Rate limit of repeated log lines (issue 7 item 5). A source is the level,
- * the tag and the message up to its first ": " (at most 40 characters):
- * `WARN cmd: read: not_found: …` and `ERROR outbox: segment write failed: …`
- * are one source each however their details vary. Each source may write
+ * the tag and the message up to its first ": " (at most 40 characters, each
+ * run of digits read as `#`): `WARN cmd: read: not_found: …` and
+ * `ERROR outbox: cannot write segment 12: …` are one source each however
+ * their details and numbers vary. Each source may write
  * `burst` lines at once, then one per `refillMs` (a token bucket); the lines
  * beyond are dropped and counted (`suppressed`, and per source), and one
  * line "suppressed N similar line(s)" follows at the source's level and tag
@@ -53,8 +54,7 @@ export class LogLimiter {
 
   /** Whether the line may be written now; a pending summary of its source is written first. */
   admit(level: LogLevel, tag: string, message: string): boolean {
-    const cut = message.indexOf(": ");
-    const head = (cut < 0 ? message : message.slice(0, cut)).slice(0, HEAD_MAX);
+    const head = sourceHead(message);
     const key = `${level} ${tag} ${head}`;
     const now = this.#clock.monotonic();
     let source = this.#sources.get(key);
@@ -108,4 +108,18 @@ export class LogLimiter {
     this.#sources.delete(key);
     this.#summarise(source);
   }
+}
+
+/** The message up to its first ": ", at most HEAD_MAX characters, each run of digits as "#". */
+function sourceHead(message: string): string {
+  const cut = message.indexOf(": ");
+  const text = cut < 0 ? message : message.slice(0, cut);
+  let head = "";
+  for (let i = 0; i < text.length && head.length < HEAD_MAX; i++) {
+    const c = text.charCodeAt(i);
+    const digit = c >= 0x30 && c <= 0x39;
+    if (!digit) head += text[i];
+    else if (i === 0 || !(text.charCodeAt(i - 1) >= 0x30 && text.charCodeAt(i - 1) <= 0x39)) head += "#";
+  }
+  return head;
 }

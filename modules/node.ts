@@ -110,7 +110,8 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   if (config.wifi?.ssid) platform.system.joinNetwork?.(config.wifi);
   if (config.logLevel) log.level = config.logLevel;
   const eventQueue = new EventQueue({
-    publish: (payload) => session.publish(topics.evt, payload, 1), counters, log, bootId, uptimeMs: () => platform.clock.monotonic(), storage: platform.storage,
+    publish: (payload) => session.publish(topics.evt, payload, 1), counters, log, bootId, uptimeMs: () => platform.clock.monotonic(),
+    storage: platform.storage, timers: platform.timers, clock: platform.clock,
   });
   const events = (kind: string, detail: string, fields?: Record<string, string | number | boolean>) => eventQueue.raise(kind, detail, fields);
   const topics = nodeTopics(config.mqtt.prefix, config.nodeId);
@@ -199,6 +200,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   const actuators = new Actuators(platform, log, config.actuators ?? [], events);
   // Console and MQTT restarts first write the remote config changes that wait for the save window.
   const restarting: Platform = { ...platform, system: { ...platform.system, restart: () => {
+    eventQueue.persistNow();
     try {
       configService.flush();
     } catch (error) {
@@ -264,6 +266,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       batcher.stop();
       platform.timers.clear(housekeeping);
       fallback?.stop();
+      eventQueue.persistNow();
       try {
         configService.flush();
       } catch (error) {

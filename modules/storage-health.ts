@@ -15,11 +15,6 @@ export class StorageHealth {
     return this.#fault;
   }
 
-  /** The flash took a write again. */
-  recovered(): void {
-    this.#fault = undefined;
-  }
-
   /** Undefined while healthy. */
   get problem(): string | undefined {
     return this.#fault;

@@ -32,3 +32,11 @@ test("a storage error says plainly what failed and why", (t) => {
   t.is(full.message, "writing the config to flash failed: the storage is full (ENOSPC)");
   t.is(storageError("saving", new Error("flash worn out")).message, "saving failed: flash worn out");
 });
+
+test("every MQTT code of the vocabulary is documented in docs/contracts.md, and storage in the README's console codes", async (t) => {
+  const { readFileSync } = await import("node:fs");
+  const root = new URL("../../", import.meta.url);
+  const contracts = readFileSync(new URL("docs/contracts.md", root), "utf8");
+  for (const mqtt of new Set(Object.values(ERROR_CODES))) t.true(contracts.includes(`\`${mqtt}\``), `${mqtt} in docs/contracts.md`);
+  t.true(readFileSync(new URL("README.md", root), "utf8").includes("`storage`"));
+});

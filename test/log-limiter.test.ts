@@ -32,6 +32,14 @@ test("a storage error every 0.3 s for 60 s: a burst, then one line per 10 s, and
   t.is(counters.get("log_suppressed"), counted);
 });
 
+test("numbers do not make a new source: a flash error per segment number is one source", (t) => {
+  const { log, logs } = rig();
+  for (let n = 1; n <= 30; n++) log.error("outbox", `cannot write segment ${n}: EISDIR: illegal operation on a directory; kept in RAM`);
+  t.is(logs.filter((l) => l.includes("cannot write segment") && !l.includes("suppressed")).length, LOG_BURST);
+  log.flush();
+  t.true(logs.some((l) => l.includes("ERROR outbox: suppressed 25 similar line(s) (cannot write segment #)")));
+});
+
 test("sources are told apart by level, tag and message head; different sources are not limited by each other", (t) => {
   const { log, logs } = rig();
   for (let i = 0; i < 20; i++) log.warn("mqtt", `tcp: refused (${i})`);

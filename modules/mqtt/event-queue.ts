@@ -3,7 +3,8 @@ import { ConfigStore } from "../config/store.js";
 import type { RawConfig } from "../config/schema.js";
 import type { Counters } from "../counters.js";
 import type { Logger } from "../log.js";
-import type { Storage } from "../platform.js";
+import { SaveLimiter } from "../config/save-limiter.js";
+import type { Clock, Storage, Timers } from "../platform.js";
 
 /** Events kept while the broker is away; beyond this the oldest go (counted in `events_dropped`). */
 export const EVENT_QUEUE_MAX = 8;
@@ -23,7 +24,13 @@ export interface EventQueueDeps {
   uptimeMs(): number;
   /** Where waiting events survive a reboot; without it they live in RAM only. */
   storage?: Storage;
+  /** With `storage`: the record is written at most once per EVENT_STORE_WINDOW_MS (a flapping source must not wear the flash). */
+  timers?: Timers;
+  clock?: Clock;
 }
+
+/** Shortest time between two writes of the event record, ms (the config save window). */
+export const EVENT_STORE_WINDOW_MS = 10_000;
 
 interface NodeEvent {
   kind: string;
@@ -44,7 +51,8 @@ interface NodeEvent {
  * survive a reboot or power loss: they are kept in an A/B record with a
  * generation and a CRC-32 (the config store's format, prefix `evq`; details
  * cut to EVENT_DETAIL_KEPT characters), written only when the waiting set
- * changes (never while events go straight out), and sent after the next
+ * changes (never while events go straight out; with `timers` at most once
+ * per EVENT_STORE_WINDOW_MS, the last state of a window at its end), and sent after the next
  * boot's connect with their own boot id and uptime. A refused flash write
  * is counted (`events_store_errors`). Never throws.
  */
@@ -53,6 +61,7 @@ export class EventQueue {
   #max: number;
   #queue: NodeEvent[] = [];
   #store: ConfigStore | undefined;
+  #limiter: SaveLimiter | undefined;
   /** Events in the record on flash (so an emptied queue is written once more). */
   #stored = 0;
   #encoder = new Encoder({ useRecords: false, tagUint8Array: false } as ConstructorParameters<typeof Encoder>[0]);
@@ -63,6 +72,7 @@ export class EventQueue {
     this.#deps = deps;
     this.#max = max;
     if (deps.storage) this.#load(deps.storage);
+    if (deps.storage && deps.timers && deps.clock) this.#limiter = new SaveLimiter(deps.timers, deps.clock, () => this.#write(), EVENT_STORE_WINDOW_MS);
   }
 
   /** Events waiting to be sent. */
@@ -93,6 +103,13 @@ export class EventQueue {
   /** Sends the waiting events, oldest first, until one cannot be sent. */
   flush(): void {
     if (this.#sendWaiting() > 0) this.#persist();
+  }
+
+  /** Writes the record now when a rate-limited write waits (clean stop, restart). */
+  persistNow(): void {
+    if (!this.#limiter?.waiting) return;
+    this.#limiter.cancel();
+    this.#write();
   }
 
   /** Sends waiting events in order; returns how many went. */
@@ -127,7 +144,13 @@ export class EventQueue {
     this.#stored = this.#queue.length;
   }
 
+  /** Writes the record now, or (rate-limited) at the end of the current window. */
   #persist(): void {
+    if (!this.#store || (this.#queue.length === 0 && this.#stored === 0)) return;
+    if (!this.#limiter || this.#limiter.request()) this.#write();
+  }
+
+  #write(): void {
     if (!this.#store || (this.#queue.length === 0 && this.#stored === 0)) return;
     const raw: RawConfig = new Map();
     raw.set("n", this.#queue.length);

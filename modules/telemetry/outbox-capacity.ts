@@ -2,7 +2,12 @@ import { STORAGE_VALUE_MAX } from "../platform.js";
 
 /**
  * Bytes of storage kept for the records beside the outbox: config A/B,
- * broker fallback A/B, boot count, outbox index A/B (at most 4,000 each).
+ * broker fallback A/B, boot count, outbox index A/B (budgeted at 4,000
+ * each). The event queue's A/B record (`evq`: 8 events with details cut to
+ * 200 characters, about 2,300 bytes each when the details are ASCII) and
+ * the retained-identity record (`mq.base`, at most 210 bytes) live in the
+ * slack of that budget: the config and fallback records are about 1 kB
+ * each at typical settings.
  */
 export const STORAGE_RESERVE_BYTES = 24_000;
 /** Upper bound of outbox segments whatever the flash: each costs a few XS slots of bookkeeping in RAM. */

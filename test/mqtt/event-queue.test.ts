@@ -2,7 +2,7 @@ import test from "ava";
 import { decode } from "cbor-x";
 import { Counters } from "../../modules/counters.js";
 import { Logger } from "../../modules/log.js";
-import { EVENT_QUEUE_MAX, EventQueue } from "../../modules/mqtt/event-queue.js";
+import { EVENT_QUEUE_MAX, EVENT_STORE_WINDOW_MS, EventQueue } from "../../modules/mqtt/event-queue.js";
 import { memoryPlatform, MemoryStorage } from "../helpers/memory-platform.js";
 
 function rig(max?: number) {
@@ -82,4 +82,25 @@ test("events that go straight out write no flash; a power cut during the record 
   const after = persistent(storage, "b2", { value: true });
   after.queue.flush();
   t.deepEqual(after.sent.map((e) => e.detail), ["kept"]);
+});
+
+test("a flapping source offline writes the event record at most once per window; the last state is written at its end", (t) => {
+  const storage = new MemoryStorage();
+  const mp = memoryPlatform({ storage });
+  const counters = new Counters();
+  const queue = new EventQueue({
+    publish: () => false, counters, log: new Logger(mp.platform), bootId: "b1", uptimeMs: () => 0,
+    storage, timers: mp.platform.timers, clock: mp.platform.clock,
+  });
+  const writes = () => storage.keys().length === 0 ? 0 : storage.writes;
+  for (let i = 0; i < 100; i++) {
+    queue.raise("quality", `temp: good -> bad (${i})`);
+    mp.advance(100);
+  }
+  t.true(writes() <= Math.ceil(10_000 / EVENT_STORE_WINDOW_MS) + 1, `${writes()} writes in 10 s`);
+  queue.persistNow();
+  const { platform } = memoryPlatform({ storage });
+  const sent: string[] = [];
+  new EventQueue({ publish: (p) => (sent.push((decode(p) as { detail: string }).detail), 1), counters, log: new Logger(platform), bootId: "b2", uptimeMs: () => 0, storage }).flush();
+  t.deepEqual(sent, Array.from({ length: EVENT_QUEUE_MAX }, (_, i) => `temp: good -> bad (${92 + i})`));
 });

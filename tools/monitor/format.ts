@@ -1,3 +1,4 @@
+import { escapeControls } from "../../modules/util/escape-controls.js";
 import type { MonitorMessage } from "./message-decode.js";
 import type { ResolvedRecord } from "./senml-decode.js";
 import type { Finding, TrackerSummary } from "./sequence-tracker.js";
@@ -90,9 +91,6 @@ export function formatText(message: MonitorMessage, findings: readonly Finding[]
   return escapeControls(findings.length > 0 ? `${line} !! ${findings.map(formatFinding).join(" ")}` : line);
 }
 
-/** Control characters (from topics, names or boot ids) as `\xNN`, so that one message stays one line. */
-const escapeControls = (text: string) =>
-  text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 
 /** The JSON line of a message: its fields, `findings` (for telemetry) and the receive time. */
 export function formatJson(message: MonitorMessage, findings: readonly Finding[] = [], receivedAt = new Date()): string {
