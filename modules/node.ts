@@ -239,7 +239,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   log.info("node", `fieldnode ${FIRMWARE_VERSION} on ${platform.name}, node ${config.nodeId}, boot ${bootId} (#${bootCount})`);
   actuators.start();
   // Each channel's edge filter chain (ch.<name>.filter) between the channels and the batcher.
-  const pipeline = edgePipeline(config.channels, log);
+  const pipeline = edgePipeline(config.channels, log, counters);
   const toBatcher = (reading: Reading) => batcher.add(reading);
   channels.start((reading) => pipeline.push(reading, toBatcher));
   session.start();

@@ -84,6 +84,13 @@ export class ChannelPipeline<R extends ChannelReading> {
     for (const chain of this.#chains.values()) n += chain.stats.errors;
     return n;
   }
+
+  /** Readings the chains dropped (out of time order), for the node's counters. */
+  get dropped(): number {
+    let n = 0;
+    for (const chain of this.#chains.values()) n += chain.dropped;
+    return n;
+  }
 }
 
 function fromSample<R extends ChannelReading>(sample: Sample & R): R {

@@ -1,14 +1,23 @@
 import type { ChannelConfig } from "../config/node-config.js";
 import type { Reading } from "../io/channels.js";
+import type { Counters } from "../counters.js";
 import type { Logger } from "../log.js";
 import { ChannelPipeline } from "./channel-pipeline.js";
 
+/** What the node uses of its pipeline. */
+export interface EdgePipeline {
+  push(reading: Reading, sink: (reading: Reading) => void): void;
+  flush(sink: (reading: Reading) => void): void;
+}
+
 /**
  * The node's pipeline from its channel configs (`filter`, validated at
- * set/save/load). Never throws: a channel whose chain cannot be built
- * (a config that bypassed validation) is logged and sends every reading.
+ * set/save/load). Counts `edge_errors` (a filter that threw: a defect) and
+ * `edge_dropped` (readings not later than the previous one of their
+ * channel). Never throws: a channel whose chain cannot be built (a config
+ * that bypassed validation) is logged and sends every reading.
  */
-export function edgePipeline(channels: readonly ChannelConfig[], log: Logger): ChannelPipeline<Reading> {
+export function edgePipeline(channels: readonly ChannelConfig[], log: Logger, counters: Counters): EdgePipeline {
   const texts = new Map<string, string>();
   for (const channel of channels) {
     if (!channel.filter) continue;
@@ -19,5 +28,23 @@ export function edgePipeline(channels: readonly ChannelConfig[], log: Logger): C
       log.error("edge", `${(error as Error).message}; ${channel.name} sends every reading`);
     }
   }
-  return new ChannelPipeline<Reading>(texts);
+  const pipeline = new ChannelPipeline<Reading>(texts);
+  let errors = 0;
+  let dropped = 0;
+  const count = () => {
+    if (pipeline.errors !== errors) counters.add("edge_errors", pipeline.errors - errors);
+    if (pipeline.dropped !== dropped) counters.add("edge_dropped", pipeline.dropped - dropped);
+    errors = pipeline.errors;
+    dropped = pipeline.dropped;
+  };
+  return {
+    push(reading, sink) {
+      pipeline.push(reading, sink);
+      if (texts.size > 0) count();
+    },
+    flush(sink) {
+      pipeline.flush(sink);
+      count();
+    },
+  };
 }

@@ -31,6 +31,13 @@ export class FilterChain {
     return e;
   }
 
+  /** Readings its compress stages dropped because they were not later than the previous one. */
+  get dropped(): number {
+    let n = 0;
+    for (const stage of this.stages) if (stage instanceof Compress) n += stage.stats.outOfOrder;
+    return n;
+  }
+
   /** Runs one reading through the chain; `out` gets what comes out. */
   push<T extends Sample>(sample: T, out: (sample: T) => void): void {
     this.#out = out as Emit;

@@ -47,3 +47,18 @@ brokerTest("--override ch.temp.filter=compress(...): the birth publishes e, and 
     await broker.stop();
   }
 });
+
+test("console: set ch.temp.filter refuses a bad chain with its column and keeps the old value; a good one is staged", async (t) => {
+  const sim = startSim(["--broker", "mqtt://127.0.0.1:1", "--id", "edge-console", "--state", state()]);
+  try {
+    const bad = await sim.command('set ch.temp.filter "median(5) | medain(3)"');
+    t.regex(bad[bad.length - 1], /^ERR \S+ ch\.temp\.filter: column 13: unknown filter "medain"; did you mean "median"\?$/);
+    t.false((await sim.command("get ch.temp.filter")).some((line) => line.includes("medain")), "nothing changed");
+    const good = await sim.command('set ch.temp.filter "median(5) | compress(0.05, 60)"');
+    t.regex(good[good.length - 1], /^OK/);
+    const shown = await sim.command("get ch.temp.filter");
+    t.true(shown.some((line) => line.includes("median(5) | compress(0.05, 60)")), shown.join("\n"));
+  } finally {
+    sim.child.kill("SIGKILL");
+  }
+});
