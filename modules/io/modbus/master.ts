@@ -239,8 +239,8 @@ export class ModbusMaster {
     this.#timer = this.#silenceTimer = undefined;
     this.#current = undefined;
     this.#rxLength = 0;
+    if (this.#transmitting) this.#o.direction?.write(0);
     this.#transmitting = false;
-    this.#o.direction?.write(0);
     const unit = job.request.unit;
     if (result.ok) {
       this.#count("ok");
