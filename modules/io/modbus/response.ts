@@ -1,4 +1,5 @@
 import { crcMatches } from "./crc16.js";
+import type { ModbusReason } from "../quality.js";
 import { isBitFunction, responseLength, type ModbusRequest } from "./pdu.js";
 
 /**
@@ -9,19 +10,7 @@ import { isBitFunction, responseLength, type ModbusRequest } from "./pdu.js";
  * failure, 5 acknowledge, 6 busy, 8 memory parity, 10 gateway path, 11
  * gateway target).
  */
-export type ModbusFault =
-  | "crc"
-  | "timeout"
-  | "wrong_unit"
-  | "wrong_function"
-  | "short_frame"
-  | "bad_frame"
-  | "busy"
-  | "no_io"
-  | ExceptionReason;
-export type ExceptionReason =
-  | "exception_1" | "exception_2" | "exception_3" | "exception_4" | "exception_5"
-  | "exception_6" | "exception_8" | "exception_10" | "exception_11";
+export type ModbusFault = "crc" | "timeout" | "no_io" | ModbusReason;
 
 const EXCEPTION_CODES: readonly number[] = Object.freeze([1, 2, 3, 4, 5, 6, 8, 10, 11]);
 

@@ -44,7 +44,7 @@ export class RS485BusModel {
       }
       write(buffer: ArrayBufferView | ArrayBuffer): void {
         if (!this.#open) throw new Error("serial: closed");
-        const frame = buffer instanceof ArrayBuffer ? new Uint8Array(buffer.slice(0)) : new Uint8Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
+        const frame = (buffer instanceof ArrayBuffer ? new Uint8Array(buffer) : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)).slice();
         bus.frames++;
         if (this.#options.baud !== bus.baud) return;
         const timing = rtuTiming(bus.baud);
