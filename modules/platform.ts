@@ -263,6 +263,12 @@ export interface SPIOptions {
  * undefined), and `onReadable(count)` says bytes are waiting. 8 data bits.
  */
 export interface SerialIO {
+  /**
+   * Not ECMA-419: how late (ms) received bytes may be handed over after the
+   * previous ones inside one frame (OS and USB-adapter buffering); the Modbus
+   * master widens its 1.5/3.5-character gaps by it. Absent: 2 ms.
+   */
+  readonly latencyMs?: number;
   read(): ArrayBuffer | undefined;
   write(buffer: ArrayBufferView | ArrayBuffer): void;
   close(): void;

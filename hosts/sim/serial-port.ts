@@ -23,6 +23,8 @@ export function sttyArguments(path: string, options: SerialOptions): string[] {
 /** A Serial class bound to `path`. The constructor throws (with the path) when the device cannot be opened. */
 export function nodeSerialClass(path: string): new (options: SerialOptions) => SerialIO {
   return class NodeSerial implements SerialIO {
+    /** A USB adapter hands bytes over in chunks up to its latency timer apart (16 ms on FTDI's default); a pty, as the event loop runs. */
+    readonly latencyMs = 20;
     #fd: number;
     #stream: ReadStream;
     #pending: Buffer[] = [];

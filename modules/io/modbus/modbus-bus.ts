@@ -76,6 +76,7 @@ export class ModbusBus {
     master = this.master = new ModbusMaster({
       serial: this.#serial, timers: options.timers, clock: options.clock, baud: line.baud, direction: this.#direction,
       timeoutMs: Math.max(...options.devices.map((d) => d.timeoutMs), 10),
+      latencyMs: this.#serial.latencyMs ?? 2,
       onFrame: options.log ? (dir, frame) => options.log!(`modbus ${dir} ${hexBytes(frame)}`) : undefined,
     });
     for (const device of options.devices) this.#timers.push(options.timers.repeat(() => this.#poll(device), device.pollMs));
