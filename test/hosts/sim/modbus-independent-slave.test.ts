@@ -50,7 +50,7 @@ async function rig(t: import("ava").ExecutionContext) {
   const Serial = nodeSerialClass(pair.b);
   const serial = new Serial({ baud: 9600, parity: "none", onReadable: () => master.onReadable() });
   t.teardown(() => serial.close());
-  master = new ModbusMaster({ serial, timers: nodeTimers, clock, baud: 9600, timeoutMs: 1000, retries: 0, latencyMs: 50, backoffMs: 100 });
+  master = new ModbusMaster({ serial, timers: nodeTimers, clock, baud: 9600, timeoutMs: 1000, retries: 0, latencyMs: 50, backoffMs: 60_000 });
   t.teardown(() => master.close());
   const ask = (request: ModbusRequest) => new Promise<ModbusResult>((resolve) => master.submit(request, resolve));
   return { ask, master, holding, coils };
