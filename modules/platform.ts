@@ -295,6 +295,8 @@ export interface IOProvider {
   SPI?: new (options: SPIOptions) => SPIBus;
   /** ECMA-419 Serial of the RS-485 port (Modbus), where the host has one. */
   Serial?: new (options: SerialOptions) => SerialIO;
+  /** GPIO of the RS-485 transceiver's DE and /RE (tied), from the board definition; absent: none (auto-direction). */
+  rs485Direction?: number;
   /** Default I2C pins of the board. */
   i2cDefault: { data: number; clock: number };
   /** True when these are simulated chips (the simulator, mcsim): said in the birth as `sim: true`. */

@@ -36,7 +36,7 @@ export interface ModbusBusOptions {
   timers: Timers;
   clock: Clock;
   devices: readonly ModbusDeviceConfig[];
-  /** GPIO of the RS-485 driver enable (DE and /RE), when the board has one. */
+  /** GPIO of the RS-485 driver enable (DE and /RE); default the board's `io.rs485Direction`. */
   directionPin?: number;
   /** UART port and pins, from the board definition. */
   port?: number;
@@ -72,7 +72,8 @@ export class ModbusBus {
     this.devices = new Map(options.devices.map((d) => [d.name, d]));
     let master: ModbusMaster | undefined;
     this.#serial = new Serial({ baud: line.baud, parity: line.parity, stopBits: line.stopBits, port: options.port, receive: options.receive, transmit: options.transmit, onReadable: () => master?.onReadable() });
-    this.#direction = options.directionPin === undefined ? undefined : new options.io.Digital({ pin: options.directionPin, mode: "output" });
+    const directionPin = options.directionPin ?? options.io.rs485Direction;
+    this.#direction = directionPin === undefined ? undefined : new options.io.Digital({ pin: directionPin, mode: "output" });
     master = this.master = new ModbusMaster({
       serial: this.#serial, timers: options.timers, clock: options.clock, baud: line.baud, direction: this.#direction,
       timeoutMs: Math.max(...options.devices.map((d) => d.timeoutMs), 10),
