@@ -8,15 +8,13 @@ import { createRequire } from "node:module";
 import { ModbusMaster } from "../../../modules/io/modbus/master.js";
 import type { ModbusRequest } from "../../../modules/io/modbus/pdu.js";
 import type { ModbusResult } from "../../../modules/io/modbus/response.js";
-import type { Clock } from "../../../modules/platform.js";
-import { nodeTimers } from "../../../hosts/sim/node-timers.js";
+import { VirtualTime } from "../../../hosts/sim/virtual-time.js";
 import { nodeSerialClass } from "../../../hosts/sim/serial-port.js";
 import { ptyPair } from "../../helpers/pty-pair.js";
 
 const require = createRequire(import.meta.url);
 const { ServerSerial } = require("modbus-serial") as { ServerSerial: new (vector: object, options: object) => { close(cb: () => void): void; on(e: string, f: () => void): void } };
 
-const clock: Clock = { monotonic: () => performance.now(), wallTime: () => Date.now() };
 
 async function rig(t: import("ava").ExecutionContext) {
   const pair = await ptyPair();
@@ -50,7 +48,8 @@ async function rig(t: import("ava").ExecutionContext) {
   const Serial = nodeSerialClass(pair.b);
   const serial = new Serial({ baud: 9600, parity: "none", onReadable: () => master.onReadable() });
   t.teardown(() => serial.close());
-  master = new ModbusMaster({ serial, timers: nodeTimers, clock, baud: 9600, timeoutMs: 1000, retries: 0, latencyMs: 50, backoffMs: 60_000 });
+  const time = new VirtualTime({ speed: 1 });
+  master = new ModbusMaster({ serial, timers: time, clock: time, baud: 9600, timeoutMs: 1000, retries: 0, latencyMs: 50, backoffMs: 60_000 });
   t.teardown(() => master.close());
   const ask = (request: ModbusRequest) => new Promise<ModbusResult>((resolve) => master.submit(request, resolve));
   return { ask, master, holding, coils };
