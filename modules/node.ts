@@ -3,6 +3,7 @@ import { ConfigService } from "./config/config-service.js";
 import { watchLiveKeys } from "./config/live-keys.js";
 import { type NodeConfig } from "./config/node-config.js";
 import { configCommands } from "./console/commands/config.js";
+import { modbusCommands } from "./console/commands/modbus.js";
 import { ioCommands } from "./console/commands/io.js";
 import { systemCommands } from "./console/commands/system.js";
 import { Actuators } from "./io/actuators.js";
@@ -13,6 +14,7 @@ import { Console, type ConsoleCommand } from "./console/console.js";
 import { masksSecret } from "./console/secret-mask.js";
 import { Counters } from "./counters.js";
 import { edgePipeline } from "./edge/edge-pipeline.js";
+import { openModbusBus } from "./io/modbus/open-bus.js";
 import { Channels, type Reading } from "./io/channels.js";
 import { describeQualityChange } from "./io/reading.js";
 import { Logger } from "./log.js";
@@ -184,6 +186,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   }
 
 
+  const modbus = openModbusBus(platform, config.modbus, log, counters);
   const channels = new Channels(platform, log, counters, config.channels);
   channels.watchQuality((change) => events("quality", describeQualityChange(change)));
   const batcher = new Batcher(platform, { ...config.telemetry, fits: (readings) => packs.fits(readings) }, (readings) => forwarder.add(packs.make(readings)));
@@ -230,6 +233,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   for (const command of configCommands(configService)) console.register(command);
   for (const command of systemCommands(restarting, log, () => configService.factoryReset())) console.register(command);
   for (const command of ioCommands(channels, actuators)) console.register(command);
+  for (const command of modbusCommands(() => modbus)) console.register(command);
   console.register(
     statusCommand(() =>
       statusReport({ platform, nodeId: config.nodeId, bootId, session, outbox, config: configService, fallback, actuators, channels, counters, storage: storageHealth }),
@@ -261,6 +265,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     async stop() {
       actuators.stop();
       channels.stop();
+      modbus?.close();
       pipeline.flush(toBatcher);
       batcher.flush();
       batcher.stop();

@@ -256,6 +256,35 @@ export interface SPIOptions {
   port?: number;
 }
 
+/**
+ * ECMA-419 Serial (`embedded:io/serial`, section 10.5), the part the Modbus
+ * master uses: `write` queues bytes without blocking (throws when the
+ * transmit buffer is full), `read()` returns the bytes received so far (or
+ * undefined), and `onReadable(count)` says bytes are waiting. 8 data bits.
+ */
+export interface SerialIO {
+  /**
+   * Not ECMA-419: how late (ms) received bytes may be handed over after the
+   * previous ones inside one frame (OS and USB-adapter buffering); the Modbus
+   * master widens its 1.5/3.5-character gaps by it. Absent: 2 ms.
+   */
+  readonly latencyMs?: number;
+  read(): ArrayBuffer | undefined;
+  write(buffer: ArrayBufferView | ArrayBuffer): void;
+  close(): void;
+}
+export interface SerialOptions {
+  baud: number;
+  /** Default "none". */
+  parity?: "none" | "even" | "odd";
+  /** Default 1. */
+  stopBits?: 1 | 2;
+  port?: number;
+  receive?: number;
+  transmit?: number;
+  onReadable?: (count: number) => void;
+}
+
 export interface IOProvider {
   I2C: new (options: I2COptions) => I2CBus;
   Digital: new (options: DigitalOptions) => DigitalIO;
@@ -264,6 +293,10 @@ export interface IOProvider {
   PulseCount?: new (options: PulseCountOptions) => PulseCountIO;
   /** ECMA-419 SPI, where the host has one. */
   SPI?: new (options: SPIOptions) => SPIBus;
+  /** ECMA-419 Serial of the RS-485 port (Modbus), where the host has one. */
+  Serial?: new (options: SerialOptions) => SerialIO;
+  /** GPIO of the RS-485 transceiver's DE and /RE (tied), from the board definition; absent: none (auto-direction). */
+  rs485Direction?: number;
   /** Default I2C pins of the board. */
   i2cDefault: { data: number; clock: number };
   /** True when these are simulated chips (the simulator, mcsim): said in the birth as `sim: true`. */

@@ -20,6 +20,8 @@ export interface BoardConfig {
   sntpHost: string | undefined;
   /** Size of the NVS partition in bytes (config `fieldnode.nvs_bytes`, matching partitions.csv); undefined: unknown. */
   nvsBytes: number | undefined;
+  /** The RS-485 (Modbus) UART: `fieldnode.rs485_port`, `_rx`, `_tx`, and the DE/RE GPIO `_de`; absent ones: the SDK's serial defaults, no DE pin. */
+  rs485: { port?: number; receive?: number; transmit?: number; direction?: number };
 }
 
 /**
@@ -46,7 +48,19 @@ export function readBoardConfig(): BoardConfig {
     mqttTlsFingerprint: text("mqtt.tls_fingerprint"),
     sntpHost: text("sntp") || undefined,
     nvsBytes: positive(values["fieldnode.nvs_bytes"]),
+    rs485: {
+      port: whole(values["fieldnode.rs485_port"]),
+      receive: whole(values["fieldnode.rs485_rx"]),
+      transmit: whole(values["fieldnode.rs485_tx"]),
+      direction: whole(values["fieldnode.rs485_de"]),
+    },
   };
+}
+
+/** A whole number >= 0 from a config value (a GPIO or UART number); else undefined. */
+function whole(value: unknown): number | undefined {
+  const n = typeof value === "number" ? value : typeof value === "string" && value !== "" ? Number(value) : NaN;
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
 /** A positive integer from a config value (a number in the manifest, text from `mcconfig key=value`); else undefined. */

@@ -1,5 +1,6 @@
 /// <reference path="./moddable-extras.d.ts" />
 import type { DigitalIO, DigitalOptions, IOProvider } from "../../modules/platform.js";
+import { rs485SerialClass, type Rs485Pins } from "./rs485-serial.js";
 
 /** I2C pins of common ESP32 devkits, used when the board target names none. */
 export const ESP32_I2C_DEFAULT = Object.freeze({ data: 21, clock: 22 });
@@ -14,9 +15,10 @@ export const ESP32_I2C_DEFAULT = Object.freeze({ data: 21, clock: 22 });
  * wrapped to take the port's mode names ("input", "inputPullUp",
  * "inputPullDown", "output") and throws `RangeError` for another. The
  * default I2C pins come from `device.I2C.default` when the board target
- * defines them, else GPIO 21/22.
+ * defines them, else GPIO 21/22. Serial (the RS-485 port of the Modbus
+ * master) is wrapped by rs485-serial.ts with the board's `rs485` pins.
  */
-export function builtinIO(): IOProvider | undefined {
+export function builtinIO(rs485: Rs485Pins & { direction?: number } = {}): IOProvider | undefined {
   // The typings' `device` lacks close() and the optional shapes (see moddable-extras.d.ts), and is absent under mcsim.
   const device = (globalThis as unknown as { device?: ModdableDevice }).device;
   const io = device?.io;
@@ -60,6 +62,8 @@ export function builtinIO(): IOProvider | undefined {
     PWM: io.PWM,
     ...(io.PulseCount ? { PulseCount: io.PulseCount } : {}),
     ...(io.SPI ? { SPI: io.SPI } : {}),
+    ...(io.Serial ? { Serial: rs485SerialClass(io.Serial, { ...device?.Serial?.default, ...rs485 }) } : {}),
+    ...(rs485.direction !== undefined ? { rs485Direction: rs485.direction } : {}),
     i2cDefault: i2cDefault ? { data: i2cDefault.data, clock: i2cDefault.clock } : { ...ESP32_I2C_DEFAULT },
   };
 }

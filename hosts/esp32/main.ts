@@ -60,7 +60,7 @@ export default function main(): void {
     storage: new PreferenceStorage(undefined, board.nvsBytes),
     console,
     mqtt: createMqttTransport({ tcp: TCP, tls: TLSSocket }, (line) => log("warn", line)),
-    io: boardIO(builtinIO(), board.host, () => clock.monotonic()).io,
+    io: boardIO(builtinIO(board.rs485), board.host, () => clock.monotonic()).io,
     system: { ...createSystemServices(networkState), joinNetwork },
     log,
   };

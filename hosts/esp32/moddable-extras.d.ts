@@ -68,6 +68,13 @@ interface ModdableSPI {
   close(): void;
 }
 
+/** An ECMA-419 Serial instance (§10.5) as the SDK implements it, `format: "buffer"`. */
+interface ModdableSerial {
+  read(): ArrayBuffer | undefined;
+  write(buffer: ArrayBufferView | ArrayBuffer): void;
+  close(): void;
+}
+
 /** `device.io` of `embedded:provider/builtin` with the shapes above. */
 interface ModdableIOClasses {
   I2C: new (options: { data: number; clock: number; hz: number; address: number; port?: number }) => ModdableI2C;
@@ -82,12 +89,14 @@ interface ModdableIOClasses {
   PWM: new (options: { pin: number; hz?: number; resolution?: number }) => ModdablePWM;
   PulseCount?: new (options: { signal: number; control?: number }) => ModdablePulseCount;
   SPI?: new (options: { clock: number; in?: number; out?: number; select?: number; hz: number; mode?: number; port?: number }) => ModdableSPI;
+  Serial?: new (options: { baud: number; port?: number; receive?: number; transmit?: number; format?: "buffer"; onReadable?: (count: number) => void; [more: string]: unknown }) => ModdableSerial;
 }
 
 /** The `device` global that the SDK's `system` module installs (absent under mcsim). */
 interface ModdableDevice {
   io: ModdableIOClasses;
   I2C?: { default?: { data: number; clock: number } };
+  Serial?: { default?: { port?: number; receive?: number; transmit?: number } };
 }
 
 /** The message the SDK MQTT client passes to `onControl`. */

@@ -23,6 +23,8 @@ export interface SimOptions {
   profile?: string;
   /** --replay: a CSV whose rows the node samples (checked by hosts/sim/machines). */
   replay?: string;
+  /** `--serial PATH`: bind the RS-485 (Modbus) port to a serial device or pty. */
+  serial?: string;
 }
 
 /** A command-line mistake: main prints it and exits with code 2. */
@@ -43,6 +45,8 @@ Runs the fieldnode firmware on this computer, with a simulated board.
                      (needs python3)
   --ca <file>        CA certificate (PEM or DER) that signed the broker's certificate,
                      for an mqtts:// --broker (this run's mqtt.tls_ca)
+  --serial <path>    the RS-485 (Modbus RTU) port is this serial device or pty
+                     (default: a simulated energy meter, unit 1, and drive, unit 2, at 9600 baud)
   --override <k>=<v> set a config key for this run only (repeatable), e.g. ch.temp.interval=100
   --uplink <list>    uplink tuning for tests and labs, comma-separated name=number:
                      rate, burst, in-flight, start-jitter-ms (forwarder), flush-ms, offline-flush-ms,
@@ -84,6 +88,7 @@ export function parseSimArgs(argv: string[]): SimOptions {
         override: { type: "string", multiple: true, default: [] },
         uplink: { type: "string" },
         ca: { type: "string" },
+        serial: { type: "string" },
         "clock-sync-delay": { type: "string", default: "0" },
         speed: { type: "string", default: "1" },
         profile: { type: "string" },
@@ -100,6 +105,7 @@ export function parseSimArgs(argv: string[]): SimOptions {
   if (values.console !== "stdio" && values.console !== "pty") throw new UsageError(`--console must be stdio or pty, got "${values.console}"`);
   if (values.state !== undefined && values.state.trim() === "") throw new UsageError("--state needs a directory");
   if (values.ca !== undefined && values.ca.trim() === "") throw new UsageError("--ca needs a file name");
+  if (values.serial !== undefined && values.serial.trim() === "") throw new UsageError("--serial needs a device path");
   const configOverrides: Record<string, string> = {};
   for (const item of values.override ?? []) {
     const eq = item.indexOf("=");
@@ -122,6 +128,7 @@ export function parseSimArgs(argv: string[]): SimOptions {
     uplink: values.uplink,
     caFile: values.ca,
     clockSyncDelayMs,
+    serial: values.serial,
     broker: values.broker,
     id: values.id,
     stateDir: values.state,

@@ -99,6 +99,7 @@ async function main(argv: string[]): Promise<void> {
       },
       clockSyncDelayMs: options.clockSyncDelayMs,
       speed: options.speed,
+      serialPath: options.serial,
     });
     const { platform } = sim;
     // Flags override the saved config for this run only (see USAGE).

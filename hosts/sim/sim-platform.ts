@@ -3,6 +3,8 @@ import { hostname } from "node:os";
 import type { ConsolePort, LogLevel, MqttTransport, Platform, Storage } from "../../modules/platform.js";
 import { simulatedBoard, type SimulatedBoard } from "../../modules/io/models/index.js";
 import { VirtualTime } from "./virtual-time.js";
+import { simulatedRs485 } from "../../modules/io/models/simulated-rs485.js";
+import { nodeSerialClass } from "./serial-port.js";
 
 /** What the simulator's platform is built from. */
 export interface SimPlatformParts {
@@ -18,6 +20,8 @@ export interface SimPlatformParts {
   clockSyncDelayMs?: number;
   /** Virtual time runs this many times faster than real time (--speed; default 1). */
   speed?: number;
+  /** `--serial PATH`: the RS-485 port is this serial device or pty instead of the simulated meter and drive. */
+  serialPath?: string;
 }
 
 /** A simulated hardware id, stable for one computer: "sim-" and 6 hex digits of the host name's hash. */
@@ -46,7 +50,7 @@ export function createSimPlatform(parts: SimPlatformParts & { time?: VirtualTime
     storage: parts.storage,
     console: parts.console,
     mqtt: parts.mqtt,
-    io: board.io,
+    io: { ...board.io, Serial: parts.serialPath ? nodeSerialClass(parts.serialPath) : simulatedRs485(time, () => time.monotonic()).serialClass() },
     system: {
       hardwareId: simHardwareId,
       resetReason: () => parts.resetReason,

@@ -18,7 +18,7 @@ import { checkValue, parseText, requireKey } from "./validate.js";
 export function encodeConfig(raw: RawConfig, withSecrets: boolean): string {
   const defaults = factoryDefaults();
   const words = [`v${SCHEMA_VERSION}`];
-  for (const group of ["ch", "act"] as const)
+  for (const group of ["ch", "act", "mb"] as const)
     for (const name of groupNames(defaults, group)) if (!raw.has(`${group}.${name}.type`)) words.push(`-${group}.${name}`);
   const keys = new Set([...raw.keys(), ...defaults.keys()]);
   for (const key of [...keys].sort()) {
@@ -56,7 +56,7 @@ export function decodeConfig(words: string[], current: RawConfig, notes: string[
   for (const word of body) {
     if (word.startsWith("-")) {
       const target = word.slice(1);
-      const group = /^(ch|act)\.([^.]+)$/.exec(target);
+      const group = /^(ch|act|mb)\.([^.]+)$/.exec(target);
       if (group) {
         if (!GROUP_NAME.test(group[2])) throw new RangeError(`import: bad name in ${JSON.stringify(word)}`);
         for (const key of [...raw.keys()]) if (key.startsWith(`${target}.`)) raw.delete(key);

@@ -195,7 +195,7 @@ export class ConfigService {
    * field is removed, `<group>.<name>` (or its `.type`) removes the instance.
    */
   unset(key: string): void {
-    const instance = /^(ch|act)\.([^.]+)$/.exec(key);
+    const instance = /^(ch|act|mb)\.([^.]+)$/.exec(key);
     if (instance) {
       const group = instance[1] as GroupId;
       if (!GROUP_NAME.test(instance[2]) || !this.#pending.has(`${key}.type`)) throw noInstance(group, instance[2]);

@@ -3,6 +3,7 @@
  * config schema (modules/config) validates raw values and produces this view;
  * code after that trusts it.
  */
+import type { ModbusDeviceConfig } from "../io/modbus/modbus-bus.js";
 import { resolveConfig } from "./resolve.js";
 import { factoryDefaults } from "./schema.js";
 
@@ -82,6 +83,8 @@ export interface NodeConfig {
   actuators?: ActuatorConfig[];
   /** WiFi credentials for the board host; absent or empty means not configured. */
   wifi?: { ssid: string; password: string };
+  /** Modbus RTU devices on the RS-485 port (`mb.<dev>`); absent means none. */
+  modbus?: ModbusDeviceConfig[];
   /** Initial log level. */
   logLevel?: "error" | "warn" | "info" | "debug";
 }

@@ -6,6 +6,7 @@
 import type { ActuatorConfig, ChannelConfig, NodeConfig } from "./node-config.js";
 import { groupNames, KEYS, type RawConfig, type Value } from "./schema.js";
 import { sensorType } from "../io/sensor-registry.js";
+import { resolveModbusDevices } from "./resolve-modbus.js";
 
 /** The NodeConfig for `raw`; `hardwareId` stands in for an empty node.id. */
 export function resolveConfig(raw: RawConfig, hardwareId: string): NodeConfig {
@@ -69,6 +70,8 @@ export function resolveConfig(raw: RawConfig, hardwareId: string): NodeConfig {
     wifi: { ssid: str("wifi.ssid"), password: str("wifi.password") },
     logLevel: str("log.level") as NodeConfig["logLevel"],
   };
+  const modbus = resolveModbusDevices(raw);
+  if (modbus.length > 0) config.modbus = modbus;
   if (str("mqtt.username")) config.mqtt.username = str("mqtt.username");
   if (str("mqtt.password")) config.mqtt.password = str("mqtt.password");
   if (str("mqtt.client_id")) config.mqtt.clientId = str("mqtt.client_id");

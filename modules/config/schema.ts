@@ -9,6 +9,7 @@
 
 import { channelFieldSpec, CHANNEL_FIELDS, COMMON_CHANNEL_FIELDS, fillChannel } from "./channel-fields.js";
 import type { KeySpec, Value } from "./key-spec.js";
+import { MODBUS_DEVICE_FIELDS } from "./modbus-fields.js";
 import { pattern } from "../util/pattern.js";
 
 export type { KeySpec, Value } from "./key-spec.js";
@@ -72,6 +73,7 @@ export const ACTUATOR_FIELDS: Readonly<Record<string, KeySpec>> = Object.freeze(
 export const GROUPS = Object.freeze({
   ch: { label: "channel", fields: CHANNEL_FIELDS, reserved: ["alarm"] },
   act: { label: "actuator", fields: ACTUATOR_FIELDS, reserved: [] as string[] },
+  mb: { label: "Modbus device", fields: MODBUS_DEVICE_FIELDS, reserved: [] as string[] },
 } as const);
 
 export type GroupId = keyof typeof GROUPS;
@@ -92,7 +94,7 @@ export function lookupKey(key: string, raw?: RawConfig): KeyRef | undefined {
   const parts = key.split(".");
   if (parts.length !== 3) return undefined;
   const [group, name, field] = parts;
-  if (group !== "ch" && group !== "act") return undefined;
+  if (group !== "ch" && group !== "act" && group !== "mb") return undefined;
   const fields: Record<string, KeySpec> = GROUPS[group].fields;
   if (!GROUP_NAME.test(name) || !Object.prototype.hasOwnProperty.call(fields, field)) return undefined;
   const type = group === "ch" ? raw?.get(`ch.${name}.type`) : undefined;

@@ -10,6 +10,7 @@ import { checkChannels } from "./channel-rules.js";
 import { channelFieldNames } from "./channel-fields.js";
 import { GROUP_MAX, GROUP_NAME, GROUPS, groupNames, KEYS, lookupKey, type GroupId, type KeyRef, type KeySpec, type RawConfig, type Value } from "./schema.js";
 import { nearest } from "../util/nearest.js";
+import { checkModbus } from "./check-modbus.js";
 
 export { nearest };
 
@@ -50,7 +51,7 @@ export function requireKey(key: string, raw?: RawConfig): KeyRef {
   }
   const shown = JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key);
   const parts = key.split(".");
-  if ((parts[0] === "ch" || parts[0] === "act") && parts.length === 3) {
+  if ((parts[0] === "ch" || parts[0] === "act" || parts[0] === "mb") && parts.length === 3) {
     const group = GROUPS[parts[0] as GroupId];
     if (!GROUP_NAME.test(parts[1])) throw new UnknownKeyError(`${group.label} name ${JSON.stringify(parts[1])} must match [a-z][a-z0-9_]{0,15}`);
     if ((group.reserved as readonly string[]).includes(parts[2])) throw new UnknownKeyError(`${shown}: ${group.label} field "${parts[2]}" is reserved for a later firmware`);
@@ -194,6 +195,7 @@ export function checkConfig(raw: RawConfig): void {
     else pins.set(pin, owner);
   };
   checkChannels(raw, channels, maxInterval, claimPin, problems);
+  checkModbus(raw, problems);
   for (const name of actuators) {
     const pin = raw.get(`act.${name}.pin`);
     if (pin === undefined) problems.push(`act.${name}.pin must be set`);

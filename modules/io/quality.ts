@@ -31,11 +31,24 @@ export type QualityReason =
   | "sensor_fault"
   | "stale"
   | "not_ready"
-  | "input";
+  | "input"
+  | ModbusReason;
+
+/**
+ * Modbus (io/modbus/response.ts): an answer refused (`wrong_unit`,
+ * `wrong_function`, `short_frame`, `bad_frame`), the master's queue full
+ * (`busy`), or the slave's exception code n (`exception_<n>`).
+ */
+export type ModbusReason =
+  | "wrong_unit" | "wrong_function" | "short_frame" | "bad_frame" | "busy"
+  | "exception_1" | "exception_2" | "exception_3" | "exception_4" | "exception_5"
+  | "exception_6" | "exception_8" | "exception_10" | "exception_11";
 
 /** Every reason, in the order above (for validation of what a driver reports). */
 export const QUALITY_REASONS: readonly QualityReason[] = Object.freeze([
   "crc", "nack", "timeout", "no_io", "open_loop", "short", "short_gnd", "short_vcc", "under_range", "over_range", "sensor_fault", "stale", "not_ready", "input",
+  "wrong_unit", "wrong_function", "short_frame", "bad_frame", "busy",
+  "exception_1", "exception_2", "exception_3", "exception_4", "exception_5", "exception_6", "exception_8", "exception_10", "exception_11",
 ]);
 
 const RANK: Readonly<Record<Quality, number>> = Object.freeze({ good: 0, uncertain: 1, bad: 2 });

@@ -11,6 +11,7 @@ import { analog } from "./sensor-types/analog.js";
 import { computed } from "./sensor-types/computed.js";
 import { digital } from "./sensor-types/digital.js";
 import { max31855 } from "./sensor-types/max31855.js";
+import { modbus } from "./sensor-types/modbus.js";
 import { pulse } from "./sensor-types/pulse.js";
 import { probe } from "./sensor-types/probe.js";
 import { sht3x } from "./sensor-types/sht3x.js";
@@ -28,6 +29,7 @@ export const SENSOR_TYPES: Readonly<Record<string, SensorType>> = Object.freeze(
   pulse,
   computed,
   probe,
+  modbus,
 });
 
 /** The descriptor of `name`, or undefined for an unknown type. */

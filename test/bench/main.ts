@@ -195,6 +195,7 @@ console.table([
   console.table([...outboxRows(packs, OUTBOX_SIZES[0][1]).capacity.map((r) => ({ flash: OUTBOX_SIZES[0][0], ...r })), ...esp32Capacity.map((r) => ({ flash: OUTBOX_SIZES[1][0], ...r }))]);
 }
 await edgeBench(args.recordings ?? SKAB_DIR);
+(await import("./modbus.js")).modbusBench();
 
 /** Broker-away checkpoints (minutes since it went away): 30 min, 2.5 h (just under the ESP32 outbox at this test platform's one pack per 5 s), 6 h (past it: the bound). */
 const AWAY_MINUTES = [30, 150, 360];

@@ -26,7 +26,7 @@ const CASES: [string, RegExp][] = [
   ["set log.level loud", /^ERR bad-value log.level must be one of error, warn, info, debug, got "loud"\r\n$/],
   ['set node.site "Hall 3"', /^node.site = "Hall 3"  \[unsaved\]\r\nOK\r\n$/],
   ['set node.site "Hall 3', /^ERR bad-quote unterminated double quote\r\n$/],
-  ["set ch.flow.interval 500", /^ERR unknown-key no channel "flow"; create it with: set ch.flow.type <sht3x\|bme280\|analog\|ads1115\|max31855\|digital\|pulse\|computed\|probe>\r\n$/],
+  ["set ch.flow.interval 500", /^ERR unknown-key no channel "flow"; create it with: set ch.flow.type <sht3x\|bme280\|analog\|ads1115\|max31855\|digital\|pulse\|computed\|probe\|modbus>\r\n$/],
   ["set ch.t2.type sht3x", /^ch.t2.type = sht3x  \[unsaved\] \[restart\]\r\nOK\r\n$/],
   ["unset ch.t2", /^ch.t2 removed  \[unsaved\]\r\nOK\r\n$/],
   ["unset ch.nope", /^ERR unknown-key no channel "nope"/],

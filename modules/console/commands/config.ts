@@ -84,7 +84,7 @@ export function configCommands(config: ConfigService): ConsoleCommand[] {
       run(args, reply) {
         usage("unset", "<key>", args, 1, 1);
         config.unset(args[0]);
-        if (/^(ch|act)\.[^.]+(\.type)?$/.test(args[0])) reply(`${args[0].replace(/\.type$/, "")} removed  [unsaved]`);
+        if (/^(ch|act|mb)\.[^.]+(\.type)?$/.test(args[0])) reply(`${args[0].replace(/\.type$/, "")} removed  [unsaved]`);
         else reply(line(config.get(args[0])));
       },
     },

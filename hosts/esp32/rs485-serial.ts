@@ -1,0 +1,43 @@
+/// <reference path="./moddable-extras.d.ts" />
+import type { SerialIO, SerialOptions } from "../../modules/platform.js";
+
+/** The RS-485 UART's pins, from the board definition (`fieldnode.rs485_*` in mc/config, else `device.Serial.default`). */
+export interface Rs485Pins {
+  port?: number;
+  receive?: number;
+  transmit?: number;
+}
+
+/**
+ * The port's Serial on the SDK's ECMA-419 Serial (`embedded:io/serial`):
+ * binary (`format: "buffer"`), the board's UART and pins unless the caller
+ * names them, `onReadable` passed through. Parity and stop bits are passed
+ * as `parity`/`stopBits` options; whether the SDK's ESP32 serial applies
+ * them is not verified here (8N1 is its documented default).
+ */
+export function rs485SerialClass(Native: NonNullable<ModdableIOClasses["Serial"]>, pins: Rs485Pins): new (options: SerialOptions) => SerialIO {
+  return class Rs485Serial implements SerialIO {
+    readonly #port: ModdableSerial;
+    constructor(options: SerialOptions) {
+      this.#port = new Native({
+        baud: options.baud,
+        port: options.port ?? pins.port,
+        receive: options.receive ?? pins.receive,
+        transmit: options.transmit ?? pins.transmit,
+        format: "buffer",
+        parity: options.parity ?? "none",
+        stopBits: options.stopBits ?? 1,
+        onReadable: options.onReadable,
+      });
+    }
+    read(): ArrayBuffer | undefined {
+      return this.#port.read();
+    }
+    write(buffer: ArrayBufferView | ArrayBuffer): void {
+      this.#port.write(buffer);
+    }
+    close(): void {
+      this.#port.close();
+    }
+  };
+}

@@ -1,0 +1,28 @@
+import test from "ava";
+import { rs485SerialClass } from "../../hosts/esp32/rs485-serial.js";
+
+test("the board's RS-485 Serial passes the port, pins and line settings to the SDK's ECMA-419 Serial, binary, and relays bytes both ways", (t) => {
+  const made: Record<string, unknown>[] = [];
+  const written: number[][] = [];
+  class FakeNative {
+    constructor(options: Record<string, unknown>) {
+      made.push(options);
+    }
+    read(): ArrayBuffer | undefined {
+      return Uint8Array.of(1, 3).buffer;
+    }
+    write(buffer: ArrayBufferView | ArrayBuffer): void {
+      written.push([...new Uint8Array(buffer as ArrayBuffer)]);
+    }
+    close(): void {}
+  }
+  const onReadable = () => {};
+  const Serial = rs485SerialClass(FakeNative as never, { port: 2, receive: 16, transmit: 17 });
+  const port = new Serial({ baud: 19200, parity: "even", onReadable });
+  t.deepEqual(made, [{ baud: 19200, port: 2, receive: 16, transmit: 17, format: "buffer", parity: "even", stopBits: 1, onReadable }]);
+  t.deepEqual([...new Uint8Array(port.read()!)], [1, 3]);
+  port.write(Uint8Array.of(9, 8).buffer);
+  t.deepEqual(written, [[9, 8]]);
+  new Serial({ baud: 9600, port: 1, receive: 4, transmit: 5, stopBits: 2 });
+  t.like(made[1], { port: 1, receive: 4, transmit: 5, parity: "none", stopBits: 2 });
+});
