@@ -19,7 +19,7 @@ import { Logger } from "./log.js";
 import { encodeBirth } from "./mqtt/birth.js";
 import { commandTargets } from "./mqtt/command-targets.js";
 import { CommandIntake } from "./mqtt/command-intake.js";
-import { CommandHandler } from "./mqtt/commands.js";
+import { CommandHandler, encodeResponse } from "./mqtt/commands.js";
 import { EventQueue } from "./mqtt/event-queue.js";
 import { packTopic } from "./mqtt/pack-topic.js";
 import { RetainedIdentity } from "./mqtt/retained-identity.js";
@@ -36,7 +36,7 @@ import { settleUplink } from "./telemetry/settle-uplink.js";
 import { nextBootCount } from "./util/boot-count.js";
 import { statusReport } from "./status-report.js";
 import { StorageHealth } from "./storage-health.js";
-import { FIRMWARE_VERSION } from "./version.js";
+import { nodeOta, runningVersion } from "./ota/node-ota.js";
 
 /** A running node, as its host sees it. */
 export interface NodeHandle {
@@ -134,6 +134,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
         log.info("mqtt", `cleared the retained ${topic} of the previous identity`);
       publishBirth();
       actuators.linkUp(true);
+      ota.connected();
       const reverted = fallback?.connected();
       if (reverted !== undefined) events("config_reverted", reverted);
       reportLoss();
@@ -156,7 +157,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
 
   function publishBirth(): void {
     const payload = encodeBirth({
-      firmware: FIRMWARE_VERSION,
+      firmware: runningVersion(platform),
       host: platform.name,
       simulated: platform.io.simulated === true,
       bootId,
@@ -208,10 +209,11 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     }
     platform.system.restart();
   } } };
-  const commands = new CommandHandler(commandTargets({
+  const ota = nodeOta(restarting, log, counters, configService, events, (response) => session.publish(topics.resp, encodeResponse(response), 1));
+  const commands = new CommandHandler({ ...commandTargets({
     platform: restarting, log, bootId, channels, actuators, config: configService, epochAtBoot, publishBirth,
     lastSeq: () => packs.seq, outboxDepth: () => outbox.depth,
-  }), counters, log);
+  }), ota: (id, args) => ota.start(id, args) }, counters, log);
   const intake = new CommandIntake(topics, commands, counters, { publishResponse: (payload) => session.publish(topics.resp, payload, 1), event: events });
   watchLiveKeys(configService, { log, batcher, actuators, running: config, publishBirth });
   configService.limitRemoteSaves(platform.timers, platform.clock, counters, (error) => {
@@ -236,7 +238,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     ),
   );
 
-  log.info("node", `fieldnode ${FIRMWARE_VERSION} on ${platform.name}, node ${config.nodeId}, boot ${bootId} (#${bootCount})`);
+  log.info("node", `fieldnode ${runningVersion(platform)} on ${platform.name}, node ${config.nodeId}, boot ${bootId} (#${bootCount})`);
   actuators.start();
   // Each channel's edge filter chain (ch.<name>.filter) between the channels and the batcher.
   const pipeline = edgePipeline(config.channels, log, counters);
