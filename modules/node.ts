@@ -228,7 +228,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   log.interject = (write) => console.interject(write);
   console.masksAfter = masksSecret;
   console.register(helpCommand(console));
-  console.register(versionCommand(platform.name));
+  console.register(versionCommand(platform.name, runningVersion(platform)));
   for (const command of configCommands(configService)) console.register(command);
   for (const command of systemCommands(restarting, log, () => configService.factoryReset())) console.register(command);
   for (const command of ioCommands(channels, actuators)) console.register(command);

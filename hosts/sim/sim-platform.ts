@@ -1,6 +1,6 @@
 import { createHash, randomInt } from "node:crypto";
 import { hostname } from "node:os";
-import type { ConsolePort, LogLevel, MqttTransport, Platform, Storage } from "../../modules/platform.js";
+import type { ConsolePort, HttpClient, LogLevel, MqttTransport, OtaSlots, Platform, Storage } from "../../modules/platform.js";
 import { simulatedBoard, type SimulatedBoard } from "../../modules/io/models/index.js";
 import { VirtualTime } from "./virtual-time.js";
 
@@ -18,6 +18,9 @@ export interface SimPlatformParts {
   clockSyncDelayMs?: number;
   /** Virtual time runs this many times faster than real time (--speed; default 1). */
   speed?: number;
+  /** OTA: the firmware slots (file-ota.ts) and the HTTP client (node-http.ts). */
+  ota?: OtaSlots;
+  http?: HttpClient;
 }
 
 /** A simulated hardware id, stable for one computer: "sim-" and 6 hex digits of the host name's hash. */
@@ -56,6 +59,8 @@ export function createSimPlatform(parts: SimPlatformParts & { time?: VirtualTime
       networkState: () => "up (host network)",
     },
     log: parts.log,
+    ...(parts.ota ? { ota: parts.ota } : {}),
+    ...(parts.http ? { http: parts.http } : {}),
   };
   return { platform, board, time };
 }
