@@ -19,7 +19,10 @@ export function runningVersion(platform: Platform): string {
 /** Builds the node's `OtaUpdater` and runs its boot step (confirm timer, report of the last update). */
 export function nodeOta(platform: Platform, log: Logger, counters: Counters, config: ConfigService,
   event: (kind: string, detail: string) => void, respond: (response: CommandResponse) => number | false): OtaUpdater {
-  const value = (key: string) => config.get(key).value;
+  const value = (key: string) => {
+    const view = config.get(key);
+    return view.override ?? view.value;
+  };
   const updater = new OtaUpdater({
     platform, log, counters, event, respond, runningVersion: runningVersion(platform),
     settings: () => ({
