@@ -2,8 +2,8 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rm
 import { join } from "node:path";
 import type { OtaSlots } from "../../modules/platform.js";
 
-/** The simulated slot size: the board's 1.5 MB app partitions (hosts/esp32/partitions.csv). */
-export const SIM_SLOT_BYTES = 0x180000;
+/** The simulated slot size: the board's 1.69 MB app slots (hosts/esp32/partitions.csv). */
+export const SIM_SLOT_BYTES = 0x1b0000;
 
 /** Directory of the slots under the state dir; "+" keeps it out of FileStorage's keys. */
 export const SLOT_DIR = "ota+slots";

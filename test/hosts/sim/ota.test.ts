@@ -100,7 +100,7 @@ serialBrokerTest("OTA in the simulator: every refusal keeps 0.1.0 and says why; 
     ["no-url", (({ url: _u, ...rest }) => rest)(fields(good, "")), "bad_request", /"url" is missing/],
     ["ftp", fields(good, "ftp://127.0.0.1/good.bin"), "bad_request", /http:\/\/ or https:\/\//],
     ["no-sig", (({ sig: _s, ...rest }) => rest)(fields(good, url("/good.bin"))), "bad_request", /"sig" must be 128 hex/],
-    ["too-big", fields(good, url("/good.bin"), { size: 0x180000 + 17 }), "out_of_range", /exceeds the slot/],
+    ["too-big", fields(good, url("/good.bin"), { size: 0x1b0000 + 17 }), "out_of_range", /exceeds the slot/],
     ["digest", fields(good, url("/good.bin"), { sha256: "ab".repeat(32) }), "bad_request", /SHA-256 .* does not match/],
     ["signature", fields(otherKey, url("/other.bin")), "forbidden", /signature does not verify/],
     ["older", fields(older, url("/older.bin")), "forbidden", /0\.0\.9 is older than the running 0\.1\.0/],
