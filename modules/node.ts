@@ -21,7 +21,7 @@ import { Logger } from "./log.js";
 import { encodeBirth } from "./mqtt/birth.js";
 import { commandTargets } from "./mqtt/command-targets.js";
 import { CommandIntake } from "./mqtt/command-intake.js";
-import { CommandHandler } from "./mqtt/commands.js";
+import { CommandHandler, encodeResponse } from "./mqtt/commands.js";
 import { EventQueue } from "./mqtt/event-queue.js";
 import { packTopic } from "./mqtt/pack-topic.js";
 import { RetainedIdentity } from "./mqtt/retained-identity.js";
@@ -38,7 +38,7 @@ import { settleUplink } from "./telemetry/settle-uplink.js";
 import { nextBootCount } from "./util/boot-count.js";
 import { statusReport } from "./status-report.js";
 import { StorageHealth } from "./storage-health.js";
-import { FIRMWARE_VERSION } from "./version.js";
+import { nodeOta, runningVersion } from "./ota/node-ota.js";
 
 /** A running node, as its host sees it. */
 export interface NodeHandle {
@@ -136,6 +136,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
         log.info("mqtt", `cleared the retained ${topic} of the previous identity`);
       publishBirth();
       actuators.linkUp(true);
+      ota.connected();
       const reverted = fallback?.connected();
       if (reverted !== undefined) events("config_reverted", reverted);
       reportLoss();
@@ -158,7 +159,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
 
   function publishBirth(): void {
     const payload = encodeBirth({
-      firmware: FIRMWARE_VERSION,
+      firmware: runningVersion(platform),
       host: platform.name,
       simulated: platform.io.simulated === true,
       bootId,
@@ -211,10 +212,11 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     }
     platform.system.restart();
   } } };
-  const commands = new CommandHandler(commandTargets({
+  const ota = nodeOta(restarting, log, counters, configService, events, (response) => session.publish(topics.resp, encodeResponse(response), 1));
+  const commands = new CommandHandler({ ...commandTargets({
     platform: restarting, log, bootId, channels, actuators, config: configService, epochAtBoot, publishBirth,
     lastSeq: () => packs.seq, outboxDepth: () => outbox.depth,
-  }), counters, log);
+  }), ota: (id, args) => ota.start(id, args) }, counters, log);
   const intake = new CommandIntake(topics, commands, counters, { publishResponse: (payload) => session.publish(topics.resp, payload, 1), event: events });
   watchLiveKeys(configService, { log, batcher, actuators, running: config, publishBirth });
   configService.limitRemoteSaves(platform.timers, platform.clock, counters, (error) => {
@@ -229,7 +231,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   log.interject = (write) => console.interject(write);
   console.masksAfter = masksSecret;
   console.register(helpCommand(console));
-  console.register(versionCommand(platform.name));
+  console.register(versionCommand(platform.name, runningVersion(platform)));
   for (const command of configCommands(configService)) console.register(command);
   for (const command of systemCommands(restarting, log, () => configService.factoryReset())) console.register(command);
   for (const command of ioCommands(channels, actuators)) console.register(command);
@@ -240,7 +242,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     ),
   );
 
-  log.info("node", `fieldnode ${FIRMWARE_VERSION} on ${platform.name}, node ${config.nodeId}, boot ${bootId} (#${bootCount})`);
+  log.info("node", `fieldnode ${runningVersion(platform)} on ${platform.name}, node ${config.nodeId}, boot ${bootId} (#${bootCount})`);
   actuators.start();
   // Each channel's edge filter chain (ch.<name>.filter) between the channels and the batcher.
   const pipeline = edgePipeline(config.channels, log, counters);

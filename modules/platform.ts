@@ -303,6 +303,47 @@ export interface IOProvider {
   readonly simulated?: boolean;
 }
 
+/** What an HTTP GET reports: the body in chunks as it arrives, then the end or the failure (exactly one of them). */
+export interface HttpGetHandlers {
+  /** Receives the next piece of the body (the host keeps no copy). */
+  onChunk(bytes: Uint8Array): void;
+  /** The body ended cleanly (status 200). */
+  onDone(): void;
+  /** A non-200 status, DNS/TCP/TLS failure or a reset; never after `abort`. */
+  onError(message: string): void;
+}
+
+/** A streaming HTTP(S) client (Node `http`/`https` in the simulator, the SDK's HTTP client on the board). */
+export interface HttpClient {
+  /** Starts a GET of `url` (http:// or https://); the returned `abort` stops it with no more callbacks. */
+  get(url: string, handlers: HttpGetHandlers): { abort(): void };
+}
+
+/**
+ * The two firmware slots and the boot selection (ESP-IDF OTA with app
+ * rollback on the board, files under the state dir in the simulator).
+ */
+export interface OtaSlots {
+  /** Largest image a slot takes, bytes. */
+  readonly slotBytes: number;
+  /** Opens the inactive slot for an image of `bytes` (erasing it); `version` is the image header's. Throws when it cannot. */
+  begin(bytes: number, version: string): void;
+  /** Appends to the open slot; throws on a flash failure. */
+  write(chunk: Uint8Array): void;
+  /** Closes the slot and selects it for the next boot, pending confirmation. Throws when the slot does not validate. */
+  end(): void;
+  /** Drops the open slot; the boot selection is unchanged. Never throws. */
+  abort(): void;
+  /** True while the running image is new and not yet confirmed: a restart now boots the previous one. */
+  pendingConfirm(): boolean;
+  /** Keeps the running image for good (cancels the rollback). */
+  confirm(): void;
+  /** Marks the running (unconfirmed) image bad and restarts into the previous one. */
+  rollback(): void;
+  /** The running image's version when the host knows it better than the code does (the simulator runs the same code). */
+  runningVersion?(): string | undefined;
+}
+
 /** Everything a host hands to `startNode`. */
 export interface Platform {
   /** Host name for status and birth: "sim" or "esp32". */
@@ -316,4 +357,8 @@ export interface Platform {
   readonly system: SystemServices;
   /** Writes one log line (the firmware formats it). */
   log(level: LogLevel, line: string): void;
+  /** HTTP client for OTA downloads; absent: `cmd/ota` answers `unsupported`. */
+  readonly http?: HttpClient;
+  /** Firmware slots for OTA; absent: `cmd/ota` answers `unsupported`. */
+  readonly ota?: OtaSlots;
 }

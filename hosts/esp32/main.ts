@@ -13,6 +13,9 @@ import { createSystemServices } from "./system-services.js";
 import { createTimers } from "./timers.js";
 import { createConsole, UART0_DEFAULTS } from "./uart-console.js";
 import { WifiLink } from "./wifi-link.js";
+import { espHttpClient } from "./http-client.js";
+import { observedNetResolver } from "./net-resolver.js";
+import { espOtaSlots } from "./ota-slots.js";
 
 /**
  * Boots the board: builds the Platform from Moddable services and hands it
@@ -63,6 +66,9 @@ export default function main(): void {
     io: boardIO(builtinIO(board.rs485), board.host, () => clock.monotonic()).io,
     system: { ...createSystemServices(networkState), joinNetwork },
     log,
+    // OTA (issue 11): the SDK's esp32/ota slots with ESP-IDF app rollback, downloads over the ECMA-419 HTTP client.
+    ota: espOtaSlots(),
+    http: espHttpClient({ tcp: TCP, tls: TLSSocket }, observedNetResolver({ onResolved() {}, onFailed() {}, isLive: () => true })),
   };
 
   // Build settings stand in for factory defaults until a technician saves a config.

@@ -116,3 +116,30 @@ interface ModdableMqttControl {
 interface Uint8ArrayConstructor {
   fromBase64(text: string, options?: { alphabet?: "base64" | "base64url"; lastChunkHandling?: "loose" | "strict" | "stop-before-partial" }): Uint8Array;
 }
+
+/**
+ * OTA (issue 11): `esp32/ota` is the SDK's ESP32 OTA module
+ * (build/devices/esp32/modules/ota: `new OTA()` opens the next OTA slot with
+ * esp_ota_begin, `write` appends, `complete` runs esp_ota_end and
+ * esp_ota_set_boot_partition, `cancel` esp_ota_abort); @moddable/typings
+ * has no declaration for it. `fieldnode/hosts/esp32/app-rollback` is this host's own
+ * native module (hosts/esp32/app-rollback.c and .js): ESP-IDF app rollback
+ * (CONFIG_BOOTLOADER_APP_ROLLBACK_ENABLE), which the SDK does not expose.
+ */
+declare module "esp32/ota" {
+  export default class OTA {
+    constructor(options?: { length?: number });
+    write(bytes: ArrayBuffer | ArrayBufferView): void;
+    complete(): void;
+    cancel(): void;
+  }
+}
+
+declare module "fieldnode/hosts/esp32/app-rollback" {
+  /** esp_ota_get_state_partition(running) == ESP_OTA_IMG_PENDING_VERIFY. */
+  export function pendingVerify(): boolean;
+  /** esp_ota_mark_app_valid_cancel_rollback(). */
+  export function markValid(): void;
+  /** esp_ota_mark_app_invalid_rollback_and_reboot(): does not return on success. */
+  export function rollbackAndReboot(): void;
+}

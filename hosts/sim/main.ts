@@ -15,6 +15,9 @@ import { SimInputError } from "./machines/input-error.js";
 import { loadMachine, placeMachine, type Machine, type RunningMachine } from "./machines/machine.js";
 import { simCommand } from "./machines/sim-command.js";
 import { checkMachineConfig, finishReplay } from "./machines/sim-run.js";
+import { FileOtaSlots } from "./file-ota.js";
+import { nodeHttpClient } from "./node-http.js";
+import { FIRMWARE_VERSION } from "../../modules/version.js";
 
 /** Runs the simulator: `fieldnode-sim --help` tells how. */
 async function main(argv: string[]): Promise<void> {
@@ -83,10 +86,16 @@ async function main(argv: string[]): Promise<void> {
   let resetReason = "power-on";
   let stopping = false;
 
+  // Two firmware slots under the state dir; the bootloader step runs at every boot (NODE_EXTRA_CA_CERTS adds https trust).
+  const slots = new FileOtaSlots(stateDir, FIRMWARE_VERSION, () => void reboot());
+  const http = nodeHttpClient();
   const boot = () => {
+    slots.bootloader();
     const sim = createSimPlatform({
       time,
       board,
+      ota: slots,
+      http,
       storage,
       console,
       mqtt: transport,

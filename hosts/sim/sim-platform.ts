@@ -1,6 +1,6 @@
 import { createHash, randomInt } from "node:crypto";
 import { hostname } from "node:os";
-import type { ConsolePort, LogLevel, MqttTransport, Platform, Storage } from "../../modules/platform.js";
+import type { ConsolePort, HttpClient, LogLevel, MqttTransport, OtaSlots, Platform, Storage } from "../../modules/platform.js";
 import { simulatedBoard, type SimulatedBoard } from "../../modules/io/models/index.js";
 import { VirtualTime } from "./virtual-time.js";
 import { simulatedRs485 } from "../../modules/io/models/simulated-rs485.js";
@@ -22,6 +22,9 @@ export interface SimPlatformParts {
   speed?: number;
   /** `--serial PATH`: the RS-485 port is this serial device or pty instead of the simulated meter and drive. */
   serialPath?: string;
+  /** OTA: the firmware slots (file-ota.ts) and the HTTP client (node-http.ts). */
+  ota?: OtaSlots;
+  http?: HttpClient;
 }
 
 /** A simulated hardware id, stable for one computer: "sim-" and 6 hex digits of the host name's hash. */
@@ -60,6 +63,8 @@ export function createSimPlatform(parts: SimPlatformParts & { time?: VirtualTime
       networkState: () => "up (host network)",
     },
     log: parts.log,
+    ...(parts.ota ? { ota: parts.ota } : {}),
+    ...(parts.http ? { http: parts.http } : {}),
   };
   return { platform, board, time };
 }

@@ -52,6 +52,10 @@ export const KEYS: Readonly<Record<string, KeySpec>> = Object.freeze({
   "mqtt.tls_fingerprint": { type: "string", default: "", pattern: pattern(String.raw`^([0-9a-f]{64})?$`), patternHelp: "64 lower-case hex digits (SHA-256), or empty", help: "pin the broker's certificate by SHA-256 fingerprint", restart: true, admin: true },
   "telemetry.batch_size": { type: "int", default: 10, min: 1, max: 100, unit: "readings", help: "send a pack when it holds this many readings", remote: true },
   "telemetry.max_interval": { type: "int", default: 10, min: 1, max: 3600, unit: "s", help: "...or when its oldest reading is this old", remote: true },
+  "ota.key": { type: "string", default: "", pattern: pattern(String.raw`^(04[0-9a-fA-F]{128})?$`), patternHelp: "130 hex digits: the uncompressed P-256 public key 04||X||Y, or empty", help: "fleet update key (ECDSA P-256) that cmd/ota images must be signed with; console only, never remotely settable; empty: no updates" },
+  "ota.confirm_s": { type: "int", default: 120, min: 10, max: 3600, unit: "s", help: "a new firmware must reach the broker within this time, or it rolls back; console only" },
+  "ota.stall_s": { type: "int", default: 30, min: 1, max: 600, unit: "s", help: "an OTA download with no data for this long is abandoned; console only" },
+  "ota.allow_downgrade": { type: "bool", default: false, help: "let cmd/ota install an image older than the running one; console only" },
   "log.level": { type: "enum", default: "info", values: ["error", "warn", "info", "debug"], help: "log level (the log command sets it live)", remote: true },
 });
 

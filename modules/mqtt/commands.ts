@@ -3,6 +3,7 @@ import { Encoder } from "cbor-x/encode";
 import type { Counters } from "../counters.js";
 import type { MqttCode } from "../errors.js";
 import type { Logger } from "../log.js";
+import { OTA_ARGS } from "../ota/ota-request.js";
 
 /** Largest command payload accepted, bytes; bigger ones are refused with `too_large`. */
 export const COMMAND_MAX_BYTES = 512;
@@ -34,6 +35,8 @@ export interface CommandTargets {
   rebirth(): CommandOutcome;
   /** Restarts the node after the response went out. */
   reboot(): CommandOutcome;
+  /** Starts an over-the-air update (modules/ota); absent: `unsupported`. */
+  ota?(id: string, args: Map<string, unknown>): CommandOutcome;
 }
 
 /** A response on `.../resp` (CBOR map, string keys). */
@@ -174,6 +177,9 @@ export class CommandHandler {
       case "rebirth":
         outcome = this.#targets.rebirth();
         break;
+      case "ota":
+        outcome = this.#targets.ota ? this.#targets.ota(id, args) : { ok: false, code: "unsupported", error: "this node cannot update over the air" };
+        break;
       default:
         outcome = this.#targets.reboot();
     }
@@ -189,6 +195,7 @@ const ALLOWED_ARGS: Readonly<Record<string, readonly string[]>> = Object.freeze(
   set: ["keys"],
   rebirth: [],
   reboot: [],
+  ota: OTA_ARGS,
 });
 
 function describe(value: unknown): string {

@@ -10,6 +10,8 @@ import { ConfigService } from "../../modules/config/config-service.js";
 import { ACTUATOR_FIELDS, CHANNEL_FIELDS, KEYS } from "../../modules/config/schema.js";
 import { MemoryStorage } from "../helpers/memory-platform.js";
 import { bootNode, newTrace, type Trace } from "../helpers/node-rig.js";
+import { ManualHttp, MemoryOtaSlots } from "../helpers/memory-ota.js";
+import { signedImage, updateKey } from "../helpers/ota-image.js";
 
 type Via = "console" | "remote";
 type Node = ReturnType<typeof bootNode>;
@@ -48,7 +50,70 @@ const logSince = (trace: Trace, from: number) => trace.text.slice(from).join("\n
 const packs = (trace: Trace) => trace.published.filter((p) => p.topic.endsWith("/tele")).map((p) => (decode(p.payload) as { 0?: string }[]).filter((r) => typeof r[0] === "string" && !r[0].startsWith("_")).length);
 const births = (trace: Trace) => trace.published.filter((p) => p.topic.endsWith("/birth")).map((p) => decode(p.payload) as { site: string });
 
+/** A node with OTA slots and a hand-fed HTTP client; `ota(id, image)` sends cmd/ota for it. */
+async function otaNode(extra: Record<string, string> = {}) {
+  const trace = newTrace();
+  const slots = new MemoryOtaSlots(1 << 20, "0.1.0");
+  const http = new ManualHttp();
+  const node = bootNode(flash(extra), trace, { platform: { ota: slots, http } });
+  await node.run(1000);
+  const ota = (id: string, img: ReturnType<typeof signedImage>) =>
+    node.send("ota", new Map<string, unknown>(Object.entries({ id, url: "http://u/fw", size: img.image.byteLength, sha256: img.sha256, sig: img.sig })));
+  const responses = () => trace.published.filter((p) => p.topic.endsWith("/resp")).map((p) => decode(p.payload) as { id: string; ok: boolean; code?: string; error?: string });
+  return { node, trace, http, ota, responses };
+}
+const OTA_KEY = updateKey();
+
+/** ota.* are console-only: a remote set is refused `forbidden`, and the test ends there. */
+async function consoleOnly(t: ExecutionContext, via: Via, key: string, value: string | number | boolean): Promise<boolean> {
+  if (via === "console") return false;
+  const { node } = await online();
+  t.like(await node.command("r", { [key]: value }), { ok: false, code: "forbidden" });
+  return true;
+}
+
 const LIVE_TESTS: Record<string, (t: ExecutionContext, via: Via) => Promise<void>> = {
+  async "ota.key"(t, via) {
+    if (await consoleOnly(t, via, "ota.key", OTA_KEY.publicHex)) return;
+    const { node, ota } = await otaNode();
+    const img = signedImage(OTA_KEY.privateKey, "0.2.0", 100);
+    t.like(await ota("before", img), { ok: false, code: "not_allowed" });
+    await change(t, node, via, "ota.key", OTA_KEY.publicHex);
+    t.like(await ota("after", img), { ok: true });
+  },
+  async "ota.stall_s"(t, via) {
+    if (await consoleOnly(t, via, "ota.stall_s", 5)) return;
+    const { node, ota, responses } = await otaNode({ "ota.key": OTA_KEY.publicHex });
+    await change(t, node, via, "ota.stall_s", 5);
+    await ota("s", signedImage(OTA_KEY.privateKey, "0.2.0", 100));
+    await node.run(6000);
+    t.regex(responses().at(-1)?.error ?? "", /stalled: no data for 5 s/);
+  },
+  async "ota.allow_downgrade"(t, via) {
+    if (await consoleOnly(t, via, "ota.allow_downgrade", true)) return;
+    const { node, ota, http, responses } = await otaNode({ "ota.key": OTA_KEY.publicHex });
+    const old = signedImage(OTA_KEY.privateKey, "0.0.1", 100);
+    await ota("no", old);
+    http.send(old.image);
+    t.like(responses().at(-1), { id: "no", ok: false, code: "forbidden" });
+    await change(t, node, via, "ota.allow_downgrade", "on");
+    await ota("yes", old);
+    http.send(old.image);
+    http.handlers!.onDone();
+    await node.run(1000);
+    t.like(responses().at(-1), { id: "yes", ok: true });
+  },
+  async "ota.confirm_s"(t, via) {
+    if (await consoleOnly(t, via, "ota.confirm_s", 10)) return;
+    const { node, ota, http, trace } = await otaNode({ "ota.key": OTA_KEY.publicHex });
+    await change(t, node, via, "ota.confirm_s", 10);
+    const img = signedImage(OTA_KEY.privateKey, "0.2.0", 100);
+    await ota("c", img);
+    http.send(img.image);
+    http.handlers!.onDone();
+    await node.run(1000);
+    t.true(trace.text.some((line) => line.includes("must confirm within 10 s")));
+  },
   async "log.level"(t, via) {
     const { node, trace } = await online();
     await change(t, node, via, "log.level", "warn");

@@ -60,10 +60,10 @@ export function fakeBroker(trace: Trace, accept: (options: MqttConnectOptions) =
 }
 
 /** One boot on `storage`: `run(ms)` moves virtual time in 1 s steps, letting the fake broker's callbacks through. */
-export function bootNode(storage: MemoryStorage, trace: Trace, options: { accept?: (o: MqttConnectOptions) => boolean; start?: StartOptions } = {}) {
+export function bootNode(storage: MemoryStorage, trace: Trace, options: { accept?: (o: MqttConnectOptions) => boolean; start?: StartOptions; platform?: Partial<Platform> } = {}) {
   const rig = memoryPlatform({ storage });
   const broker = fakeBroker(trace, options.accept);
-  const platform: Platform = { ...rig.platform, mqtt: broker, log: (level, line) => { trace.text.push(line); rig.platform.log(level, line); } };
+  const platform: Platform = { ...rig.platform, mqtt: broker, log: (level, line) => { trace.text.push(line); rig.platform.log(level, line); }, ...options.platform };
   const node = startNode(platform, options.start);
   const run = async (ms: number) => {
     for (let t = 0; t < ms; t += 1000) {
