@@ -10,6 +10,7 @@ import { helpCommand } from "./console/commands/help.js";
 import { statusCommand } from "./console/commands/status.js";
 import { versionCommand } from "./console/commands/version.js";
 import { Console } from "./console/console.js";
+import { attachImprov } from "./console/improv.js";
 import { masksSecret } from "./console/secret-mask.js";
 import { Counters } from "./counters.js";
 import { edgePipeline } from "./edge/edge-pipeline.js";
@@ -225,6 +226,10 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       statusReport({ platform, nodeId: config.nodeId, bootId, session, outbox, config: configService, fallback, actuators, channels, counters, storage: storageHealth }),
     ),
   );
+
+  // Improv serial provisioning beside the text lines; a join now only when boot did not join (no SSID then).
+  const join = platform.system.joinNetwork?.bind(platform.system);
+  attachImprov(console, platform.console, { config: configService, counters, nodeId: config.nodeId, host: platform.name, join: config.wifi?.ssid ? undefined : join });
 
   log.info("node", `fieldnode ${FIRMWARE_VERSION} on ${platform.name}, node ${config.nodeId}, boot ${bootId} (#${bootCount})`);
   actuators.start();

@@ -68,6 +68,8 @@ export interface ConsolePort {
   onReceive(receiver: (bytes: Uint8Array) => void): void;
   /** Writes text; the port encodes it as UTF-8 and may drop it if the line is down. */
   write(text: string): void;
+  /** Writes raw bytes (Improv packets); a port without it gets no Improv provisioning. */
+  writeBytes?(bytes: Uint8Array): void;
 }
 
 /** Where an MQTT connection attempt or link failed, reported distinctly. */
