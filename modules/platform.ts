@@ -108,8 +108,11 @@ export interface MqttConnectOptions {
   /** MQTT 3.1.1 clean session flag; false keeps subscriptions and QoS 1 state at the broker. */
   cleanSession: boolean;
   will?: MqttWill;
-  /** TLS for mqtts://: PEM CA bundle (host default store when absent) and optional SHA-256 fingerprint pin. */
-  tls?: { ca?: string; fingerprint?: string };
+  /**
+   * TLS for mqtts://: PEM CA bundle (host default store when absent), optional SHA-256 fingerprint pin,
+   * and optional client certificate and its PKCS#8 key (PEM) for mutual TLS.
+   */
+  tls?: { ca?: string; fingerprint?: string; cert?: string; key?: string };
 }
 
 /** What the transport reports back on one connection. */

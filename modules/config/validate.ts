@@ -7,6 +7,7 @@
 import { escapeControls } from "../util/escape-controls.js";
 import { utf8Length } from "../util/utf8.js";
 import { checkChannels } from "./channel-rules.js";
+import { checkClientCertificate } from "./client-cert-rule.js";
 import { channelFieldNames } from "./channel-fields.js";
 import { GROUP_MAX, GROUP_NAME, GROUPS, groupNames, KEYS, lookupKey, type GroupId, type KeyRef, type KeySpec, type RawConfig, type Value } from "./schema.js";
 import { nearest } from "../util/nearest.js";
@@ -175,6 +176,7 @@ export function checkConfig(raw: RawConfig): void {
   if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) problems.push(`mqtt.url port must be 1..65535, got ${port}`);
   if (url.startsWith("mqtts://") && port === undefined) problems.push(`mqtt.url: mqtts:// needs an explicit port (usually 8883), got ${showValue(url)}`);
   if (!url.startsWith("mqtts://") && (raw.get("mqtt.tls_ca") || raw.get("mqtt.tls_fingerprint"))) problems.push("mqtt.tls_ca / mqtt.tls_fingerprint need an mqtts:// mqtt.url");
+  checkClientCertificate(raw, url, problems);
   const keepalive = Number(raw.get("mqtt.keepalive"));
   const maxInterval = Number(raw.get("telemetry.max_interval"));
   const batch = Number(raw.get("telemetry.batch_size"));
