@@ -11,6 +11,7 @@ import { statusCommand } from "./console/commands/status.js";
 import { versionCommand } from "./console/commands/version.js";
 import { Console } from "./console/console.js";
 import { attachImprov } from "./console/improv.js";
+import { checkBoardPins } from "./boards/board-pins.js";
 import { masksSecret } from "./console/secret-mask.js";
 import { Counters } from "./counters.js";
 import { edgePipeline } from "./edge/edge-pipeline.js";
@@ -98,6 +99,8 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   const bootId = randomHex(platform, 8);
   // Config: the newest good record in flash (else defaults), then the boot overrides.
   const configService = new ConfigService(platform.storage, platform.system.hardwareId());
+  const board = platform.board;
+  if (board) configService.saveRules = (raw, problems) => checkBoardPins(raw, board, problems);
   if (!("nodeId" in options) && options.defaults) configService.seedDefaults(options.defaults);
   if (!("nodeId" in options) && options.overrides) configService.setOverrides(options.overrides);
   // Remotely changed broker settings on trial: counted here, reverted before resolving when they failed too often.

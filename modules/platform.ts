@@ -10,6 +10,8 @@
  * callbacks from the platform never throw back into it (the firmware catches).
  */
 
+import type { BoardDefinition } from "./boards/board-definition.js";
+
 /** Time as the firmware sees it. */
 export interface Clock {
   /** Monotonic milliseconds since boot; never goes backwards, never jumps. */
@@ -286,6 +288,8 @@ export interface Platform {
   readonly mqtt: MqttTransport;
   readonly io: IOProvider;
   readonly system: SystemServices;
+  /** The board's pin map (modules/boards/), checked at `save`; absent: pins are not checked against a board. */
+  readonly board?: BoardDefinition;
   /** Writes one log line (the firmware formats it). */
   log(level: LogLevel, line: string): void;
 }

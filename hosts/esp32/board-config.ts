@@ -18,6 +18,8 @@ export interface BoardConfig {
   mqttTlsFingerprint: string;
   /** SNTP server ("pool.ntp.org" from the SDK's manifest_net.json). */
   sntpHost: string | undefined;
+  /** The board's pin map by name (config `fieldnode.board`, set per subplatform): "esp32-devkitc", "esp32s3-devkitc". */
+  boardName: string;
   /** Size of the NVS partition in bytes (config `fieldnode.nvs_bytes`, matching partitions.csv); undefined: unknown. */
   nvsBytes: number | undefined;
 }
@@ -46,6 +48,7 @@ export function readBoardConfig(): BoardConfig {
     mqttTlsFingerprint: text("mqtt.tls_fingerprint"),
     sntpHost: text("sntp") || undefined,
     nvsBytes: positive(values["fieldnode.nvs_bytes"]),
+    boardName: text("fieldnode.board") || "esp32-devkitc",
   };
 }
 

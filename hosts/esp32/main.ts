@@ -1,4 +1,5 @@
 import "./builtin-names.js";
+import { boardByName } from "../../modules/boards/boards.js";
 import TCP from "embedded:io/socket/tcp";
 import TLSSocket from "./tls-socket.js";
 import { startNode } from "../../modules/node.js";
@@ -62,8 +63,10 @@ export default function main(): void {
     mqtt: createMqttTransport({ tcp: TCP, tls: TLSSocket }, (line) => log("warn", line)),
     io: boardIO(builtinIO(), board.host, () => clock.monotonic()).io,
     system: { ...createSystemServices(networkState), joinNetwork },
+    board: boardByName(board.boardName),
     log,
   };
+  if (!platform.board) log("warn", `board "${board.boardName}" (fieldnode.board) is not one of modules/boards: pins are not checked at save`);
 
   // Build settings stand in for factory defaults until a technician saves a config.
   const defaults: Record<string, string> = {};

@@ -1,3 +1,4 @@
+import { ESP32_DEVKITC } from "../../modules/boards/esp32-devkitc.js";
 import { createHash, randomInt } from "node:crypto";
 import { hostname } from "node:os";
 import type { ConsolePort, LogLevel, MqttTransport, Platform, Storage } from "../../modules/platform.js";
@@ -39,6 +40,7 @@ export function createSimPlatform(parts: SimPlatformParts): { platform: Platform
     console: parts.console,
     mqtt: parts.mqtt,
     io: board.io,
+    board: ESP32_DEVKITC,
     system: {
       hardwareId: simHardwareId,
       resetReason: () => parts.resetReason,

@@ -155,10 +155,10 @@ export function checkValue(key: string, value: unknown, raw?: RawConfig): Value 
 
 /**
  * Checks the whole config: every value against its spec, and the rules
- * between keys. Throws one ConfigRuleError listing every broken rule, so a
- * technician sees them all at once.
+ * between keys, then `extraRules` (the board's pin map at save). Throws one
+ * ConfigRuleError listing every broken rule, so a technician sees them all at once.
  */
-export function checkConfig(raw: RawConfig): void {
+export function checkConfig(raw: RawConfig, extraRules?: (raw: RawConfig, problems: string[]) => void): void {
   const problems: string[] = [];
   for (const [key, value] of raw) {
     const ref = lookupKey(key);
@@ -207,6 +207,7 @@ export function checkConfig(raw: RawConfig): void {
     const ref = lookupKey(key);
     if (ref?.kind === "group" && !raw.has(`${ref.group}.${ref.name}.type`)) problems.push(`${key} belongs to no ${GROUPS[ref.group].label} (set ${ref.group}.${ref.name}.type first)`);
   }
+  extraRules?.(raw, problems);
   if (problems.length > 0) throw new ConfigRuleError(problems.join("; "));
 }
 
