@@ -11,6 +11,8 @@ import { helpCommand } from "./console/commands/help.js";
 import { statusCommand } from "./console/commands/status.js";
 import { versionCommand } from "./console/commands/version.js";
 import { Console, type ConsoleCommand } from "./console/console.js";
+import { attachImprov } from "./console/improv.js";
+import { checkBoardPins } from "./boards/board-pins.js";
 import { masksSecret } from "./console/secret-mask.js";
 import { Counters } from "./counters.js";
 import { edgePipeline } from "./edge/edge-pipeline.js";
@@ -103,6 +105,8 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   const bootId = randomHex(platform, 8);
   // Config: the newest good record in flash (else defaults), then the boot overrides.
   const configService = new ConfigService(platform.storage, platform.system.hardwareId());
+  const board = platform.board;
+  if (board) configService.saveRules = (raw, problems) => checkBoardPins(raw, board, problems);
   if (!("nodeId" in options) && options.defaults) configService.seedDefaults(options.defaults);
   if (!("nodeId" in options) && options.overrides) configService.setOverrides(options.overrides);
   // Remotely changed broker settings on trial: counted here, reverted before resolving when they failed too often.
@@ -241,6 +245,10 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       statusReport({ platform, nodeId: config.nodeId, bootId, session, outbox, config: configService, fallback, actuators, channels, counters, storage: storageHealth }),
     ),
   );
+
+  // Improv serial provisioning beside the text lines; a join now only when boot did not join (no SSID then).
+  const join = platform.system.joinNetwork?.bind(platform.system);
+  attachImprov(console, platform.console, { config: configService, counters, nodeId: config.nodeId, host: platform.name, join: config.wifi?.ssid ? undefined : join });
 
   log.info("node", `fieldnode ${runningVersion(platform)} on ${platform.name}, node ${config.nodeId}, boot ${bootId} (#${bootCount})`);
   actuators.start();

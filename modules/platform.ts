@@ -10,6 +10,8 @@
  * callbacks from the platform never throw back into it (the firmware catches).
  */
 
+import type { BoardDefinition } from "./boards/board-definition.js";
+
 /** Time as the firmware sees it. */
 export interface Clock {
   /** Monotonic milliseconds since boot; never goes backwards, never jumps. */
@@ -68,6 +70,8 @@ export interface ConsolePort {
   onReceive(receiver: (bytes: Uint8Array) => void): void;
   /** Writes text; the port encodes it as UTF-8 and may drop it if the line is down. */
   write(text: string): void;
+  /** Writes raw bytes (Improv packets); a port without it gets no Improv provisioning. */
+  writeBytes?(bytes: Uint8Array): void;
 }
 
 /** Where an MQTT connection attempt or link failed, reported distinctly. */
@@ -106,8 +110,11 @@ export interface MqttConnectOptions {
   /** MQTT 3.1.1 clean session flag; false keeps subscriptions and QoS 1 state at the broker. */
   cleanSession: boolean;
   will?: MqttWill;
-  /** TLS for mqtts://: PEM CA bundle (host default store when absent) and optional SHA-256 fingerprint pin. */
-  tls?: { ca?: string; fingerprint?: string };
+  /**
+   * TLS for mqtts://: PEM CA bundle (host default store when absent), optional SHA-256 fingerprint pin,
+   * and optional client certificate and its PKCS#8 key (PEM) for mutual TLS.
+   */
+  tls?: { ca?: string; fingerprint?: string; cert?: string; key?: string };
 }
 
 /** What the transport reports back on one connection. */
@@ -355,6 +362,8 @@ export interface Platform {
   readonly mqtt: MqttTransport;
   readonly io: IOProvider;
   readonly system: SystemServices;
+  /** The board's pin map (modules/boards/), checked at `save`; absent: pins are not checked against a board. */
+  readonly board?: BoardDefinition;
   /** Writes one log line (the firmware formats it). */
   log(level: LogLevel, line: string): void;
   /** HTTP client for OTA downloads; absent: `cmd/ota` answers `unsupported`. */

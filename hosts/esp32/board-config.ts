@@ -18,6 +18,8 @@ export interface BoardConfig {
   mqttTlsFingerprint: string;
   /** SNTP server ("pool.ntp.org" from the SDK's manifest_net.json). */
   sntpHost: string | undefined;
+  /** The board's pin map by name (config `fieldnode.board`, set per subplatform): "esp32-devkitc", "esp32s3-devkitc". */
+  boardName: string;
   /** Size of the NVS partition in bytes (config `fieldnode.nvs_bytes`, matching partitions.csv); undefined: unknown. */
   nvsBytes: number | undefined;
   /** The RS-485 (Modbus) UART: `fieldnode.rs485_port`, `_rx`, `_tx`, and the DE/RE GPIO `_de`; absent ones: the SDK's serial defaults, no DE pin. */
@@ -54,6 +56,7 @@ export function readBoardConfig(): BoardConfig {
       transmit: whole(values["fieldnode.rs485_tx"]),
       direction: whole(values["fieldnode.rs485_de"]),
     },
+    boardName: text("fieldnode.board") || "esp32-devkitc",
   };
 }
 

@@ -1,4 +1,5 @@
 import "./builtin-names.js";
+import { boardByName } from "../../modules/boards/boards.js";
 import TCP from "embedded:io/socket/tcp";
 import TLSSocket from "./tls-socket.js";
 import { startNode } from "../../modules/node.js";
@@ -65,11 +66,13 @@ export default function main(): void {
     mqtt: createMqttTransport({ tcp: TCP, tls: TLSSocket }, (line) => log("warn", line)),
     io: boardIO(builtinIO(board.rs485), board.host, () => clock.monotonic()).io,
     system: { ...createSystemServices(networkState), joinNetwork },
+    board: boardByName(board.boardName),
     log,
     // OTA (issue 11): the SDK's esp32/ota slots with ESP-IDF app rollback, downloads over the ECMA-419 HTTP client.
     ota: espOtaSlots(),
     http: espHttpClient({ tcp: TCP, tls: TLSSocket }, observedNetResolver({ onResolved() {}, onFailed() {}, isLive: () => true })),
   };
+  if (!platform.board) log("warn", `board "${board.boardName}" (fieldnode.board) is not one of modules/boards: pins are not checked at save`);
 
   // Build settings stand in for factory defaults until a technician saves a config.
   const defaults: Record<string, string> = {};

@@ -101,6 +101,8 @@ class ModdableMqttConnection implements MqttConnection {
   #tcpUp = false;
   /** mqtts:// only: what the SDK's TLS code threw (its TLSError message, e.g. "certificate: auth err"). */
   #tlsError: string | undefined;
+  /** Whether this connection sends a client certificate (mqtt.tls_cert). */
+  #hasClientCert = false;
   #hasCa = false;
   #dnsFailure = "host name did not resolve";
   #lastReceived = 0;
@@ -148,6 +150,18 @@ class ModdableMqttConnection implements MqttConnection {
       }
       this.#hasCa = certificate !== undefined;
       secure = { serverName: host, verify: true, ...(certificate ? { certificate } : {}) };
+      if (options.tls?.cert !== undefined && options.tls.key !== undefined) {
+        // Mutual TLS: the SDK's certificate manager sends clientCertificates[0] and signs with clientKey (PKCS#8 DER).
+        const clientCertificate = firstDerCertificate(options.tls.cert);
+        const clientKey = firstDerBlock(options.tls.key, "PRIVATE KEY");
+        if (clientCertificate === null || clientKey === null) {
+          this.#fail("tls", "mqtt.tls_cert / mqtt.tls_key: not a PEM certificate and PKCS#8 key");
+          return;
+        }
+        this.#hasClientCert = true;
+        secure.clientCertificates = [clientCertificate];
+        secure.clientKey = clientKey;
+      }
     }
     try {
       this.#client = new MQTTClient({
@@ -430,7 +444,8 @@ class ModdableMqttConnection implements MqttConnection {
     const reason = this.#tlsError;
     if (reason === undefined) return "TLS handshake failed or timed out";
     if (Date.now() < CLOCK_PLAUSIBLE) return `TLS failed (${reason}): the clock is not set yet, so certificate dates cannot be checked`;
-    if (!reason.startsWith("certificate:")) return `TLS failed: ${reason}`;
+    if (!reason.startsWith("certificate:"))
+      return this.#hasClientCert ? `TLS failed (${reason}): the broker may have rejected the client certificate mqtt.tls_cert (this SDK's TLS signs with RSA keys only)` : `TLS failed: ${reason}`;
     if (!this.#hasCa) return `server certificate not accepted (${reason}): no CA configured (mqtt.tls_ca) and the broker's CA is not built in`;
     return `server certificate not accepted (${reason}): not signed by the configured CA, expired, or not issued for this host name`;
   }
@@ -504,6 +519,10 @@ interface SecureOptions {
   serverName: string;
   verify: boolean;
   certificate?: ArrayBuffer;
+  /** The client certificate chain as DER (the SDK's ssl/cert CertificateManager sends the first). */
+  clientCertificates?: ArrayBuffer[];
+  /** The client key as PKCS#8 DER (parsed by the SDK's `pkcs8` module; its TLS signs with RSA keys only). */
+  clientKey?: ArrayBuffer;
 }
 
 /**
@@ -514,9 +533,14 @@ interface SecureOptions {
  * or its base64 is invalid. No RegExp (see `parseBrokerUrl`).
  */
 export function firstDerCertificate(pem: string): ArrayBuffer | null {
-  const begin = "-----BEGIN CERTIFICATE-----";
+  return firstDerBlock(pem, "CERTIFICATE");
+}
+
+/** The first PEM block labelled `label` as DER (a SEQUENCE), or null; see `firstDerCertificate`. */
+export function firstDerBlock(pem: string, label: string): ArrayBuffer | null {
+  const begin = `-----BEGIN ${label}-----`;
   const start = pem.indexOf(begin);
-  const end = pem.indexOf("-----END CERTIFICATE-----", start + 1);
+  const end = pem.indexOf(`-----END ${label}-----`, start + 1);
   if (start < 0 || end < 0) return null;
   try {
     const der = Uint8Array.fromBase64(pem.slice(start + begin.length, end));

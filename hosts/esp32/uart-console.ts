@@ -77,12 +77,16 @@ export class UartConsole implements BoardConsole {
   }
 
   write(text: string): void {
-    const bytes = new Uint8Array(ArrayBuffer.fromString(text));
+    this.writeBytes(new Uint8Array(ArrayBuffer.fromString(text)));
+  }
+
+  /** Queues raw bytes (Improv packets) like text: dropped and counted when the queue is full. */
+  writeBytes(bytes: Uint8Array): void {
     if (this.#queued + bytes.byteLength > OUTPUT_QUEUE_MAX) {
       this.#dropped += bytes.byteLength;
       return;
     }
-    this.#queue.push(bytes);
+    this.#queue.push(bytes.slice());
     this.#queued += bytes.byteLength;
     this.#pump();
   }

@@ -1,3 +1,4 @@
+import { clientCertFailure } from "./client-cert-failure.js";
 import * as net from "node:net";
 import * as tls from "node:tls";
 import { performance } from "node:perf_hooks";
@@ -97,10 +98,12 @@ function connect(options: MqttConnectOptions, events: MqttEvents): MqttConnectio
     timers.push(setTimeout(() => fail(stalled[phase][0], `${stalled[phase][1]} timed out after ${timeoutMs} ms`), timeoutMs));
     const tlsOptions: tls.ConnectionOptions = { host, port, rejectUnauthorized: true };
     if (options.tls?.ca !== undefined) tlsOptions.ca = options.tls.ca;
+    if (options.tls?.cert !== undefined && options.tls.key !== undefined) Object.assign(tlsOptions, { cert: options.tls.cert, key: options.tls.key });
     if (net.isIP(host) === 0) tlsOptions.servername = host;
     try {
       socket = secure ? tls.connect(tlsOptions, () => onSecure(endpoint)) : net.connect({ host, port }, () => onTcp());
     } catch (error) {
+      if (secure && options.tls?.cert !== undefined) return fail("tls", `mqtt.tls_cert / mqtt.tls_key refused: ${(error as Error).message}`);
       return fail(secure ? "tls" : "tcp", `cannot open ${host}:${port}: ${(error as Error).message}`);
     }
     socket.setNoDelay(true);
@@ -108,7 +111,9 @@ function connect(options: MqttConnectOptions, events: MqttEvents): MqttConnectio
     socket.on("connect", () => { if (secure) phase = "tls"; });
     socket.on("data", onData);
     socket.on("drain", () => { if (wantDrain && !failure) { wantDrain = false; call("onWritable", () => events.onWritable?.()); } });
-    socket.on("error", (error: NodeJS.ErrnoException) => { failure ??= socketFailure(error, endpoint, phase); });
+    socket.on("error", (error: NodeJS.ErrnoException) => {
+      failure ??= (phase !== "up" ? clientCertFailure(error, options.tls?.cert !== undefined) : undefined) ?? socketFailure(error, endpoint, phase);
+    });
     socket.on("close", () => {
       if (!failure && framer.midPacket) failure = { stage: "protocol", message: "connection closed in the middle of a packet" };
       if (!failure && phase === "tls") failure = { stage: "tls", message: "TLS handshake failed: the broker closed the connection" };

@@ -85,6 +85,10 @@ export class PtyConsole implements ConsolePort {
     if (this.#child.stdin?.writable) this.#child.stdin.write(text);
   }
 
+  writeBytes(bytes: Uint8Array): void {
+    if (this.#child.stdin?.writable) this.#child.stdin.write(bytes);
+  }
+
   /** Closes the pty (the attached terminal sees it go away). */
   close(): void {
     this.#child.stdin?.end();

@@ -1,3 +1,4 @@
+import { ESP32_DEVKITC } from "../../modules/boards/esp32-devkitc.js";
 import { createHash, randomInt } from "node:crypto";
 import { hostname } from "node:os";
 import type { ConsolePort, HttpClient, LogLevel, MqttTransport, OtaSlots, Platform, Storage } from "../../modules/platform.js";
@@ -54,6 +55,7 @@ export function createSimPlatform(parts: SimPlatformParts & { time?: VirtualTime
     console: parts.console,
     mqtt: parts.mqtt,
     io: { ...board.io, Serial: parts.serialPath ? nodeSerialClass(parts.serialPath) : simulatedRs485(time, () => time.monotonic()).serialClass() },
+    board: ESP32_DEVKITC,
     system: {
       hardwareId: simHardwareId,
       resetReason: () => parts.resetReason,

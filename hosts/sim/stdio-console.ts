@@ -32,6 +32,10 @@ export class StdioConsole implements ConsolePort {
     process.stdout.write(text);
   }
 
+  writeBytes(bytes: Uint8Array): void {
+    process.stdout.write(bytes);
+  }
+
   /** Gives the terminal back and lets the process exit. */
   close(): void {
     this.#listening = false;

@@ -214,9 +214,12 @@ export class ConfigService {
     else this.#pending.delete(key);
   }
 
+  /** Rules only `save` adds to the whole-config check (the board's pin map); each pushes its problems. */
+  saveRules: ((raw: RawConfig, problems: string[]) => void) | undefined;
+
   /** Validates the whole pending config and persists it atomically. Returns the new generation. */
   save(): number {
-    checkConfig(this.#pending);
+    checkConfig(this.#pending, this.saveRules);
     const changed = diff(this.#pending, this.#saved);
     const generation = this.#writeRecord(this.#pending);
     this.#limiter?.cancel();

@@ -41,7 +41,7 @@ export interface MqttConfig {
   /** Seconds. */
   keepalive: number;
   /** TLS for mqtts://: CA (base64 DER) and SHA-256 fingerprint pin; absent when not set. */
-  tls?: { ca?: string; fingerprint?: string };
+  tls?: { ca?: string; fingerprint?: string; cert?: string; key?: string };
 }
 
 export interface TelemetryConfig {

@@ -75,8 +75,9 @@ export function resolveConfig(raw: RawConfig, hardwareId: string): NodeConfig {
   if (str("mqtt.username")) config.mqtt.username = str("mqtt.username");
   if (str("mqtt.password")) config.mqtt.password = str("mqtt.password");
   if (str("mqtt.client_id")) config.mqtt.clientId = str("mqtt.client_id");
-  if (str("mqtt.tls_ca") || str("mqtt.tls_fingerprint")) {
+  if (str("mqtt.tls_ca") || str("mqtt.tls_fingerprint") || str("mqtt.tls_cert")) {
     config.mqtt.tls = {};
+    if (str("mqtt.tls_cert") && str("mqtt.tls_key")) Object.assign(config.mqtt.tls, { cert: str("mqtt.tls_cert"), key: str("mqtt.tls_key") });
     if (str("mqtt.tls_ca")) config.mqtt.tls.ca = str("mqtt.tls_ca");
     if (str("mqtt.tls_fingerprint")) config.mqtt.tls.fingerprint = str("mqtt.tls_fingerprint");
   }

@@ -7,6 +7,7 @@
 import { escapeControls } from "../util/escape-controls.js";
 import { utf8Length } from "../util/utf8.js";
 import { checkChannels } from "./channel-rules.js";
+import { checkClientCertificate } from "./client-cert-rule.js";
 import { channelFieldNames } from "./channel-fields.js";
 import { GROUP_MAX, GROUP_NAME, GROUPS, groupNames, KEYS, lookupKey, type GroupId, type KeyRef, type KeySpec, type RawConfig, type Value } from "./schema.js";
 import { nearest } from "../util/nearest.js";
@@ -155,10 +156,10 @@ export function checkValue(key: string, value: unknown, raw?: RawConfig): Value 
 
 /**
  * Checks the whole config: every value against its spec, and the rules
- * between keys. Throws one ConfigRuleError listing every broken rule, so a
- * technician sees them all at once.
+ * between keys, then `extraRules` (the board's pin map at save). Throws one
+ * ConfigRuleError listing every broken rule, so a technician sees them all at once.
  */
-export function checkConfig(raw: RawConfig): void {
+export function checkConfig(raw: RawConfig, extraRules?: (raw: RawConfig, problems: string[]) => void): void {
   const problems: string[] = [];
   for (const [key, value] of raw) {
     const ref = lookupKey(key);
@@ -176,6 +177,7 @@ export function checkConfig(raw: RawConfig): void {
   if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) problems.push(`mqtt.url port must be 1..65535, got ${port}`);
   if (url.startsWith("mqtts://") && port === undefined) problems.push(`mqtt.url: mqtts:// needs an explicit port (usually 8883), got ${showValue(url)}`);
   if (!url.startsWith("mqtts://") && (raw.get("mqtt.tls_ca") || raw.get("mqtt.tls_fingerprint"))) problems.push("mqtt.tls_ca / mqtt.tls_fingerprint need an mqtts:// mqtt.url");
+  checkClientCertificate(raw, url, problems);
   const keepalive = Number(raw.get("mqtt.keepalive"));
   const maxInterval = Number(raw.get("telemetry.max_interval"));
   const batch = Number(raw.get("telemetry.batch_size"));
@@ -208,6 +210,7 @@ export function checkConfig(raw: RawConfig): void {
     const ref = lookupKey(key);
     if (ref?.kind === "group" && !raw.has(`${ref.group}.${ref.name}.type`)) problems.push(`${key} belongs to no ${GROUPS[ref.group].label} (set ${ref.group}.${ref.name}.type first)`);
   }
+  extraRules?.(raw, problems);
   if (problems.length > 0) throw new ConfigRuleError(problems.join("; "));
 }
 

@@ -51,6 +51,11 @@ export class Console {
    * "set wifi.password "). Installed by whoever knows the secret keys.
    */
   masksAfter: ((typed: string) => boolean) | undefined;
+  /**
+   * Sees the received bytes before the line reader and hands on, through
+   * `text`, those that are console text (the Improv recogniser). Must not throw.
+   */
+  frontEnd: ((bytes: Uint8Array, text: (bytes: Uint8Array) => void) => void) | undefined;
 
   constructor(port: ConsolePort, counters: Counters) {
     this.#port = port;
@@ -88,7 +93,8 @@ export class Console {
 
   /** Starts listening to the port and shows the prompt. */
   start(): void {
-    this.#port.onReceive((bytes) => this.#reader.feed(bytes));
+    const text = (bytes: Uint8Array) => this.#reader.feed(bytes);
+    this.#port.onReceive((bytes) => (this.frontEnd ? this.frontEnd(bytes, text) : text(bytes)));
     this.#showPrompt();
   }
 

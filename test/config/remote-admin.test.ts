@@ -19,8 +19,8 @@ function service(remoteAdmin: boolean) {
 
 const notAllowed = (key: string) => ({ key, code: "not-allowed", message: `${key} is a broker/credential key: the technician must enable mqtt.remote_admin at the serial console first` });
 
-test("the broker and credential keys are exactly the documented eight, and the switch is console-only and live", (t) => {
-  t.deepEqual([...ADMIN_KEYS].sort(), ["mqtt.client_id", "mqtt.password", "mqtt.tls_ca", "mqtt.tls_fingerprint", "mqtt.url", "mqtt.username", "wifi.password", "wifi.ssid"]);
+test("the broker and credential keys are exactly the documented ten (the client certificate and key since issue 11), and the switch is console-only and live", (t) => {
+  t.deepEqual([...ADMIN_KEYS].sort(), ["mqtt.client_id", "mqtt.password", "mqtt.tls_ca", "mqtt.tls_cert", "mqtt.tls_fingerprint", "mqtt.tls_key", "mqtt.url", "mqtt.username", "wifi.password", "wifi.ssid"]);
   for (const key of ADMIN_KEYS) t.falsy(KEYS[key].remote, `${key} is not plainly remote`);
   const spec = KEYS[REMOTE_ADMIN];
   t.is(spec.type, "bool");

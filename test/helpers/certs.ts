@@ -65,3 +65,33 @@ export async function makeTestCertificates(dir: string): Promise<TestCertificate
   const fingerprint256 = new X509Certificate(server.pem).fingerprint256;
   return { ca, otherCa, server: { ...server, fingerprint256 }, wrongHost };
 }
+
+/** A client certificate for mutual TLS, with its key, in the forms the node's config takes. */
+export interface ClientCertificate {
+  certFile: string;
+  keyFile: string;
+  /** `mqtt.tls_cert`: base64 of the certificate's DER. */
+  certBase64: string;
+  /** `mqtt.tls_key`: base64 of the key's PKCS#8 DER. */
+  keyBase64: string;
+}
+
+/** Base64 of the DER inside a PEM text (its first block). */
+export const pemBody = (pem: string): string => pem.split("-----")[2].replace(/\s/g, "");
+
+/**
+ * Creates with openssl a client certificate (extendedKeyUsage clientAuth,
+ * subject CN=`name`) signed by `ca`, its key an EC P-256 key or, with
+ * `rsa`, an RSA-2048 key (what the Moddable SDK's TLS can sign with).
+ */
+export async function makeClientCertificate(dir: string, ca: { certFile: string; keyFile: string }, name: string, rsa = false): Promise<ClientCertificate> {
+  const config = join(dir, "openssl.cnf");
+  await writeFile(config, CONFIG);
+  const certFile = join(dir, `${name}.crt`), keyFile = join(dir, `${name}.key`), csr = join(dir, `${name}.csr`), ext = join(dir, `${name}.ext`);
+  await writeFile(ext, "basicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature\nextendedKeyUsage = clientAuth\n");
+  const keyArgs = rsa ? ["-newkey", "rsa:2048"] : ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"];
+  await run("openssl", ["req", "-new", "-config", config, ...keyArgs, "-nodes", "-keyout", keyFile, "-out", csr, "-subj", `/CN=${name}`]);
+  await run("openssl", ["x509", "-req", "-in", csr, "-CA", ca.certFile, "-CAkey", ca.keyFile, "-set_serial", String(Date.now()), "-out", certFile, "-days", "2", "-extfile", ext]);
+  const { stdout: pkcs8 } = await run("openssl", ["pkcs8", "-topk8", "-nocrypt", "-in", keyFile]);
+  return { certFile, keyFile, certBase64: pemBody(await readFile(certFile, "utf8")), keyBase64: pemBody(pkcs8) };
+}
