@@ -109,7 +109,8 @@ test("--profile pump-skid --replay FILE: the file feeds the profile's channels; 
   const header = "datetime;Accelerometer1RMS;Accelerometer2RMS;Current;Pressure;Temperature;Thermocouple;Voltage;Volume Flow RateRMS";
   const rows = Array.from({ length: 50 }, (_, i) => `2020-03-09 10:${String(14 + Math.floor(i / 60)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")};0.2;0.3;3.5;0.25;71.5;24.25;231;90`);
   writeFileSync(file, `${[header, ...rows].join("\n")}\n`);
-  const sim = startSim(["--profile", "pump-skid", "--replay", file, "--speed", "5", "--broker", "mqtt://127.0.0.1:1", "--state", dir]);
+  // The run ends about 51 s of machine time after start (the last row plus two intervals): at 2x, time enough to read.
+  const sim = startSim(["--profile", "pump-skid", "--replay", file, "--speed", "2", "--broker", "mqtt://127.0.0.1:1", "--state", dir]);
   try {
     await sim.waitFor(/profile pump-skid: 8 channels .*data .*skab\.csv \(50 rows\)/);
     // Through the chip models: 4-20 mA on the ADC or the ADS1115 (a few counts of quantisation), the thermocouple in 0.25 °C steps.
