@@ -2,8 +2,13 @@ import test from "ava";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { brokerTest } from "../../helpers/mosquitto.js";
+import { Decoder } from "cbor-x";
+import { brokerTest, startMosquitto } from "../../helpers/mosquitto.js";
+import { mosquittoSub } from "../../helpers/mosquitto-sub.js";
 import { startSim, type SimProcess } from "../../helpers/sim-process.js";
+
+/** A SenML-CBOR pack with integer labels kept as Map keys (RFC 8428 §6). */
+const decodePack = (bytes: Uint8Array) => new Decoder({ mapsAsObjects: false, useRecords: false }).decode(bytes) as Map<number, unknown>[];
 
 const state = () => mkdtempSync(join(tmpdir(), "fieldnode-machine-"));
 
@@ -130,4 +135,36 @@ test("--profile pump-skid --replay FILE: the file feeds the profile's channels; 
   const refused = startSim(["--profile", "pump-skid", "--replay", bad, "--broker", "mqtt://127.0.0.1:1", "--state", dir]);
   t.is(await refused.exited, 2);
   t.regex(refused.stderr, /^fieldnode-sim: profile pump-skid\.json: channels\.vib1\.signal\.column: replay .*short\.csv: no column "Accelerometer1RMS" \(columns: Current\)\n$/);
+});
+
+brokerTest("npm start's default, the pump skid: eight channels each with a SenML unit reach the broker; the pump relay off with act makes flow and current fall", async (t) => {
+  const broker = await startMosquitto({ extraConfig: "max_queued_messages 0\nmax_inflight_messages 0\n" });
+  if (!broker) return;
+  const id = "skid-default";
+  const sub = mosquittoSub(broker.port, `fieldnode/${id}/tele`);
+  await new Promise((r) => setTimeout(r, 300));
+  // No --profile, as `npm start` runs it.
+  const sim = startSim(["--speed", "10", "--broker", broker.url, "--id", id, "--state", state()], { ownDefault: true });
+  try {
+    const [, list] = await sim.waitFor(/profile pump-skid: 8 channels \(([^)]*)\)/, 30_000);
+    const names = list.split(", ");
+    const records = () => sub.messages.flatMap((m) => decodePack(m.payload)).filter((r) => !String(r.get(0)).startsWith("_"));
+    // A converter's first reading may be not_ready: wait until each channel has sent a value.
+    await sub.until(() => names.every((n) => records().some((r) => r.get(0) === n && typeof r.get(2) === "number")), 60_000);
+    const units = new Map(records().filter((r) => typeof r.get(2) === "number").map((r) => [String(r.get(0)), r.get(1)]));
+    t.deepEqual([...units.keys()].sort(), [...names].sort(), "eight channels in the telemetry");
+    for (const [name, unit] of units) t.true(typeof unit === "string" && unit.length > 0, `${name} has a SenML unit, got ${String(unit)}`);
+    const flow = await read(sim, "flow");
+    const current = await read(sim, "current");
+    t.true(flow > 0.5 && current > 1, `the running pump: flow ${flow}, current ${current}`);
+    // min_on_s 5 from boot: half a second of real time at 10x.
+    await until(async () => !(await sim.command("act pump off for 600")).join("\n").includes("ERR min-on"), "pump min on time");
+    await until(async () => (await read(sim, "flow")) < 0.1 * flow, "flow falls");
+    await until(async () => (await read(sim, "current")) < 0.1 * current, "current falls");
+    t.regex((await sim.command("act")).join("\n"), /pump=off by console/);
+  } finally {
+    sim.child.kill("SIGKILL");
+    sub.stop();
+    await broker.stop();
+  }
 });
