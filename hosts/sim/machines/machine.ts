@@ -53,6 +53,8 @@ export interface Machine {
   replayOnly: boolean;
   /** The replay CSV, when one is read. */
   table?: ReplayTable;
+  /** True when `table` is the --replay file (not a profile's own data.csv): the run ends after its last row. */
+  replayed?: boolean;
   /** What the console says about it at start. */
   summary: string;
 }
@@ -80,7 +82,7 @@ export function loadMachine(options: MachineOptions): Machine {
     const profile = replayProfile(table);
     const config = profileConfig(profile);
     // Packs follow the rows: at most max_interval (10 s) late, whatever the file's pace.
-    return { profile, config, replayOnly: true, table, summary: `replay ${table.file}: ${table.rows.length} rows, ${table.columns.length} channels (${table.columns.map((c) => c.name).join(", ")})` };
+    return { profile, config, replayOnly: true, table, replayed: true, summary: `replay ${table.file}: ${table.rows.length} rows, ${table.columns.length} channels (${table.columns.map((c) => c.name).join(", ")})` };
   }
   const profile = readProfile(options.profile ?? DEFAULT_PROFILE);
   const csvChannels = profile.channels.filter((c) => usesCsv(c.signal));
@@ -100,7 +102,7 @@ export function loadMachine(options: MachineOptions): Machine {
   }
   const source = data ? `, data ${data.file} (${data.rows.length} rows${table ? "" : profile.data?.loop ? ", looping" : ""})` : profile.data ? ", data file absent: model signals" : "";
   return {
-    profile, config: profileConfig(profile), replayOnly: false, table: data,
+    profile, config: profileConfig(profile), replayOnly: false, table: data, replayed: table !== undefined,
     summary: `profile ${profile.name}: ${profile.channels.length} channels (${profile.channels.map((c) => c.name).join(", ")}), ${profile.actuators.length} actuator(s)${source}`,
   };
 }
@@ -109,7 +111,10 @@ export function loadMachine(options: MachineOptions): Machine {
  * Places `machine` on `board`: the plant on the machine's own clock `now`
  * (it runs on across node reboots), its chips, feedback contacts and the
  * fault schedule (timers from `timers`). `onReplayDone` runs when a replay's
- * last row has been sampled.
+ * last row has been sampled: for `--replay` alone when every probe has
+ * served it; for a profile fed by `--replay`, two of its longest sample
+ * intervals after the last row's offset (a converter's reading lags one
+ * interval), the file is not looped.
  */
 export function placeMachine(machine: Machine, board: SimulatedBoard, clock: { now(): number; once(fn: () => void, ms: number): unknown; clear(handle: unknown): void }, onReplayDone?: () => void): RunningMachine {
   const { profile } = machine;
@@ -128,8 +133,7 @@ export function placeMachine(machine: Machine, board: SimulatedBoard, clock: { n
     const probes = machine.table.columns.map((_, i) => replay!.probe(i));
     columns = (column) => probes[columnIndex(machine.table!, column)].value();
   } else if (machine.table) {
-    const follow = profile.data === undefined || machine.table.file !== dataPath(profile.data.csv, profile.file) ? false : profile.data.loop;
-    columns = ReplaySource.columns(machine.table, follow);
+    columns = ReplaySource.columns(machine.table, !machine.replayed && (profile.data?.loop ?? false));
   }
   const plant = new Plant(profile, { now: clock.now, actuator: actuatorLevel, columns });
   const probes = replay ? machine.table!.columns.map((_, i) => replay!.probe(i)) : [];
@@ -138,6 +142,11 @@ export function placeMachine(machine: Machine, board: SimulatedBoard, clock: { n
   for (const a of profile.actuators) {
     if (a.feedback_pin === undefined) continue;
     stops.push(followPin(board, a.feedback_pin, () => actuatorLevel(a.name) > 0 ? 1 : 0, a.feedback_delay_s * 1000, clock));
+  }
+  if (machine.table && machine.replayed && !replay && onReplayDone) {
+    const longest = Math.max(...profile.channels.map((c) => c.interval_ms));
+    const end = clock.once(onReplayDone, machine.table.rows[machine.table.rows.length - 1].offsetMs + 2 * longest);
+    stops.push(() => clock.clear(end));
   }
   const faults = new FaultInjector(plant, chips, clock);
   faults.schedule(profile.faults);

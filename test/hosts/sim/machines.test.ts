@@ -2,8 +2,13 @@ import test from "ava";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { brokerTest } from "../../helpers/mosquitto.js";
+import { Decoder } from "cbor-x";
+import { brokerTest, startMosquitto } from "../../helpers/mosquitto.js";
+import { mosquittoSub } from "../../helpers/mosquitto-sub.js";
 import { startSim, type SimProcess } from "../../helpers/sim-process.js";
+
+/** A SenML-CBOR pack with integer labels kept as Map keys (RFC 8428 §6). */
+const decodePack = (bytes: Uint8Array) => new Decoder({ mapsAsObjects: false, useRecords: false }).decode(bytes) as Map<number, unknown>[];
 
 const state = () => mkdtempSync(join(tmpdir(), "fieldnode-machine-"));
 
@@ -109,7 +114,8 @@ test("--profile pump-skid --replay FILE: the file feeds the profile's channels; 
   const header = "datetime;Accelerometer1RMS;Accelerometer2RMS;Current;Pressure;Temperature;Thermocouple;Voltage;Volume Flow RateRMS";
   const rows = Array.from({ length: 50 }, (_, i) => `2020-03-09 10:${String(14 + Math.floor(i / 60)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")};0.2;0.3;3.5;0.25;71.5;24.25;231;90`);
   writeFileSync(file, `${[header, ...rows].join("\n")}\n`);
-  const sim = startSim(["--profile", "pump-skid", "--replay", file, "--speed", "5", "--broker", "mqtt://127.0.0.1:1", "--state", dir]);
+  // The run ends about 51 s of machine time after start (the last row plus two intervals): at 2x, time enough to read.
+  const sim = startSim(["--profile", "pump-skid", "--replay", file, "--speed", "2", "--broker", "mqtt://127.0.0.1:1", "--state", dir]);
   try {
     await sim.waitFor(/profile pump-skid: 8 channels .*data .*skab\.csv \(50 rows\)/);
     // Through the chip models: 4-20 mA on the ADC or the ADS1115 (a few counts of quantisation), the thermocouple in 0.25 °C steps.
@@ -129,4 +135,36 @@ test("--profile pump-skid --replay FILE: the file feeds the profile's channels; 
   const refused = startSim(["--profile", "pump-skid", "--replay", bad, "--broker", "mqtt://127.0.0.1:1", "--state", dir]);
   t.is(await refused.exited, 2);
   t.regex(refused.stderr, /^fieldnode-sim: profile pump-skid\.json: channels\.vib1\.signal\.column: replay .*short\.csv: no column "Accelerometer1RMS" \(columns: Current\)\n$/);
+});
+
+brokerTest("npm start's default, the pump skid: eight channels each with a SenML unit reach the broker; the pump relay off with act makes flow and current fall", async (t) => {
+  const broker = await startMosquitto({ extraConfig: "max_queued_messages 0\nmax_inflight_messages 0\n" });
+  if (!broker) return;
+  const id = "skid-default";
+  const sub = mosquittoSub(broker.port, `fieldnode/${id}/tele`);
+  await new Promise((r) => setTimeout(r, 300));
+  // No --profile, as `npm start` runs it.
+  const sim = startSim(["--speed", "10", "--broker", broker.url, "--id", id, "--state", state()], { ownDefault: true });
+  try {
+    const [, list] = await sim.waitFor(/profile pump-skid: 8 channels \(([^)]*)\)/, 30_000);
+    const names = list.split(", ");
+    const records = () => sub.messages.flatMap((m) => decodePack(m.payload)).filter((r) => !String(r.get(0)).startsWith("_"));
+    // A converter's first reading may be not_ready: wait until each channel has sent a value.
+    await sub.until(() => names.every((n) => records().some((r) => r.get(0) === n && typeof r.get(2) === "number")), 60_000);
+    const units = new Map(records().filter((r) => typeof r.get(2) === "number").map((r) => [String(r.get(0)), r.get(1)]));
+    t.deepEqual([...units.keys()].sort(), [...names].sort(), "eight channels in the telemetry");
+    for (const [name, unit] of units) t.true(typeof unit === "string" && unit.length > 0, `${name} has a SenML unit, got ${String(unit)}`);
+    const flow = await read(sim, "flow");
+    const current = await read(sim, "current");
+    t.true(flow > 0.5 && current > 1, `the running pump: flow ${flow}, current ${current}`);
+    // min_on_s 5 from boot: half a second of real time at 10x.
+    await until(async () => !(await sim.command("act pump off for 600")).join("\n").includes("ERR min-on"), "pump min on time");
+    await until(async () => (await read(sim, "flow")) < 0.1 * flow, "flow falls");
+    await until(async () => (await read(sim, "current")) < 0.1 * current, "current falls");
+    t.regex((await sim.command("act")).join("\n"), /pump=off by console/);
+  } finally {
+    sim.child.kill("SIGKILL");
+    sub.stop();
+    await broker.stop();
+  }
 });
