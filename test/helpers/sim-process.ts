@@ -21,15 +21,15 @@ export interface SimProcess {
 }
 
 /**
- * Starts the simulator with `args` (in directory `cwd`, default this one);
+ * Starts the simulator with `args` (in directory `cwd`, default this one; `env` added to this process's);
  * stdout/stderr are collected. Without --profile or --replay it runs the
  * `climate` profile (the stock board with the SHT3x channels temp and rh)
  * that the uplink and fault tests expect, not the simulator's default pump skid
  * (`options.ownDefault`: the simulator's own default, as `npm start` runs it).
  */
-export function startSim(args: string[], options: { cwd?: string; ownDefault?: boolean } = {}): SimProcess {
+export function startSim(args: string[], options: { cwd?: string; ownDefault?: boolean; env?: Record<string, string> } = {}): SimProcess {
   const machine = options.ownDefault || args.includes("--profile") || args.includes("--replay") || args.includes("--help") || args.includes("-h") ? [] : ["--profile", "climate"];
-  const child = spawn(process.execPath, [SIM_MAIN, ...machine, ...args], { stdio: ["pipe", "pipe", "pipe"], cwd: options.cwd });
+  const child = spawn(process.execPath, [SIM_MAIN, ...machine, ...args], { stdio: ["pipe", "pipe", "pipe"], cwd: options.cwd, ...(options.env ? { env: { ...process.env, ...options.env } } : {}) });
   let output = "";
   let stderr = "";
   const listeners = new Set<() => void>();

@@ -203,3 +203,11 @@ test("an older image installs when ota.allow_downgrade is on", (t) => {
   t.is(r.slots.runningVersion(), "0.9.0");
   t.like(r.responses.at(-1), { id: "d", ok: true });
 });
+
+test("the largest valid cmd/ota (32-char id, 200-char url, version, exp) fits the 512-byte command limit", async (t) => {
+  const { encode } = await import("cbor-x");
+  const { COMMAND_MAX_BYTES } = await import("../../modules/mqtt/commands.js");
+  const { OTA_URL_MAX } = await import("../../modules/ota/ota-request.js");
+  const largest = new Map<string, unknown>(Object.entries({ id: "x".repeat(32), url: `https://${"a".repeat(OTA_URL_MAX - 8)}`, size: 0x1b0000 + 16, sha256: "a".repeat(64), sig: "b".repeat(128), version: "255.255.255", exp: 4102444800 }));
+  t.true(encode(largest).byteLength <= COMMAND_MAX_BYTES);
+});

@@ -14,6 +14,7 @@ import { startSim, type SimProcess } from "../../helpers/sim-process.js";
 import { persistentMosquitto, serialBrokerTest, sleep, stateDir } from "../../helpers/fast-node.js";
 import { startSubscriber, type Received, type Subscriber } from "../../helpers/mqtt-subscriber.js";
 import { signedImage, updateKey } from "../../helpers/ota-image.js";
+import { seededRandom } from "../../helpers/seeded-random.js";
 
 const decoder = new Decoder({ mapsAsObjects: true, useRecords: false } as ConstructorParameters<typeof Decoder>[0]);
 const KEY = updateKey();
@@ -204,4 +205,42 @@ serialBrokerTest("OTA: a new firmware that cannot reach the broker within ota.co
   broker.resume();
   t.regex((await node.final("to", (r) => !r.ok, 30_000)).error ?? "", /0\.2\.0 rolled back to 0\.1\.0: no broker connection within ota.confirm_s = 10 s/);
   await sub.waitFor(() => node.births().at(-1)?.fw === "0.1.0", 20_000, "birth of 0.1.0");
+});
+
+serialBrokerTest("OTA: power cuts at 6 seeded random instants within 2 s of the command (the download, verify, switch and restart all fall in it): always a working version, always an outcome for the id", async (t) => {
+  const broker = (await persistentMosquitto())!;
+  const http = await imageServer();
+  const sub = startSubscriber(broker.port, ["fieldnode/ota4/#"], "ota4-test");
+  const node = sender(sub, "ota4");
+  const random = seededRandom(2026);
+  const image = signedImage(KEY.privateKey, "0.2.0", 12_000, 13);
+  http.files.set("/slow.bin", { body: image.image, mode: "slow" });
+  let sim: SimProcess | undefined;
+  t.teardown(async () => { sim?.child.kill("SIGKILL"); sub.close(); await http.close(); await broker.stop(); });
+  const seen = new Set<string>();
+  for (let round = 0; round < 6; round++) {
+    const dir = await stateDir();
+    sim = startSim(simArgs(broker.url, "ota4", dir));
+    const births = node.births().length;
+    await sub.waitFor(() => node.births().length > births, 20_000, `round ${round}: birth`);
+    const id = `r${round}`;
+    node.ota(id, fields(image, `${http.base}/slow.bin`));
+    await node.final(id, (r) => r.ok);
+    // The slow download takes about 240 ms, then verify, 1 s to the restart, and the trial boot's CONNACK.
+    await sleep(Math.floor(random() * 2000));
+    sim.child.kill("SIGKILL");
+    await sim.exited;
+    const before = node.births().length;
+    sim = startSim(simArgs(broker.url, "ota4", dir));
+    await sub.waitFor(() => node.births().length > before, 20_000, `round ${round}: birth after the power cut`);
+    const fw = String(node.births().at(-1)!.fw);
+    t.true(fw === "0.1.0" || fw === "0.2.0", `round ${round}: running ${fw}`);
+    const outcome = await node.final(id, (r) => !r.ok || r.result?.state === "confirmed");
+    t.is(outcome.ok, fw === "0.2.0", `round ${round}: ${JSON.stringify(outcome)}`);
+    seen.add(outcome.ok ? "confirmed" : String(outcome.error).replace(/:.*$/, ""));
+    t.deepEqual(await sim.command("version"), [`fieldnode ${fw} (sim)`, "OK"]);
+    sim.child.kill("SIGKILL");
+    await sim.exited;
+  }
+  t.log(`outcomes: ${[...seen].join(", ")}`);
 });
