@@ -27,6 +27,8 @@ export interface ChannelConfig {
   offset?: number;
   /** Edge filter chain text (modules/edge, docs/edge.md); absent: every reading is sent. */
   filter?: string;
+  /** Alarm text (ch.<name>.alarm, modules/edge/alarm-spec.ts); absent: no alarms. */
+  alarm?: string;
   /** The type's own fields (`ch.<name>.<field>` beyond the common ones) as set, e.g. { address: 0x44 } or { expr: "v * i" }. */
   fields?: Readonly<Record<string, string | number | boolean>>;
 }

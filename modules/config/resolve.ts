@@ -31,6 +31,8 @@ export function resolveConfig(raw: RawConfig, hardwareId: string): NodeConfig {
     if (typeof offset === "number") channel.offset = offset;
     const filter = raw.get(`ch.${name}.filter`);
     if (typeof filter === "string" && filter.trim() !== "") channel.filter = filter;
+    const alarm = raw.get(`ch.${name}.alarm`);
+    if (typeof alarm === "string" && alarm.trim() !== "") channel.alarm = alarm;
     const fields: Record<string, Value> = {};
     for (const field of Object.keys(sensorType(channel.type)?.fields ?? {})) {
       const value = raw.get(`ch.${name}.${field}`);

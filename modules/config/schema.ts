@@ -77,7 +77,7 @@ export const ACTUATOR_FIELDS: Readonly<Record<string, KeySpec>> = Object.freeze(
 
 /** Group prefixes and their field tables. */
 export const GROUPS = Object.freeze({
-  ch: { label: "channel", fields: CHANNEL_FIELDS, reserved: ["alarm"] },
+  ch: { label: "channel", fields: CHANNEL_FIELDS, reserved: [] as string[] },
   act: { label: "actuator", fields: ACTUATOR_FIELDS, reserved: [] as string[] },
   mb: { label: "Modbus device", fields: MODBUS_DEVICE_FIELDS, reserved: [] as string[] },
 } as const);
