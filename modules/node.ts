@@ -18,6 +18,7 @@ import { Counters } from "./counters.js";
 import { edgePipeline } from "./edge/edge-pipeline.js";
 import { openModbusBus } from "./io/modbus/open-bus.js";
 import { Alarms } from "./edge/alarms.js";
+import { Rules } from "./edge/rules.js";
 import { alarmsCommand } from "./console/commands/alarms.js";
 import { Channels, type Reading } from "./io/channels.js";
 import { describeQualityChange } from "./io/reading.js";
@@ -211,6 +212,10 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   }, OUTBOX_TICK_MS);
 
   const actuators = new Actuators(platform, log, config.actuators ?? [], events);
+  // Local rules (rule.<name>.*): judged at each reading of their input and every second for staleness, online or not.
+  const rules = new Rules(config.rules ?? [], actuators, { now: () => platform.clock.monotonic(), event: events, onError: (message) => log.warn("rule", message) });
+  channels.subscribe((reading) => rules.push(reading));
+  const ruleCheck = platform.timers.repeat(() => rules.check(), 1000);
   // Console and MQTT restarts first write the remote config changes that wait for the save window.
   const restarting: Platform = { ...platform, system: { ...platform.system, restart: () => {
     eventQueue.persistNow();
@@ -279,6 +284,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       return outbox.depth;
     },
     async stop() {
+      platform.timers.clear(ruleCheck);
       actuators.stop();
       channels.stop();
       modbus?.close();

@@ -5,6 +5,7 @@
  */
 import type { ModbusDeviceConfig } from "../io/modbus/modbus-bus.js";
 import { resolveConfig } from "./resolve.js";
+import type { RuleConfig } from "../edge/rule-config.js";
 import { factoryDefaults } from "./schema.js";
 
 /** One sensor channel: a measured quantity from one chip or input. */
@@ -83,6 +84,8 @@ export interface NodeConfig {
   channels: ChannelConfig[];
   /** Outputs; absent means none. */
   actuators?: ActuatorConfig[];
+  /** Local rules (`rule.<name>.*`, modules/edge/rules.ts); absent: none. */
+  rules?: RuleConfig[];
   /** WiFi credentials for the board host; absent or empty means not configured. */
   wifi?: { ssid: string; password: string };
   /** Modbus RTU devices on the RS-485 port (`mb.<dev>`); absent means none. */

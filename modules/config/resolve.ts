@@ -4,6 +4,7 @@
  * trusts the values; keys absent from `raw` take their schema defaults.
  */
 import type { ActuatorConfig, ChannelConfig, NodeConfig } from "./node-config.js";
+import { resolveRules } from "../edge/rule-config.js";
 import { groupNames, KEYS, type RawConfig, type Value } from "./schema.js";
 import { sensorType } from "../io/sensor-registry.js";
 import { resolveModbusDevices } from "./resolve-modbus.js";
@@ -69,6 +70,7 @@ export function resolveConfig(raw: RawConfig, hardwareId: string): NodeConfig {
     telemetry: { batchSize: num("telemetry.batch_size"), maxAgeMs: num("telemetry.max_interval") * 1000 },
     channels,
     actuators,
+    rules: resolveRules(raw, groupNames(raw, "rule")),
     wifi: { ssid: str("wifi.ssid"), password: str("wifi.password") },
     logLevel: str("log.level") as NodeConfig["logLevel"],
   };
