@@ -81,7 +81,7 @@ export class Alarms {
     } else {
       fields.value = value!;
       const relation = state === "raised" ? (type === "low" || type === "ll" ? "<" : ">") : "back from";
-      detail = `${channel} ${type} ${state}: ${value} ${u} ${relation} ${limit} ${u}`;
+      detail = `${channel} ${type} ${state}: ${Number(value!.toPrecision(6))} ${u} ${relation} ${limit} ${u}`;
     }
     this.#options.event("alarm", detail, fields);
   }
