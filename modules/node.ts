@@ -17,6 +17,9 @@ import { masksSecret } from "./console/secret-mask.js";
 import { Counters } from "./counters.js";
 import { edgePipeline } from "./edge/edge-pipeline.js";
 import { openModbusBus } from "./io/modbus/open-bus.js";
+import { Alarms } from "./edge/alarms.js";
+import { Rules } from "./edge/rules.js";
+import { alarmsCommand } from "./console/commands/alarms.js";
 import { Channels, type Reading } from "./io/channels.js";
 import { describeQualityChange } from "./io/reading.js";
 import { Logger } from "./log.js";
@@ -194,6 +197,9 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   const modbus = openModbusBus(platform, config.modbus, log, counters);
   const channels = new Channels(platform, log, counters, config.channels);
   channels.watchQuality((change) => events("quality", describeQualityChange(change)));
+  // Channel alarms (ch.<name>.alarm): raise/clear events, their state kept on flash across reboots.
+  const alarms = new Alarms(config.channels, { storage: platform.storage, now: () => platform.clock.monotonic(), event: events, onError: (message) => log.error("alarm", message) });
+  channels.subscribe((reading) => alarms.push(reading));
   const batcher = new Batcher(platform, { ...config.telemetry, fits: (readings) => packs.fits(readings) }, (readings) => forwarder.add(packs.make(readings)));
   const housekeeping = platform.timers.repeat(() => {
     try {
@@ -206,6 +212,10 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   }, OUTBOX_TICK_MS);
 
   const actuators = new Actuators(platform, log, config.actuators ?? [], events);
+  // Local rules (rule.<name>.*): judged at each reading of their input and every second for staleness, online or not.
+  const rules = new Rules(config.rules ?? [], actuators, { now: () => platform.clock.monotonic(), event: events, onError: (message) => log.warn("rule", message) });
+  channels.subscribe((reading) => rules.push(reading));
+  const ruleCheck = platform.timers.repeat(() => rules.check(), 1000);
   // Console and MQTT restarts first write the remote config changes that wait for the save window.
   const restarting: Platform = { ...platform, system: { ...platform.system, restart: () => {
     eventQueue.persistNow();
@@ -240,9 +250,10 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   for (const command of systemCommands(restarting, log, () => configService.factoryReset())) console.register(command);
   for (const command of ioCommands(channels, actuators)) console.register(command);
   for (const command of modbusCommands(() => modbus)) console.register(command);
+  console.register(alarmsCommand(() => alarms.active(), () => platform.clock.monotonic()));
   console.register(
     statusCommand(() =>
-      statusReport({ platform, nodeId: config.nodeId, bootId, session, outbox, config: configService, fallback, actuators, channels, counters, storage: storageHealth }),
+      statusReport({ platform, nodeId: config.nodeId, bootId, session, outbox, config: configService, fallback, actuators, channels, counters, storage: storageHealth, alarms }),
     ),
   );
 
@@ -273,6 +284,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       return outbox.depth;
     },
     async stop() {
+      platform.timers.clear(ruleCheck);
       actuators.stop();
       channels.stop();
       modbus?.close();

@@ -23,6 +23,8 @@ export interface StatusSources {
   counters: Counters;
   /** The flash's health (`ok` or the last refused write); absent: not shown. */
   storage?: { describe(): string };
+  /** Active channel alarms; absent: not shown. */
+  alarms?: { count: number };
 }
 
 /**
@@ -47,6 +49,7 @@ export function statusReport(s: StatusSources): [string, string][] {
     ["config", configStatus(s.config)],
     ...(fallback !== undefined ? [["fallback", fallback] as [string, string]] : []),
     ["actuators", s.actuators.describe().join(", ") || "none"],
+    ...(s.alarms ? [["alarms", `${s.alarms.count} active`] as [string, string]] : []),
     ["channels", s.channels.list().map((c) => `${c.name}=${c.last === undefined || c.quality === "bad" ? "-" : c.last.toFixed(2)} ${c.unit}${c.quality && c.quality !== "good" ? ` ${c.quality}:${c.reason}` : ""}${c.faults ? ` (${c.faults} faults)` : ""}`).join(", ")],
     ["counters", counters.entries().map(([k, v]) => `${k}=${v}`).join(" ") || "none"],
   ];

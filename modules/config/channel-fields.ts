@@ -7,6 +7,7 @@
  */
 import { MAX_CHAIN_TEXT } from "../edge/chain-parser.js";
 import { checkChainText } from "../edge/channel-pipeline.js";
+import { checkAlarmText, MAX_ALARM_TEXT } from "../edge/alarm-spec.js";
 import { SENSOR_TYPES, sensorType } from "../io/sensor-registry.js";
 import type { SensorType } from "../io/sensor-type.js";
 import type { KeySpec } from "./key-spec.js";
@@ -27,6 +28,7 @@ export const COMMON_CHANNEL_FIELDS: Readonly<Record<string, KeySpec>> = Object.f
   scale: { type: "decimal", min: -1e9, max: 1e9, help: "multiplies the value (calibration, unit change); not set: 1", restart: true, remote: true },
   offset: { type: "decimal", min: -1e9, max: 1e9, help: "added after scale (calibration); not set: 0", restart: true, remote: true },
   filter: { type: "string", maxBytes: MAX_CHAIN_TEXT, check: checkChainText, help: "edge filter chain, e.g. median(5) | compress(0.05) (docs/edge.md); not set: every reading is sent", restart: true, remote: true },
+  alarm: { type: "string", maxBytes: MAX_ALARM_TEXT, check: checkAlarmText, help: "alarms, e.g. high 80 hyst 2 delay 5; low 10; bad (types hh high low ll rate bad; options hyst, delay s, off s); not set: none", restart: true, remote: true },
 });
 
 /** Union of two specs of one field name declared by two types. */

@@ -195,7 +195,7 @@ export class ConfigService {
    * field is removed, `<group>.<name>` (or its `.type`) removes the instance.
    */
   unset(key: string): void {
-    const instance = /^(ch|act|mb)\.([^.]+)$/.exec(key);
+    const instance = /^(ch|act|mb|rule)\.([^.]+)$/.exec(key);
     if (instance) {
       const group = instance[1] as GroupId;
       if (!GROUP_NAME.test(instance[2]) || !this.#pending.has(`${key}.type`)) throw noInstance(group, instance[2]);
@@ -497,7 +497,7 @@ export { showValue };
 
 /** When `keys` create instances of a group (`ch.<x>.type`, `act.<x>.type`), drops that group's existing keys from `raw`. */
 function replaceGroups(raw: RawConfig, keys: string[]): void {
-  for (const group of ["ch", "act"]) {
+  for (const group of ["ch", "act", "rule"]) {
     if (!keys.some((k) => k.startsWith(`${group}.`) && k.endsWith(".type"))) continue;
     for (const key of [...raw.keys()]) if (key.startsWith(`${group}.`)) raw.delete(key);
   }

@@ -5,6 +5,7 @@
  */
 import type { ModbusDeviceConfig } from "../io/modbus/modbus-bus.js";
 import { resolveConfig } from "./resolve.js";
+import type { RuleConfig } from "../edge/rule-config.js";
 import { factoryDefaults } from "./schema.js";
 
 /** One sensor channel: a measured quantity from one chip or input. */
@@ -27,6 +28,8 @@ export interface ChannelConfig {
   offset?: number;
   /** Edge filter chain text (modules/edge, docs/edge.md); absent: every reading is sent. */
   filter?: string;
+  /** Alarm text (ch.<name>.alarm, modules/edge/alarm-spec.ts); absent: no alarms. */
+  alarm?: string;
   /** The type's own fields (`ch.<name>.<field>` beyond the common ones) as set, e.g. { address: 0x44 } or { expr: "v * i" }. */
   fields?: Readonly<Record<string, string | number | boolean>>;
 }
@@ -81,6 +84,8 @@ export interface NodeConfig {
   channels: ChannelConfig[];
   /** Outputs; absent means none. */
   actuators?: ActuatorConfig[];
+  /** Local rules (`rule.<name>.*`, modules/edge/rules.ts); absent: none. */
+  rules?: RuleConfig[];
   /** WiFi credentials for the board host; absent or empty means not configured. */
   wifi?: { ssid: string; password: string };
   /** Modbus RTU devices on the RS-485 port (`mb.<dev>`); absent means none. */

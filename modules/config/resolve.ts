@@ -4,6 +4,7 @@
  * trusts the values; keys absent from `raw` take their schema defaults.
  */
 import type { ActuatorConfig, ChannelConfig, NodeConfig } from "./node-config.js";
+import { resolveRules } from "../edge/rule-config.js";
 import { groupNames, KEYS, type RawConfig, type Value } from "./schema.js";
 import { sensorType } from "../io/sensor-registry.js";
 import { resolveModbusDevices } from "./resolve-modbus.js";
@@ -31,6 +32,8 @@ export function resolveConfig(raw: RawConfig, hardwareId: string): NodeConfig {
     if (typeof offset === "number") channel.offset = offset;
     const filter = raw.get(`ch.${name}.filter`);
     if (typeof filter === "string" && filter.trim() !== "") channel.filter = filter;
+    const alarm = raw.get(`ch.${name}.alarm`);
+    if (typeof alarm === "string" && alarm.trim() !== "") channel.alarm = alarm;
     const fields: Record<string, Value> = {};
     for (const field of Object.keys(sensorType(channel.type)?.fields ?? {})) {
       const value = raw.get(`ch.${name}.${field}`);
@@ -67,6 +70,7 @@ export function resolveConfig(raw: RawConfig, hardwareId: string): NodeConfig {
     telemetry: { batchSize: num("telemetry.batch_size"), maxAgeMs: num("telemetry.max_interval") * 1000 },
     channels,
     actuators,
+    rules: resolveRules(raw, groupNames(raw, "rule")),
     wifi: { ssid: str("wifi.ssid"), password: str("wifi.password") },
     logLevel: str("log.level") as NodeConfig["logLevel"],
   };

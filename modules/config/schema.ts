@@ -11,6 +11,7 @@ import { channelFieldSpec, CHANNEL_FIELDS, COMMON_CHANNEL_FIELDS, fillChannel } 
 import type { KeySpec, Value } from "./key-spec.js";
 import { MODBUS_DEVICE_FIELDS } from "./modbus-fields.js";
 import { pattern } from "../util/pattern.js";
+import { RULE_FIELDS } from "./rule-fields.js";
 
 export type { KeySpec, Value } from "./key-spec.js";
 export { CHANNEL_FIELDS, SENML_UNITS } from "./channel-fields.js";
@@ -77,9 +78,10 @@ export const ACTUATOR_FIELDS: Readonly<Record<string, KeySpec>> = Object.freeze(
 
 /** Group prefixes and their field tables. */
 export const GROUPS = Object.freeze({
-  ch: { label: "channel", fields: CHANNEL_FIELDS, reserved: ["alarm"] },
+  ch: { label: "channel", fields: CHANNEL_FIELDS, reserved: [] as string[] },
   act: { label: "actuator", fields: ACTUATOR_FIELDS, reserved: [] as string[] },
   mb: { label: "Modbus device", fields: MODBUS_DEVICE_FIELDS, reserved: [] as string[] },
+  rule: { label: "rule", fields: RULE_FIELDS, reserved: [] as string[] },
 } as const);
 
 export type GroupId = keyof typeof GROUPS;
@@ -100,7 +102,7 @@ export function lookupKey(key: string, raw?: RawConfig): KeyRef | undefined {
   const parts = key.split(".");
   if (parts.length !== 3) return undefined;
   const [group, name, field] = parts;
-  if (group !== "ch" && group !== "act" && group !== "mb") return undefined;
+  if (group !== "ch" && group !== "act" && group !== "mb" && group !== "rule") return undefined;
   const fields: Record<string, KeySpec> = GROUPS[group].fields;
   if (!GROUP_NAME.test(name) || !Object.prototype.hasOwnProperty.call(fields, field)) return undefined;
   const type = group === "ch" ? raw?.get(`ch.${name}.type`) : undefined;

@@ -8,6 +8,7 @@ import { escapeControls } from "../util/escape-controls.js";
 import { utf8Length } from "../util/utf8.js";
 import { checkChannels } from "./channel-rules.js";
 import { checkClientCertificate } from "./client-cert-rule.js";
+import { checkRules } from "./rule-checks.js";
 import { channelFieldNames } from "./channel-fields.js";
 import { GROUP_MAX, GROUP_NAME, GROUPS, groupNames, KEYS, lookupKey, type GroupId, type KeyRef, type KeySpec, type RawConfig, type Value } from "./schema.js";
 import { nearest } from "../util/nearest.js";
@@ -52,7 +53,7 @@ export function requireKey(key: string, raw?: RawConfig): KeyRef {
   }
   const shown = JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key);
   const parts = key.split(".");
-  if ((parts[0] === "ch" || parts[0] === "act" || parts[0] === "mb") && parts.length === 3) {
+  if ((parts[0] === "ch" || parts[0] === "act" || parts[0] === "mb" || parts[0] === "rule") && parts.length === 3) {
     const group = GROUPS[parts[0] as GroupId];
     if (!GROUP_NAME.test(parts[1])) throw new UnknownKeyError(`${group.label} name ${JSON.stringify(parts[1])} must match [a-z][a-z0-9_]{0,15}`);
     if ((group.reserved as readonly string[]).includes(parts[2])) throw new UnknownKeyError(`${shown}: ${group.label} field "${parts[2]}" is reserved for a later firmware`);
@@ -183,6 +184,9 @@ export function checkConfig(raw: RawConfig, extraRules?: (raw: RawConfig, proble
   const batch = Number(raw.get("telemetry.batch_size"));
   const channels = groupNames(raw, "ch");
   const actuators = groupNames(raw, "act");
+  const rules = groupNames(raw, "rule");
+  if (rules.length > GROUP_MAX) problems.push(`at most ${GROUP_MAX} rules, got ${rules.length}`);
+  checkRules(raw, rules, channels, actuators, problems);
   if (channels.length > GROUP_MAX) problems.push(`at most ${GROUP_MAX} channels, got ${channels.length}`);
   if (actuators.length > GROUP_MAX) problems.push(`at most ${GROUP_MAX} actuators, got ${actuators.length}`);
   if (batch > 1 && channels.length === 0) problems.push(`telemetry.batch_size ${batch} with no channels: set it to 1 or add a channel`);

@@ -27,7 +27,7 @@ test("the factory channels take the SHT3x descriptor's defaults", (t) => {
 test("a field of another type is refused at set, naming the channel's type and its fields", (t) => {
   const config = service();
   const error = t.throws(() => config.set("ch.temp.expr", "rh * 2"), { instanceOf: UnknownKeyError });
-  t.is(error?.message, "ch.temp.expr is not a field of sht3x channels; their fields are type, measure, interval, unit, scale, offset, filter, address");
+  t.is(error?.message, "ch.temp.expr is not a field of sht3x channels; their fields are type, measure, interval, unit, scale, offset, filter, alarm, address");
 });
 
 test("per-type bounds: an SHT3x address outside 0x44..0x45, a measure that is not the type's", (t) => {

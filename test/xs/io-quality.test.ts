@@ -10,9 +10,9 @@ test("the sensor registry and the schema built from it run on XS: per-type field
   t.teardown(() => run.close());
   const result = await run.command<{ types: string[]; fields: string[]; errors: string[] }>("registry");
   t.deepEqual(result.types, ["sht3x", "bme280", "analog", "ads1115", "max31855", "digital", "pulse", "computed", "probe", "modbus"]);
-  t.deepEqual(result.fields, ["type", "measure", "interval", "unit", "scale", "offset", "filter", "address", "pin", "signal", "range_low", "range_high", "shunt", "divider", "vref", "input", "select", "sck", "miso", "pull", "invert", "debounce_ms", "pulses_per_unit", "window_s", "expr", "device", "function", "register", "format"]);
+  t.deepEqual(result.fields, ["type", "measure", "interval", "unit", "scale", "offset", "filter", "alarm", "address", "pin", "signal", "range_low", "range_high", "shunt", "divider", "vref", "input", "select", "sck", "miso", "pull", "invert", "debounce_ms", "pulses_per_unit", "window_s", "expr", "device", "function", "register", "format"]);
   t.deepEqual(result.errors.slice(0, 4), [
-    "ch.temp.expr is not a field of sht3x channels; their fields are type, measure, interval, unit, scale, offset, filter, address",
+    "ch.temp.expr is not a field of sht3x channels; their fields are type, measure, interval, unit, scale, offset, filter, alarm, address",
     'ch.temp.scale must be a decimal number such as -1.25 or 2e-3, got "1,5"',
     "ok",
     "ok",

@@ -184,6 +184,7 @@ export function replayProfile(table: ReplayTable): Profile {
     name: `replay of ${table.file}`,
     description: "",
     seed: 1,
+    rules: {},
     chips: table.columns.map((c, i) => ({ id: c.name, type: "probe", address: REPLAY_PROBE_BASE + i })),
     channels: table.columns.map((c) => ({
       name: c.name, chip: c.name, measure: "value", unit: "", interval_ms: 1000,

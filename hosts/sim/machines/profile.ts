@@ -6,6 +6,10 @@
  * error names the file and the field.
  */
 import { SENML_UNITS } from "../../../modules/config/channel-fields.js";
+import { RULE_FIELDS } from "../../../modules/config/rule-fields.js";
+import { checkRules } from "../../../modules/config/rule-checks.js";
+import { GROUP_MAX, groupNames, type RawConfig } from "../../../modules/config/schema.js";
+import { parseText } from "../../../modules/config/validate.js";
 import { BUS_PINS, CHIP_TYPES, DEFAULT_ADDRESS, dividerFor } from "./chip-types.js";
 import { SimInputError } from "./input-error.js";
 import { JsonReader, parseJsonText, show } from "./json-reader.js";
@@ -84,6 +88,8 @@ export interface Profile {
   channels: ChannelSpec[];
   actuators: ActuatorSpec[];
   faults: FaultSpec[];
+  /** The node's local rules that ship with the machine: `rule.<name>.<field>` = text (modules/config/rule-fields.ts). */
+  rules: Record<string, string>;
 }
 
 const NAME = /^[a-z][a-z0-9_]{0,15}$/;
@@ -99,7 +105,7 @@ const UNITS: readonly string[] = ["", ...SENML_UNITS];
  */
 export function validateProfile(value: unknown, file: string): Profile {
   const label = `profile ${file}`;
-  const root = new JsonReader(label, "", value).object(["name", "description", "seed", "data", "chips", "channels", "actuators", "faults"], ["name", "channels"]);
+  const root = new JsonReader(label, "", value).object(["name", "description", "seed", "data", "chips", "channels", "actuators", "faults", "rules"], ["name", "channels"]);
   const profile: Profile = {
     file,
     name: root.at("name").string({ maxLength: 40 }),
@@ -109,6 +115,7 @@ export function validateProfile(value: unknown, file: string): Profile {
     channels: [],
     actuators: [],
     faults: [],
+    rules: {},
   };
   const data = root.at("data");
   if (data.present) {
@@ -228,7 +235,32 @@ export function validateProfile(value: unknown, file: string): Profile {
     if (fault.at("for_s").present) spec.for_s = fault.at("for_s").number({ positive: true, max: 31_536_000 });
     profile.faults.push(spec);
   }
+  readRules(root, profile);
   return profile;
+}
+
+/** `rules`: [{ "name": "cooling", "type": "threshold", "input": ..., ... }], each field checked as the node's `set` checks it, then the rules together as its `save` does. */
+function readRules(root: JsonReader, profile: Profile): void {
+  const raw: RawConfig = new Map();
+  for (const entry of root.at("rules").array(GROUP_MAX)) {
+    entry.object(["name", ...Object.keys(RULE_FIELDS)], ["name", "type"]);
+    const name = entry.at("name").string({ pattern: NAME, patternHelp: NAME_HELP });
+    for (const field of Object.keys(entry.value as object)) {
+      if (field === "name") continue;
+      const value = entry.at(field).value;
+      if (typeof value !== "string" && typeof value !== "number") entry.at(field).fail(`expected a string or a number, got ${JSON.stringify(value)}`);
+      const key = `rule.${name}.${field}`;
+      try {
+        raw.set(key, parseText(key, String(value)));
+      } catch (error) {
+        entry.at(field).fail((error as Error).message);
+      }
+      profile.rules[key] = String(value);
+    }
+  }
+  const problems: string[] = [];
+  checkRules(raw, groupNames(raw, "rule"), profile.channels.map((c) => c.name), profile.actuators.map((a) => a.name), problems);
+  if (problems.length > 0) root.at("rules").fail(problems.join("; "));
 }
 
 /** Reads and validates a profile from its JSON text. Throws SimInputError naming `file`, the line or the field. */
@@ -350,6 +382,7 @@ export function profileConfig(profile: Profile): Record<string, string> {
     out[`${p}interval`] = String(ch.interval_ms);
     if (ch.unit) out[`${p}unit`] = ch.unit;
   }
+  Object.assign(out, profile.rules);
   for (const a of profile.actuators) {
     const p = `act.${a.name}.`;
     Object.assign(out, {

@@ -15,6 +15,7 @@ function base(): any {
         couplings: [{ channel: "flow", rate: 0.01 }, { actuator: "pump", mode: "rate", rate: -0.5 }] },
     ],
     faults: [{ at_s: 60, target: "flow", fault: "stuck", for_s: 30 }],
+    rules: [{ name: "drain", type: "threshold", input: "level", output: "pump", on_above: 80, off_below: 20, else: 0 }],
   };
 }
 
@@ -52,7 +53,10 @@ const BAD: [string, (p: any) => void, string][] = [
   ["relay safe state", (p) => (p.actuators[0].safe_state = 50), "profile skid.json: actuators[0].safe_state: a relay's safe state is 0 or 100, got 50"],
   ["fault target", (p) => (p.faults[0].target = "nowhere"), 'profile skid.json: faults[0].target: no chip or channel "nowhere"'],
   ["fault kind", (p) => (p.faults[0].fault = "melt"), 'profile skid.json: faults[0].fault: unknown "melt" (one of: nack, stuck, open, noise, spike, drift)'],
-  ["unknown top field", (p) => (p.chanels = []), "profile skid.json: chanels: unknown field (allowed: name, description, seed, data, chips, channels, actuators, faults)"],
+  ["unknown top field", (p) => (p.chanels = []), "profile skid.json: chanels: unknown field (allowed: name, description, seed, data, chips, channels, actuators, faults, rules)"],
+  ["rule on a missing channel", (p) => (p.rules[0].input = "lvl"), 'profile skid.json: rules: rule.drain.input "lvl" is not a channel (channels: temp, flow, level)'],
+  ["rule field out of range", (p) => (p.rules[0].priority = 500), "profile skid.json: rules[0].priority: rule.drain.priority must be 0..100, got 500"],
+  ["unknown rule field", (p) => (p.rules[0].kind = "x"), "profile skid.json: rules[0].kind: unknown field (allowed: name, type, input, output, on_above, on_below, off_below, off_above, value, else, priority, stale_s)"],
   ["no channels", (p) => (p.channels = []), "profile skid.json: channels: needs at least one channel"],
   ["min above max", (p) => (p.channels[2].min = 200), "profile skid.json: channels[2].max: must not be below min 200, got 100"],
 ];
@@ -76,5 +80,6 @@ test("a profile gives the node's config for its channels and actuators", (t) => 
     "ch.temp.type": "sht3x", "ch.temp.measure": "temperature", "ch.temp.address": "0x44", "ch.temp.unit": "Cel", "ch.temp.interval": "1000",
     "ch.flow.type": "probe", "ch.flow.measure": "value", "ch.flow.address": "0x10", "ch.flow.unit": "l/s",
     "act.pump.type": "relay", "act.pump.pin": "25", "act.pump.feedback_pin": "26", "act.pump.feedback_s": "5",
+    "rule.drain.type": "threshold", "rule.drain.input": "level", "rule.drain.on_above": "80", "rule.drain.off_below": "20", "rule.drain.else": "0",
   });
 });
