@@ -25,6 +25,8 @@ export interface SimOptions {
   replay?: string;
   /** `--serial PATH`: bind the RS-485 (Modbus) port to a serial device or pty. */
   serial?: string;
+  /** --nodes N: run a fleet of N nodes in this process (hosts/sim/fleet/). */
+  nodes?: number;
 }
 
 /** A command-line mistake: main prints it and exits with code 2. */
@@ -59,6 +61,9 @@ Runs the fieldnode firmware on this computer, with a simulated board.
   --replay <csv>     sample each row of a CSV (first column a timestamp) at its own time
                      offset, one channel per numeric column, then deliver, go offline and
                      exit 0; with --profile, feeds the profile's csv signals instead
+  --nodes <n>        run a fleet: n nodes (1..100000) in this process, ids <id>-0001...
+                     (--id is the prefix, default "sim"), flash under --state DIR/<node id>,
+                     no console; a summary line every 10 s (README "Fleet")
   -h, --help         this text
 
 Config precedence: --id overrides node.id, --broker (or the embedded broker's
@@ -67,6 +72,9 @@ address) overrides mqtt.url, for this run only (never saved; "show" marks them
 > factory defaults.
 
 Type "help" at the console for its commands; Ctrl-C stops the node cleanly.`;
+
+/** Most nodes one fleet process runs (--nodes); larger fleets are split over processes. */
+export const FLEET_MAX = 100_000;
 
 /** Node ids: lower-case letters, digits and dashes, as in topics and SenML names. */
 const NODE_ID = /^[a-z0-9][a-z0-9-]{0,31}$/;
@@ -93,6 +101,7 @@ export function parseSimArgs(argv: string[]): SimOptions {
         speed: { type: "string", default: "1" },
         profile: { type: "string" },
         replay: { type: "string" },
+        nodes: { type: "string" },
       },
     });
   } catch (error) {
@@ -120,7 +129,11 @@ export function parseSimArgs(argv: string[]): SimOptions {
     throw new UsageError(`--speed must be a number 0.1..10000, got "${values.speed}"`);
   if (values.profile !== undefined && values.profile.trim() === "") throw new UsageError("--profile needs a profile name or a .json file");
   if (values.replay !== undefined && values.replay.trim() === "") throw new UsageError("--replay needs a CSV file");
+  const nodes = values.nodes === undefined ? undefined : Number(values.nodes);
+  if (nodes !== undefined && !(/^[0-9]+$/.test(values.nodes!) && nodes >= 1 && nodes <= FLEET_MAX))
+    throw new UsageError(`--nodes must be a whole number 1..${FLEET_MAX}, got "${values.nodes}"`);
   return {
+    nodes,
     profile: values.profile,
     replay: values.replay,
     speed,

@@ -18,6 +18,7 @@ import { checkMachineConfig, finishReplay } from "./machines/sim-run.js";
 import { FileOtaSlots } from "./file-ota.js";
 import { nodeHttpClient } from "./node-http.js";
 import { FIRMWARE_VERSION } from "../../modules/version.js";
+import { runFleet } from "./fleet/run-fleet.js";
 
 /** Runs the simulator: `fieldnode-sim --help` tells how. */
 async function main(argv: string[]): Promise<void> {
@@ -33,6 +34,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  if (options.nodes !== undefined) return runFleet(options, options.nodes);
 
   // The machine (--profile, --replay) is read and checked before anything starts, too.
   let machine: Machine;
