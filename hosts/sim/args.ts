@@ -27,6 +27,8 @@ export interface SimOptions {
   serial?: string;
   /** --nodes N: run a fleet of N nodes in this process (hosts/sim/fleet/). */
   nodes?: number;
+  /** --ui [PORT]: the dashboard's port (0: a free one); undefined: no dashboard. */
+  ui?: number;
 }
 
 /** A command-line mistake: main prints it and exits with code 2. */
@@ -64,6 +66,8 @@ Runs the fieldnode firmware on this computer, with a simulated board.
   --nodes <n>        run a fleet: n nodes (1..100000) in this process, ids <id>-0001...
                      (--id is the prefix, default "sim"), flash under --state DIR/<node id>,
                      no console; a summary line every 10 s (README "Fleet")
+  --ui [port]        serve the dashboard on http://127.0.0.1:port/ (0 or no port: a free one);
+                     it shows every node on the broker (README "Dashboard")
   -h, --help         this text
 
 Config precedence: --id overrides node.id, --broker (or the embedded broker's
@@ -84,7 +88,8 @@ export function parseSimArgs(argv: string[]): SimOptions {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      // A bare --ui (no port after it) means a free port.
+      args: argv.map((arg, i) => (arg === "--ui" && (i + 1 >= argv.length || argv[i + 1].startsWith("-")) ? "--ui=0" : arg)),
       strict: true,
       allowPositionals: false,
       options: {
@@ -102,6 +107,7 @@ export function parseSimArgs(argv: string[]): SimOptions {
         profile: { type: "string" },
         replay: { type: "string" },
         nodes: { type: "string" },
+        ui: { type: "string" },
       },
     });
   } catch (error) {
@@ -132,7 +138,10 @@ export function parseSimArgs(argv: string[]): SimOptions {
   const nodes = values.nodes === undefined ? undefined : Number(values.nodes);
   if (nodes !== undefined && !(/^[0-9]+$/.test(values.nodes!) && nodes >= 1 && nodes <= FLEET_MAX))
     throw new UsageError(`--nodes must be a whole number 1..${FLEET_MAX}, got "${values.nodes}"`);
+  const ui = values.ui === undefined ? undefined : Number(values.ui);
+  if (ui !== undefined && !(/^[0-9]+$/.test(values.ui!) && ui <= 65_535)) throw new UsageError(`--ui must be a TCP port 0..65535, got "${values.ui}"`);
   return {
+    ui,
     nodes,
     profile: values.profile,
     replay: values.replay,

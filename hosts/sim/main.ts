@@ -19,6 +19,7 @@ import { FileOtaSlots } from "./file-ota.js";
 import { nodeHttpClient } from "./node-http.js";
 import { FIRMWARE_VERSION } from "../../modules/version.js";
 import { runFleet } from "./fleet/run-fleet.js";
+import { announceUi, openUiOrExit } from "./dashboard/open-ui.js";
 
 /** Runs the simulator: `fieldnode-sim --help` tells how. */
 async function main(argv: string[]): Promise<void> {
@@ -64,9 +65,11 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(`fieldnode-sim: ${(error as Error).message}\n`);
     process.exit(2);
   }
+  const ui = await openUiOrExit(options.ui);
   const broker = options.broker ? undefined : await startEmbeddedBroker();
   if (broker) process.stdout.write(`embedded broker listening on ${broker.url}\n`);
   const brokerUrl = options.broker ?? broker!.url;
+  announceUi(ui, brokerUrl, checked.overrides["mqtt.prefix"]);
   let console: StdioConsole | PtyConsole;
   if (options.console === "pty") {
     try {
@@ -136,6 +139,7 @@ async function main(argv: string[]): Promise<void> {
     running?.stop();
     await node?.stop();
     time.close();
+    await ui?.close();
     await broker?.close();
     console.close();
     process.exit(code);

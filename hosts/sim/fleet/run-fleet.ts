@@ -12,6 +12,7 @@ import { SimInputError } from "../machines/input-error.js";
 import { loadMachine, placeMachine, type Machine, type RunningMachine } from "../machines/machine.js";
 import { checkMachineConfig } from "../machines/sim-run.js";
 import { VirtualTime } from "../virtual-time.js";
+import { announceUi, openUiOrExit } from "../dashboard/open-ui.js";
 import { countingTransport, type LinkCount } from "./counting-transport.js";
 import { fleetSizeProblem, openFileLimit } from "./fd-limit.js";
 import { fleetIds } from "./fleet-ids.js";
@@ -101,9 +102,11 @@ export async function runFleet(options: SimOptions, count: number): Promise<void
   } catch (error) {
     fail((error as Error).message);
   }
+  const ui = await openUiOrExit(options.ui);
   const broker = options.broker ? undefined : await startEmbeddedBroker();
   if (broker) process.stdout.write(`embedded broker listening on ${broker.url}\n`);
   const brokerUrl = options.broker ?? broker!.url;
+  announceUi(ui, brokerUrl, overrides["mqtt.prefix"]);
   const transport = createMqttTransport();
   let stopping = false;
 
@@ -168,6 +171,7 @@ export async function runFleet(options: SimOptions, count: number): Promise<void
     await Promise.all(nodes.map((node) => node.handle?.stop()));
     for (const node of nodes) node.time.close();
     syncs.stop();
+    await ui?.close();
     await broker?.close();
     process.stdout.write(`fleet: stopped ${count} nodes\n`);
     process.exit(0);
