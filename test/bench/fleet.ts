@@ -12,16 +12,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as net from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigService } from "../../modules/config/config-service.js";
-import { FileStorage } from "../../hosts/sim/file-storage.js";
-import { fleetIds } from "../../hosts/sim/fleet/fleet-ids.js";
 import { startSim } from "../helpers/sim-process.js";
 
-/** Six channels beside the two SHT3x ones every node ships with: 8 channels at 1 Hz. */
-const EXTRA_CHANNELS: [name: string, type: string, measure: string][] = [
-  ["t2", "bme280", "temperature"], ["h2", "bme280", "humidity"], ["p2", "bme280", "pressure"],
-  ["t3", "sht3x", "temperature"], ["h3", "sht3x", "humidity"], ["p3", "bme280", "pressure"],
-];
+/** The default machine (pump-skid profile): 8 channels at 1 Hz per node. */
 const CHANNELS = 8;
 
 /** One measured fleet size. */
@@ -78,21 +71,8 @@ function rssMiB(pid: number): number {
   return Number(line.split(/\s+/)[1]) / 1024;
 }
 
-/** Writes the 8-channel config into each node's flash before the fleet boots (as `set` + `save` would). */
-function seedFlash(root: string, ids: string[]): void {
-  for (const id of ids) {
-    const config = new ConfigService(new FileStorage(join(root, id)), `sim-fleet-${id}`);
-    for (const [name, type, measure] of EXTRA_CHANNELS) {
-      config.set(`ch.${name}.type`, type);
-      config.set(`ch.${name}.measure`, measure);
-    }
-    config.save();
-  }
-}
-
 async function measure(brokerUrl: string, nodes: number): Promise<FleetRow> {
   const root = mkdtempSync(join(tmpdir(), "fieldnode-fleet-bench-"));
-  seedFlash(root, fleetIds("bench", nodes));
   const sim = startSim(["--nodes", String(nodes), "--id", "bench", "--broker", brokerUrl, "--state", root]);
   try {
     const pid = sim.child.pid!;
