@@ -59,6 +59,8 @@ export interface NodeHandle {
   registerCommand(command: ConsoleCommand): void;
   /** Closes the open telemetry batch; returns how many packs still wait for their PUBACK (0: all delivered). */
   flush(): number;
+  /** The node's counters (read them only; the fleet's summary line sums `samples` and `tele_acked`). */
+  readonly counters: Counters;
   /** Publishes retained `offline`, closes the MQTT session, stops sampling. */
   stop(): Promise<void>;
 }
@@ -283,6 +285,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       batcher.flush();
       return outbox.depth;
     },
+    counters,
     async stop() {
       platform.timers.clear(ruleCheck);
       actuators.stop();

@@ -25,6 +25,10 @@ export interface SimOptions {
   replay?: string;
   /** `--serial PATH`: bind the RS-485 (Modbus) port to a serial device or pty. */
   serial?: string;
+  /** --nodes N: run a fleet of N nodes in this process (hosts/sim/fleet/). */
+  nodes?: number;
+  /** --ui [PORT]: the dashboard's port (0: a free one); undefined: no dashboard. */
+  ui?: number;
 }
 
 /** A command-line mistake: main prints it and exits with code 2. */
@@ -59,6 +63,11 @@ Runs the fieldnode firmware on this computer, with a simulated board.
   --replay <csv>     sample each row of a CSV (first column a timestamp) at its own time
                      offset, one channel per numeric column, then deliver, go offline and
                      exit 0; with --profile, feeds the profile's csv signals instead
+  --nodes <n>        run a fleet: n nodes (1..100000) in this process, ids <id>-0001...
+                     (--id is the prefix, default "sim"), flash under --state DIR/<node id>,
+                     no console; a summary line every 10 s (README "Fleet")
+  --ui [port]        serve the dashboard on http://127.0.0.1:port/ (0 or no port: a free one);
+                     it shows every node on the broker (README "Dashboard")
   -h, --help         this text
 
 Config precedence: --id overrides node.id, --broker (or the embedded broker's
@@ -68,6 +77,9 @@ address) overrides mqtt.url, for this run only (never saved; "show" marks them
 
 Type "help" at the console for its commands; Ctrl-C stops the node cleanly.`;
 
+/** Most nodes one fleet process runs (--nodes); larger fleets are split over processes. */
+export const FLEET_MAX = 100_000;
+
 /** Node ids: lower-case letters, digits and dashes, as in topics and SenML names. */
 const NODE_ID = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
@@ -76,7 +88,8 @@ export function parseSimArgs(argv: string[]): SimOptions {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      // A bare --ui (no port after it) means a free port.
+      args: argv.map((arg, i) => (arg === "--ui" && (i + 1 >= argv.length || argv[i + 1].startsWith("-")) ? "--ui=0" : arg)),
       strict: true,
       allowPositionals: false,
       options: {
@@ -93,6 +106,8 @@ export function parseSimArgs(argv: string[]): SimOptions {
         speed: { type: "string", default: "1" },
         profile: { type: "string" },
         replay: { type: "string" },
+        nodes: { type: "string" },
+        ui: { type: "string" },
       },
     });
   } catch (error) {
@@ -120,7 +135,14 @@ export function parseSimArgs(argv: string[]): SimOptions {
     throw new UsageError(`--speed must be a number 0.1..10000, got "${values.speed}"`);
   if (values.profile !== undefined && values.profile.trim() === "") throw new UsageError("--profile needs a profile name or a .json file");
   if (values.replay !== undefined && values.replay.trim() === "") throw new UsageError("--replay needs a CSV file");
+  const nodes = values.nodes === undefined ? undefined : Number(values.nodes);
+  if (nodes !== undefined && !(/^[0-9]+$/.test(values.nodes!) && nodes >= 1 && nodes <= FLEET_MAX))
+    throw new UsageError(`--nodes must be a whole number 1..${FLEET_MAX}, got "${values.nodes}"`);
+  const ui = values.ui === undefined ? undefined : Number(values.ui);
+  if (ui !== undefined && !(/^[0-9]+$/.test(values.ui!) && ui <= 65_535)) throw new UsageError(`--ui must be a TCP port 0..65535, got "${values.ui}"`);
   return {
+    ui,
+    nodes,
     profile: values.profile,
     replay: values.replay,
     speed,

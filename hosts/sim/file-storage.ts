@@ -11,10 +11,15 @@ const KEY = /^[A-Za-z0-9._-]{1,15}$/;
  */
 export class FileStorage implements Storage {
   #dir: string;
+  #syncs: { mark(path: string): void } | undefined;
 
-  /** Creates `dir` when it can; when it cannot, reads find nothing and writes throw (ENOENT, ENOTDIR, ...), which the firmware reports at boot. */
-  constructor(dir: string) {
+  /**
+   * Creates `dir` when it can; when it cannot, reads find nothing and writes throw (ENOENT, ENOTDIR, ...), which the firmware reports at boot.
+   * `deferSync` (a fleet's SyncBatch): writes skip their own fsync and are marked for the batch's (a kill still finds them; see hosts/sim/fleet/sync-batch.ts).
+   */
+  constructor(dir: string, deferSync?: { mark(path: string): void }) {
     this.#dir = dir;
+    this.#syncs = deferSync;
     try {
       mkdirSync(dir, { recursive: true });
     } catch {
@@ -35,10 +40,12 @@ export class FileStorage implements Storage {
   write(key: string, value: Uint8Array): void {
     checkKey(key);
     if (value.byteLength > STORAGE_VALUE_MAX) throw new RangeError(`storage value for "${key}" is ${value.byteLength} bytes; max ${STORAGE_VALUE_MAX}`);
-    const fd = openSync(join(this.#dir, key), "w");
+    const path = join(this.#dir, key);
+    const fd = openSync(path, "w");
     try {
       writeSync(fd, value);
-      fsyncSync(fd);
+      if (this.#syncs) this.#syncs.mark(path);
+      else fsyncSync(fd);
     } finally {
       closeSync(fd);
     }

@@ -18,6 +18,8 @@ import { checkMachineConfig, finishReplay } from "./machines/sim-run.js";
 import { FileOtaSlots } from "./file-ota.js";
 import { nodeHttpClient } from "./node-http.js";
 import { FIRMWARE_VERSION } from "../../modules/version.js";
+import { runFleet } from "./fleet/run-fleet.js";
+import { announceUi, openUiOrExit } from "./dashboard/open-ui.js";
 
 /** Runs the simulator: `fieldnode-sim --help` tells how. */
 async function main(argv: string[]): Promise<void> {
@@ -33,6 +35,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  if (options.nodes !== undefined) return runFleet(options, options.nodes);
 
   // The machine (--profile, --replay) is read and checked before anything starts, too.
   let machine: Machine;
@@ -62,9 +65,11 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(`fieldnode-sim: ${(error as Error).message}\n`);
     process.exit(2);
   }
+  const ui = await openUiOrExit(options.ui);
   const broker = options.broker ? undefined : await startEmbeddedBroker();
   if (broker) process.stdout.write(`embedded broker listening on ${broker.url}\n`);
   const brokerUrl = options.broker ?? broker!.url;
+  announceUi(ui, brokerUrl, checked.overrides["mqtt.prefix"]);
   let console: StdioConsole | PtyConsole;
   if (options.console === "pty") {
     try {
@@ -134,6 +139,7 @@ async function main(argv: string[]): Promise<void> {
     running?.stop();
     await node?.stop();
     time.close();
+    await ui?.close();
     await broker?.close();
     console.close();
     process.exit(code);

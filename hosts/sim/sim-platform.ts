@@ -26,6 +26,9 @@ export interface SimPlatformParts {
   /** OTA: the firmware slots (file-ota.ts) and the HTTP client (node-http.ts). */
   ota?: OtaSlots;
   http?: HttpClient;
+  /** The board's signal seed (default: random) and the hardware id (default simHardwareId()): a fleet gives each node its own. */
+  seed?: number;
+  hardwareId?: string;
 }
 
 /** A simulated hardware id, stable for one computer: "sim-" and 6 hex digits of the host name's hash. */
@@ -45,7 +48,7 @@ export function createSimPlatform(parts: SimPlatformParts & { time?: VirtualTime
   const time = parts.time ?? new VirtualTime({ speed: parts.speed ?? 1 });
   const bootAt = time.monotonic();
   const monotonic = () => time.monotonic() - bootAt;
-  const board = parts.board ?? simulatedBoard(() => time.monotonic(), randomInt(1, 2 ** 31));
+  const board = parts.board ?? simulatedBoard(() => time.monotonic(), parts.seed ?? randomInt(1, 2 ** 31));
   const syncAfter = parts.clockSyncDelayMs ?? 0;
   const platform: Platform = {
     name: "sim",
@@ -57,7 +60,7 @@ export function createSimPlatform(parts: SimPlatformParts & { time?: VirtualTime
     io: { ...board.io, Serial: parts.serialPath ? nodeSerialClass(parts.serialPath) : simulatedRs485(time, () => time.monotonic()).serialClass() },
     board: ESP32_DEVKITC,
     system: {
-      hardwareId: simHardwareId,
+      hardwareId: parts.hardwareId === undefined ? simHardwareId : () => parts.hardwareId!,
       resetReason: () => parts.resetReason,
       restart: parts.restart,
       random: Math.random,

@@ -196,6 +196,7 @@ console.table([
 }
 await edgeBench(args.recordings ?? SKAB_DIR);
 (await import("./modbus.js")).modbusBench();
+await (await import("./fleet.js")).fleetBench();
 
 /** Broker-away checkpoints (minutes since it went away): 30 min, 2.5 h (just under the ESP32 outbox at this test platform's one pack per 5 s), 6 h (past it: the bound). */
 const AWAY_MINUTES = [30, 150, 360];

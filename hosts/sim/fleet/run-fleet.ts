@@ -1,0 +1,191 @@
+import { join } from "node:path";
+import { startNode, type NodeHandle } from "../../../modules/node.js";
+import type { ConsolePort } from "../../../modules/platform.js";
+import { createMqttTransport } from "../../node/mqtt-transport.js";
+import type { SimOptions } from "../args.js";
+import { startEmbeddedBroker } from "../embedded-broker.js";
+import { FileStorage } from "../file-storage.js";
+import { FlagValueError, preflight } from "../preflight.js";
+import { createSimPlatform } from "../sim-platform.js";
+import { simulatedBoard, type SimulatedBoard } from "../../../modules/io/models/index.js";
+import { SimInputError } from "../machines/input-error.js";
+import { loadMachine, placeMachine, type Machine, type RunningMachine } from "../machines/machine.js";
+import { checkMachineConfig } from "../machines/sim-run.js";
+import { VirtualTime } from "../virtual-time.js";
+import { announceUi, openUiOrExit } from "../dashboard/open-ui.js";
+import { countingTransport, type LinkCount } from "./counting-transport.js";
+import { fleetSizeProblem, openFileLimit } from "./fd-limit.js";
+import { fleetIds } from "./fleet-ids.js";
+import { FleetStats } from "./fleet-stats.js";
+import { SyncBatch } from "./sync-batch.js";
+
+/** The summary line's period. */
+const SUMMARY_MS = 10_000;
+/** Nodes booted per turn of the event loop, so the broker sees a ramp, not a wall of CONNECTs. */
+const BOOT_BATCH = 50;
+/** A stop that hangs (broker gone) ends the process after this. */
+const STOP_LIMIT_MS = 10_000;
+
+/** A fleet node has no console: the fleet's terminal carries the summary line. */
+const NO_CONSOLE: ConsolePort = { interactive: false, onReceive() {}, write() {} };
+
+/** One node of the fleet, across reboots. */
+interface FleetNode {
+  id: string;
+  storage: FileStorage;
+  link: LinkCount;
+  handle?: NodeHandle;
+  /** The node's clock and board (with its machine) outlive its reboots, as in one-node mode. */
+  time: VirtualTime;
+  board: SimulatedBoard;
+  running?: RunningMachine;
+  resetReason: string;
+  /** Counter totals of earlier boots (a reboot starts a node's counters at 0). */
+  samplesBefore: number;
+  ackedBefore: number;
+}
+
+/**
+ * Runs `count` complete nodes in this process (`fieldnode-sim --nodes N`):
+ * the same firmware (startNode), each with its own id (`<--id or "sim">-0001`
+ * ...), its own flash (`--state DIR/<id>`, default `.state/fleet-<prefix>`,
+ * fsyncs batched by one SyncBatch) and its own board carrying the
+ * `--profile` machine (pump-skid by default) with its seed + the node's
+ * index, all on this process's one event loop (each node's virtual time,
+ * hosts/sim/virtual-time.ts, keeps one host timer there), against `--broker` (or
+ * the embedded broker). Prints a summary line every 10 s. SIGINT/SIGTERM
+ * stop every node cleanly (offline published, sessions closed), sync the
+ * flash and exit 0. Before anything starts, a fleet this process cannot
+ * open (file descriptors), a prefix too long, a pty console or a flag the
+ * node would refuse: one line on stderr and exit 2.
+ */
+export async function runFleet(options: SimOptions, count: number): Promise<void> {
+  const fail = (message: string): never => {
+    process.stderr.write(`fieldnode-sim: ${message}\n`);
+    process.exit(2);
+  };
+  const sizeProblem = fleetSizeProblem(count, openFileLimit());
+  if (sizeProblem) fail(sizeProblem);
+  if (options.console === "pty") fail("--console pty is one node's console; a fleet (--nodes) runs without a console");
+  if (options.replay !== undefined) fail("--replay drives one node; a fleet (--nodes) runs a --profile");
+  let machine: Machine | undefined;
+  try {
+    machine = loadMachine({ profile: options.profile });
+  } catch (error) {
+    if (!(error instanceof SimInputError)) throw error;
+    fail(error.message);
+  }
+  const prefix = options.id ?? "sim";
+  let ids: string[] = [];
+  try {
+    ids = fleetIds(prefix, count);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const root = options.stateDir ?? join(".state", `fleet-${prefix}`);
+  const syncs = new SyncBatch();
+  const nodes: FleetNode[] = ids.map((id, index) => {
+    const time = new VirtualTime({ speed: options.speed });
+    const board = simulatedBoard(() => time.monotonic(), index + 1);
+    return { id, storage: new FileStorage(join(root, id), syncs), link: { connected: false, published: 0 }, time, board, resetReason: "power-on", samplesBefore: 0, ackedBefore: 0 };
+  });
+  let checked: ReturnType<typeof preflight> | undefined;
+  try {
+    // The flags are the same for every node: checked once, against the first node's flash.
+    checked = preflight({ ...options, id: ids[0], brokerUrl: options.broker ?? "mqtt://127.0.0.1:1883", brokerGiven: options.broker !== undefined }, nodes[0].storage, ids[0]);
+  } catch (error) {
+    fail(`${error instanceof FlagValueError ? "" : "flag: "}${(error as Error).message}`);
+  }
+  const { uplink, overrides } = checked!;
+  try {
+    checkMachineConfig(machine!, nodes[0].storage, `sim-fleet-${ids[0]}`, overrides);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const ui = await openUiOrExit(options.ui);
+  const broker = options.broker ? undefined : await startEmbeddedBroker();
+  if (broker) process.stdout.write(`embedded broker listening on ${broker.url}\n`);
+  const brokerUrl = options.broker ?? broker!.url;
+  announceUi(ui, brokerUrl, overrides["mqtt.prefix"]);
+  const transport = createMqttTransport();
+  let stopping = false;
+
+  const boot = (node: FleetNode, index: number) => {
+    const { platform } = createSimPlatform({
+      time: node.time,
+      board: node.board,
+      speed: options.speed,
+      storage: node.storage,
+      console: NO_CONSOLE,
+      mqtt: countingTransport(transport, node.link),
+      resetReason: node.resetReason,
+      restart: () => void reboot(node, index),
+      // Only errors reach the fleet's terminal, each with its node's id.
+      log: (level, line) => {
+        if (level === "error") process.stdout.write(`${node.id}: ${line}\n`);
+      },
+      clockSyncDelayMs: options.clockSyncDelayMs,
+      hardwareId: `sim-fleet-${node.id}`,
+    });
+    // The profile's channels and actuators are the defaults, as in one-node mode.
+    node.handle = startNode(platform, { overrides: { ...overrides, "node.id": node.id, "mqtt.url": brokerUrl }, defaults: machine!.config }, uplink);
+  };
+  const reboot = async (node: FleetNode, index: number) => {
+    const old = node.handle;
+    node.handle = undefined;
+    if (old) {
+      node.samplesBefore += old.counters.get("samples");
+      node.ackedBefore += old.counters.get("tele_acked");
+      await old.stop();
+    }
+    node.resetReason = "software";
+    if (!stopping) node.time.still(() => boot(node, index));
+  };
+
+  process.stdout.write(`fleet: ${count} nodes ${ids[0]}..${ids[count - 1]} against ${brokerUrl}, flash under ${root}, machine ${machine!.profile.name}\n`);
+  const stats = new FleetStats();
+  const summary = setInterval(() => {
+    let connected = 0;
+    let samples = 0;
+    let published = 0;
+    let acked = 0;
+    for (const node of nodes) {
+      if (node.link.connected) connected++;
+      samples += node.samplesBefore + (node.handle?.counters.get("samples") ?? 0);
+      acked += node.ackedBefore + (node.handle?.counters.get("tele_acked") ?? 0);
+      published += node.link.published;
+    }
+    process.stdout.write(`${stats.line({ nodes: count, connected, samples, published, acked })}\n`);
+  }, SUMMARY_MS);
+  syncs.start();
+
+  const shutdown = async (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping ${count} nodes\n`);
+    const force = setTimeout(() => process.exit(1), STOP_LIMIT_MS);
+    force.unref();
+    clearInterval(summary);
+    stats.stop();
+    for (const node of nodes) node.running?.stop();
+    await Promise.all(nodes.map((node) => node.handle?.stop()));
+    for (const node of nodes) node.time.close();
+    syncs.stop();
+    await ui?.close();
+    await broker?.close();
+    process.stdout.write(`fleet: stopped ${count} nodes\n`);
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+  for (let i = 0; i < nodes.length && !stopping; i++) {
+    const node = nodes[i];
+    // Each node's machine varies by its seed: the profile's plus the node's index.
+    const own: Machine = { ...machine!, profile: { ...machine!.profile, seed: (machine!.profile.seed + i) >>> 0 } };
+    node.running = placeMachine(own, node.board, { now: () => node.time.monotonic(), once: (fn, ms) => node.time.once(fn, ms), clear: (h) => node.time.clear(h as never) });
+    node.time.still(() => boot(node, i));
+    if ((i + 1) % BOOT_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  process.stdout.write(`fleet: ${count} nodes booted\n`);
+}
