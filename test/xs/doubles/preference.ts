@@ -24,5 +24,5 @@ const Preference = {
   keys(domain: string): string[] {
     return [...domainOf(domain).keys()];
   },
-};
+} satisfies Pick<typeof import("preference").default, "get" | "set" | "delete" | "keys">;
 export default Preference;

@@ -12,8 +12,8 @@ export default class Serial {
     const bytes = world.uartIn.splice(0, count ?? world.uartIn.length);
     return Uint8Array.from(bytes).buffer;
   }
-  write(data: ArrayBufferView | ArrayBuffer): void {
-    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  write(data: number | ArrayBufferView | ArrayBuffer): void {
+    const bytes = typeof data === "number" ? [data & 0xff] : data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     world.uartOut.push(...bytes);
     const writable = this.#onWritable;
     if (writable) world.timers.push({ id: world.nextTimer++, due: world.now, interval: 0, callback: () => writable(128) });
