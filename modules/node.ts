@@ -128,7 +128,8 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   const storageHealth = new StorageHealth();
   const bootCount = nextBootCount(platform.storage, (error) => storageHealth.fault("writing the boot count", error));
   const resetReason = platform.system.resetReason();
-  const resetCounts = countResetReason(platform.storage, resetReason, (error) => storageHealth.fault("counting the reset reason", error));
+  // The boot-count write is the flash probe: a refusal here only speaks when that one passed.
+  const resetCounts = countResetReason(platform.storage, resetReason, (error) => storageHealth.problem ?? storageHealth.fault("counting the reset reason", error));
   const fitted = outboxSegmentsFor(platform.storage.capacityBytes);
   const outbox = new Outbox(platform.storage, () => platform.clock.monotonic(), counters, log,
     fitted === undefined ? uplink.outbox : { maxSegments: fitted, ...uplink.outbox });
