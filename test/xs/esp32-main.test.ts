@@ -15,6 +15,7 @@ const DOUBLES: Record<string, string> = {
   instrumentation: "test/xs/doubles/instrumentation.ts",
   "embedded:io/serial": "test/xs/doubles/serial.ts",
   "embedded:network/mqtt/client": "test/xs/doubles/mqtt-client.ts",
+  "embedded:network/http/client": "test/xs/doubles/http-client.ts",
   "embedded:io/socket/tcp": "test/xs/doubles/tcp.ts",
   "embedded:io/socket/tcp/tls": "test/xs/doubles/tcp.ts",
 };
