@@ -13,6 +13,7 @@ import { versionCommand } from "./console/commands/version.js";
 import { Console, type ConsoleCommand } from "./console/console.js";
 import { attachImprov } from "./console/improv.js";
 import { checkBoardPins } from "./boards/board-pins.js";
+import { countResetReason } from "./util/reset-counts.js";
 import { masksSecret } from "./console/secret-mask.js";
 import { Counters } from "./counters.js";
 import { edgePipeline } from "./edge/edge-pipeline.js";
@@ -128,6 +129,9 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   const topics = nodeTopics(config.mqtt.prefix, config.nodeId);
   const storageHealth = new StorageHealth();
   const bootCount = nextBootCount(platform.storage, (error) => storageHealth.fault("writing the boot count", error));
+  const resetReason = platform.system.resetReason();
+  // The boot-count write is the flash probe: a refusal here only speaks when that one passed.
+  const resetCounts = countResetReason(platform.storage, resetReason, (error) => storageHealth.problem ?? storageHealth.fault("counting the reset reason", error));
   const fitted = outboxSegmentsFor(platform.storage.capacityBytes);
   const outbox = new Outbox(platform.storage, () => platform.clock.monotonic(), counters, log,
     fitted === undefined ? uplink.outbox : { maxSegments: fitted, ...uplink.outbox });
@@ -173,7 +177,8 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       simulated: platform.io.simulated === true,
       bootId,
       bootCount,
-      resetReason: platform.system.resetReason(),
+      resetReason,
+      resetCounts,
       clockSynced: platform.clock.wallTime() !== undefined,
       config,
       actuators: (config.actuators ?? []).map((a) => ({ name: a.name, kind: a.type, safe: a.safeState })),

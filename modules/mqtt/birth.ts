@@ -15,6 +15,8 @@ export interface BirthFacts {
   bootId: string;
   bootCount: number;
   resetReason: string;
+  /** Resets per reason across boots, this one included (util/reset-counts.ts); reasons never seen are left out. */
+  resetCounts?: Record<string, number>;
   clockSynced: boolean;
   config: NodeConfig;
   actuators: readonly { name: string; kind?: string; safe?: number | boolean }[];
@@ -45,6 +47,7 @@ export function encodeBirth(facts: BirthFacts): Uint8Array {
     ["boot", facts.bootId],
     ["bootn", facts.bootCount],
     ["reset", facts.resetReason],
+    ...(facts.resetCounts ? [["resets", new Map(Object.entries(facts.resetCounts).filter(([, n]) => n > 0))] as [string, unknown]] : []),
     ["clock", facts.clockSynced ? "wall" : "uptime"],
     ["site", facts.config.site],
     ["channels", facts.config.channels.map((c) => {

@@ -57,6 +57,10 @@ test("the manifest selects a board per (sub)platform, and each one it names exis
     .map(([platform, entry]) => [platform, String(entry.config!["fieldnode.board"])]);
   t.deepEqual(Object.fromEntries(named), { esp32: "esp32-devkitc", "esp32/esp32s3": "esp32s3-devkitc" });
   for (const [, name] of named) t.truthy(boardByName(name), name);
+  // mcconfig takes the most specific platform entry alone: the S3 entry must repeat the esp32 one but for the board.
+  const s3 = structuredClone(manifest.platforms["esp32/esp32s3"]);
+  s3.config["fieldnode.board"] = "esp32-devkitc";
+  t.deepEqual(s3, manifest.platforms.esp32, "esp32/esp32s3 repeats the esp32 entry except fieldnode.board");
 });
 
 test("save checks the board's map: a refused pin names the key, and nothing is written", (t) => {

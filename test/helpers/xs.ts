@@ -72,6 +72,12 @@ export interface XsRunOptions {
   timeoutMs?: number;
   /** Called with each guest log line as it arrives (e.g. `t.log`). */
   onLog?: (line: string) => void;
+  /**
+   * Module specifiers the bundle takes from other files (paths from the
+   * repository root), e.g. Moddable's `timer` from a test double: how a
+   * host's composition (hosts/esp32/main.ts) is booted here.
+   */
+  replace?: Readonly<Record<string, string>>;
 }
 
 /** Memory the guest holds, measured by XS after a full garbage collection. */
@@ -135,7 +141,7 @@ export async function runOnXS(entryFile: string, options: XsRunOptions = {}): Pr
   const entry = isAbsolute(entryFile) ? entryFile : join(repoRoot(), entryFile);
   const name = options.name ?? basename(entry).replace(/\.ts$/, "");
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const bundle = await bounded(bundleForXS(entry), timeoutMs, `bundling ${entry}`, () => {});
+  const bundle = await bounded(bundleForXS(entry, options.replace), timeoutMs, `bundling ${entry}`, () => {});
   const session = await startWorker(name, options.onLog, bundle);
   const run = makeRun(session, name, timeoutMs, bundle.length);
   try {
@@ -154,9 +160,16 @@ export async function runOnXS(entryFile: string, options: XsRunOptions = {}): Pr
 }
 
 /** Bundles a TypeScript entry into one script XS can evaluate. */
-async function bundleForXS(entry: string): Promise<string> {
+async function bundleForXS(entry: string, replace: Readonly<Record<string, string>> = {}): Promise<string> {
+  const root = repoRoot();
   const result = await build({
     entryPoints: [entry],
+    plugins: [{
+      name: "replace-modules",
+      setup(builder) {
+        builder.onResolve({ filter: /.*/ }, (args) => (Object.prototype.hasOwnProperty.call(replace, args.path) ? { path: join(root, replace[args.path]) } : undefined));
+      },
+    }],
     bundle: true,
     write: false,
     format: "iife",
