@@ -24,6 +24,11 @@ export interface PreflightInput {
   caFile?: string;
   /** Raw --uplink text. */
   uplink?: string;
+  /**
+   * Config the run lays under the overrides (a replay's channels), so an
+   * override may name what it creates (`ch.<column>.filter`); not returned.
+   */
+  base?: Record<string, string>;
 }
 
 /** Smallest pack the node accepts (node.ts refuses a max-packet that leaves less). */
@@ -72,10 +77,17 @@ export function preflight(input: PreflightInput, storage: Storage, hardwareId: s
     steps.push([`--override ${key}=${value}`, key, value]);
   }
   const applied: Record<string, string> = {};
+  // A base the node refuses is reported by checkMachineConfig, naming its file.
+  let base = input.base ?? {};
+  try {
+    service.setOverrides(base);
+  } catch {
+    base = {};
+  }
   for (const [flag, key, value] of steps) {
     applied[key] = value;
     try {
-      service.setOverrides(applied);
+      service.setOverrides({ ...base, ...applied });
     } catch (error) {
       throw new FlagValueError(`${flag}: ${(error as Error).message}`);
     }

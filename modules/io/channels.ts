@@ -5,6 +5,7 @@ import { Backoff } from "../mqtt/backoff.js";
 import type { Platform, TimerHandle } from "../platform.js";
 import { ComputedChannel } from "./computed-channel.js";
 import { Observers } from "./observers.js";
+import { SampleSchedule } from "./sample-schedule.js";
 import { QUALITY_REASONS, reasonOfError, type Quality, type QualityReason } from "./quality.js";
 import { badReading, qualityText, type QualityChange, type Reading } from "./reading.js";
 import { SENSOR_TYPES } from "./sensor-registry.js";
@@ -71,7 +72,8 @@ export class Channels {
   #backoff: { baseMs?: number; capMs?: number };
   #configs: ChannelConfig[];
   #slots = new Map<string, Slot>();
-  #timers: TimerHandle[] = [];
+  /** Stops each channel's sampling. */
+  #stops: (() => void)[] = [];
   #states = new Map<string, ChannelState>();
   #latest = new Map<string, Reading>();
   #computed = new Map<string, ComputedChannel>();
@@ -123,26 +125,32 @@ export class Channels {
   }
 
   /**
-   * Samples a channel on its interval; while its sensor paces itself
+   * Samples a channel on its interval, at start + k × interval without drift
+   * (SampleSchedule; due times missed by a late timer are skipped and
+   * counted in `samples_skipped`); while its sensor paces itself
    * (`Sensor.nextSampleIn`, a replay), when its next value is due instead,
    * and no more after the last.
    */
   #schedule(config: ChannelConfig, slot: Slot): void {
-    let timer: TimerHandle | undefined;
-    let repeating = false;
+    let paced: TimerHandle | undefined;
     const tick = () => {
+      paced = undefined;
       this.#publish(this.read(config.name));
       const next = slot.sensor?.nextSampleIn?.();
-      if (next === undefined && repeating) return;
-      this.#platform.timers.clear(timer);
-      this.#timers = this.#timers.filter((t) => t !== timer);
+      if (next === undefined) {
+        if (!schedule.running) schedule.start();
+        return;
+      }
+      schedule.stop();
       if (next === "end") return;
-      repeating = next === undefined;
-      timer = repeating ? this.#platform.timers.repeat(tick, config.intervalMs) : this.#platform.timers.once(tick, Math.max(0, next as number));
-      this.#timers.push(timer);
+      paced = this.#platform.timers.once(tick, Math.max(0, next));
     };
-    timer = this.#platform.timers.once(tick, config.intervalMs);
-    this.#timers.push(timer);
+    const schedule = new SampleSchedule(this.#platform.timers, this.#platform.clock, config.intervalMs, tick, (n) => this.#counters.add("samples_skipped", n));
+    this.#stops.push(() => {
+      schedule.stop();
+      this.#platform.timers.clear(paced);
+    });
+    schedule.start();
   }
 
   /** Samples one channel now (a computed one: from its inputs' latest readings); undefined for an unknown channel. */
@@ -166,8 +174,8 @@ export class Channels {
 
   /** Stops sampling and closes every sensor once. */
   stop(): void {
-    for (const timer of this.#timers) this.#platform.timers.clear(timer);
-    this.#timers = [];
+    for (const stop of this.#stops) stop();
+    this.#stops = [];
     this.#platform.timers.clear(this.#dirtyTimer);
     this.#dirtyTimer = undefined;
     for (const slot of this.#slots.values()) this.#close(slot);
