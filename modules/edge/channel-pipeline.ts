@@ -1,6 +1,7 @@
 import { parseChain } from "./chain-parser.js";
 import { buildChain, FilterChain } from "./filter-chain.js";
-import type { Quality, Sample } from "./filter.js";
+import type { Quality } from "../io/quality.js";
+import type { Sample } from "./filter.js";
 
 /** The part of a channel reading the pipeline needs (io/reading.ts `Reading` fits: a bad one may carry no value). */
 export interface ChannelReading {

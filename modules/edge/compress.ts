@@ -1,4 +1,5 @@
-import type { Emit, Filter, Quality, Sample } from "./filter.js";
+import type { Quality } from "../io/quality.js";
+import type { Emit, Filter, Sample } from "./filter.js";
 import { LinePolygon } from "./line-polygon.js";
 
 /** Default bound on the delay before a sample is covered by reported points (s). */

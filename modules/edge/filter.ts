@@ -6,9 +6,7 @@
  * filter reads a global clock, so a replayed recording or the virtual clock of
  * the tests drive them exactly like the board's timer does.
  */
-
-/** Quality of a reading, as the channels stamp it (good when absent). */
-export type Quality = "good" | "uncertain" | "bad";
+import type { Quality } from "../io/quality.js";
 
 /**
  * What flows through a filter: the part of `modules/io/channels.ts`

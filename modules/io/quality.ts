@@ -51,6 +51,22 @@ export const QUALITY_REASONS: readonly QualityReason[] = Object.freeze([
   "exception_1", "exception_2", "exception_3", "exception_4", "exception_5", "exception_6", "exception_8", "exception_10", "exception_11",
 ]);
 
+/**
+ * A value as a driver delivers it (the shape of a sensor type's
+ * `Measurement`): `value` is absent exactly when quality is `bad`, and a
+ * reason is present unless quality is `good`.
+ */
+export interface QualifiedValue {
+  value?: number;
+  quality: Quality;
+  reason?: QualityReason;
+}
+
+/** A bad value with its reason (never a number). */
+export function bad(reason: QualityReason): QualifiedValue {
+  return { quality: "bad", reason };
+}
+
 const RANK: Readonly<Record<Quality, number>> = Object.freeze({ good: 0, uncertain: 1, bad: 2 });
 
 /** The worse of two qualities (bad > uncertain > good). */

@@ -1,7 +1,8 @@
 import test from "ava";
 import fc from "fast-check";
 import { Compress } from "../../modules/edge/compress.js";
-import type { Quality, Sample } from "../../modules/edge/filter.js";
+import type { Sample } from "../../modules/edge/filter.js";
+import type { Quality } from "../../modules/io/quality.js";
 import { seriesError } from "../helpers/series-check.js";
 import { runFilter } from "./run-filter.js";
 

@@ -1,4 +1,5 @@
-import type { Filter, Quality, Sample } from "../../modules/edge/filter.js";
+import type { Filter, Sample } from "../../modules/edge/filter.js";
+import type { Quality } from "../../modules/io/quality.js";
 
 /** An input row: [value, at ms, quality?]. */
 export type In = [number, number, Quality?];

@@ -1,5 +1,5 @@
 import type { I2CBus, I2COptions, TimerHandle, Timers } from "../../platform.js";
-import { bad, type QualifiedValue } from "./quality.js";
+import { bad, type QualifiedValue } from "../quality.js";
 
 /** ADS1115 register pointers (TI SBAS444, section 9.6.1, table 6). */
 const POINTER = { conversion: 0x00, config: 0x01 } as const;

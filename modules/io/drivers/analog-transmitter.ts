@@ -1,5 +1,5 @@
 import type { AnalogIO, AnalogOptions } from "../../platform.js";
-import type { QualifiedValue } from "./quality.js";
+import type { QualifiedValue } from "../quality.js";
 import { checkScaling, scaleTransmitter, SCALING_DEFAULTS, type ScaledValue, type TransmitterScaling } from "./transmitter-scaling.js";
 
 /** Options of `configure()`: the scaling plus the ADC's reference. */

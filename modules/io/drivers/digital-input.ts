@@ -1,6 +1,6 @@
 import type { DigitalIO, DigitalOptions, Storage, TimerHandle, Timers } from "../../platform.js";
 import { CounterStore } from "../counter-store.js";
-import { bad, type QualifiedValue } from "./quality.js";
+import { bad, type QualifiedValue } from "../quality.js";
 
 export interface DigitalInputSettings {
   /** A change must hold this long (ms) before it counts; default 50. */

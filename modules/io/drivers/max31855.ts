@@ -1,5 +1,5 @@
 import type { SPIBus, SPIOptions } from "../../platform.js";
-import { bad, type QualifiedValue } from "./quality.js";
+import { bad, type QualifiedValue } from "../quality.js";
 
 /** A reading: the probe (hot junction) and the chip's own (cold junction) temperature, °C. */
 export interface MAX31855Sample {

@@ -1,6 +1,6 @@
 import type { DigitalIO, DigitalOptions, PulseCountIO, PulseCountOptions, Storage, TimerHandle, Timers } from "../../platform.js";
 import { CounterStore } from "../counter-store.js";
-import { bad, type QualifiedValue } from "./quality.js";
+import { bad, type QualifiedValue } from "../quality.js";
 
 export interface PulseCounterSettings {
   /** Pulses per engineering unit (e.g. 100 pulses per m3, 1000 per kWh); default 1. */

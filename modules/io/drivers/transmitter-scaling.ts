@@ -1,4 +1,4 @@
-import type { QualifiedValue } from "./quality.js";
+import type { QualifiedValue } from "../quality.js";
 
 /** Signal kinds of an industrial analog transmitter. */
 export type TransmitterSignal = "4-20mA" | "0-10V";

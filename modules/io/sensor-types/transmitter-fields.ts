@@ -1,6 +1,6 @@
 import type { KeySpec } from "../../config/key-spec.js";
 import type { ChannelConfig } from "../../config/node-config.js";
-import type { QualifiedValue } from "../drivers/quality.js";
+import type { QualifiedValue } from "../quality.js";
 import { NE43, type ScaledValue, type TransmitterScaling } from "../drivers/transmitter-scaling.js";
 import { fieldOf, type ChannelView, type Measurement, type SensorType } from "../sensor-type.js";
 

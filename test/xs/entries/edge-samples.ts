@@ -3,7 +3,7 @@
  * every filter, the issue's example chain, bad qualities and NaN, and a
  * seeded noisy signal for compress.
  */
-import type { Quality } from "../../../modules/edge/filter.js";
+import type { Quality } from "../../../modules/io/quality.js";
 import { seededRandom } from "../../helpers/seeded-random.js";
 
 /** An input row: [value, at ms, quality?]. */
