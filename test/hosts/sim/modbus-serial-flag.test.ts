@@ -35,19 +35,24 @@ test("the simulator with --serial reaches a slave on a pty: modbus read/write at
     const reply = await sim.command(line, 20_000);
     t.is(reply.at(-1), "OK", `${line}: ${reply.join(" | ")}`);
   }
-  sim.send("reboot");
+  await sim.command("reboot", 20_000);
   // Until the rebooted node has its port (the old one says no-modbus, a reboot in progress may say nothing).
   let ready = false;
   for (let i = 0; i < 60 && !ready; i++) {
     const reply = await sim.command("modbus read plc holding 3", 20_000).catch(() => [] as string[]);
-    ready = reply.at(-1) === "OK";
+    ready = reply.join("\n").includes("holding 3 = 103") && reply.at(-1) === "OK";
     if (!ready) await new Promise((resolve) => setTimeout(resolve, 500));
   }
   t.true(ready, sim.output.slice(-1500));
   t.deepEqual(await sim.command("modbus write plc register 4 777", 20_000), ["register 4 of unit 5 written", "OK"]);
   t.is(holding[4], 777);
   t.deepEqual(await sim.command("modbus read plc holding 3 2", 20_000), ["holding 3 = 103 (0x0067, s16 103)", "holding 4 = 777 (0x0309, s16 777)", "OK"]);
-  const reply = await sim.command("read level", 20_000);
+  // The channel's value is the device's latest poll (every 500 ms): the first may not have come yet.
+  let reply: string[] = [];
+  for (let i = 0; i < 60 && !/level = /.test(reply.join("\n")); i++) {
+    if (i) await new Promise((resolve) => setTimeout(resolve, 250));
+    reply = await sim.command("read level", 20_000);
+  }
   t.regex(reply.join("\n"), /level = 51\.5 \//);
   t.regex((await sim.command("modbus read 9 holding 0", 20_000)).join("\n"), /ERR modbus timeout/);
 });
