@@ -7,6 +7,7 @@ import type { LogLevel, Platform } from "../../modules/platform.js";
 import { readBoardConfig } from "./board-config.js";
 import { boardIO } from "./board-io.js";
 import { builtinIO } from "./builtin-io.js";
+import { rs485Pins } from "./rs485-serial.js";
 import { createClock } from "./clock.js";
 import { createMqttTransport } from "./mqtt-transport.js";
 import { PreferenceStorage } from "./preference-storage.js";
@@ -64,7 +65,7 @@ export default function main(): void {
     storage: new PreferenceStorage(undefined, board.nvsBytes),
     console,
     mqtt: createMqttTransport({ tcp: TCP, tls: TLSSocket }, (line) => log("warn", line)),
-    io: boardIO(builtinIO(board.rs485), board.host, () => clock.monotonic()).io,
+    io: boardIO(builtinIO(rs485Pins(boardByName(board.boardName)?.rs485, board.rs485)), board.host, () => clock.monotonic()).io,
     system: { ...createSystemServices(networkState), joinNetwork },
     board: boardByName(board.boardName),
     log,

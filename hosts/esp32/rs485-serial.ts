@@ -9,6 +9,19 @@ export interface Rs485Pins {
 }
 
 /**
+ * The RS-485 pins: the board definition's (modules/boards: UART, TX, RX, DE)
+ * overlaid by the build's `fieldnode.rs485_*` values that are set.
+ */
+export function rs485Pins(
+  board: { uart: number; tx: number; rx: number; de: number } | undefined,
+  build: Rs485Pins & { direction?: number },
+): Rs485Pins & { direction?: number } {
+  const pins: Rs485Pins & { direction?: number } = board ? { port: board.uart, receive: board.rx, transmit: board.tx, direction: board.de } : {};
+  for (const [key, value] of Object.entries(build)) if (value !== undefined) (pins as Record<string, number>)[key] = value;
+  return pins;
+}
+
+/**
  * The port's Serial on the SDK's ECMA-419 Serial (`embedded:io/serial`):
  * binary (`format: "buffer"`), the board's UART and pins unless the caller
  * names them, `onReadable` passed through. Parity and stop bits are passed

@@ -1,5 +1,5 @@
 import test from "ava";
-import { rs485SerialClass } from "../../hosts/esp32/rs485-serial.js";
+import { rs485Pins, rs485SerialClass } from "../../hosts/esp32/rs485-serial.js";
 
 test("the board's RS-485 Serial passes the port, pins and line settings to the SDK's ECMA-419 Serial, binary, and relays bytes both ways", (t) => {
   const made: Record<string, unknown>[] = [];
@@ -25,4 +25,10 @@ test("the board's RS-485 Serial passes the port, pins and line settings to the S
   t.deepEqual(written, [[9, 8]]);
   new Serial({ baud: 9600, port: 1, receive: 4, transmit: 5, stopBits: 2 });
   t.like(made[1], { port: 1, receive: 4, transmit: 5, parity: "none", stopBits: 2 });
+});
+
+test("the RS-485 pins come from the board definition, each overridden by a build value that is set", (t) => {
+  t.deepEqual(rs485Pins({ uart: 2, tx: 17, rx: 16, de: 4 }, {}), { port: 2, receive: 16, transmit: 17, direction: 4 });
+  t.deepEqual(rs485Pins({ uart: 2, tx: 17, rx: 16, de: 4 }, { direction: 5, port: undefined }), { port: 2, receive: 16, transmit: 17, direction: 5 });
+  t.deepEqual(rs485Pins(undefined, { transmit: 1 }), { transmit: 1 });
 });
