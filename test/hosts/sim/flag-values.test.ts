@@ -38,3 +38,17 @@ test("a good override and uplink still start the node", async (t) => {
   sim.child.kill("SIGINT");
   t.is(await sim.exited, 0);
 });
+
+test("an override may name a profile's own actuator (the profile is the node's defaults), and is checked like any other", async (t) => {
+  const bad = startSim(["--profile", "tank", "--id", "v-3", "--state", mkdtempSync(join(tmpdir(), "fieldnode-")), "--override", "act.drain.failsafe_s=-1"]);
+  t.teardown(() => void bad.child.kill("SIGKILL"));
+  t.is(await bad.exited, 2);
+  t.regex(bad.stderr.trimEnd(), /^fieldnode-sim: --override act\.drain\.failsafe_s=-1: act\.drain\.failsafe_s must be/);
+
+  const sim = startSim(["--profile", "tank", "--broker", "mqtt://127.0.0.1:1", "--id", "v-3", "--state", mkdtempSync(join(tmpdir(), "fieldnode-")), "--override", "act.drain.failsafe_s=5"]);
+  t.teardown(() => void sim.child.kill("SIGKILL"));
+  await sim.waitFor(/node v-3, boot/);
+  t.regex((await sim.command("get act.drain.failsafe_s")).join("\n"), /\b5\b/, "the override is in effect");
+  sim.child.kill("SIGINT");
+  t.is(await sim.exited, 0);
+});
