@@ -52,7 +52,7 @@ async function main(argv: string[]): Promise<void> {
   // Every flag and override value is checked, as the node will apply it, before anything starts.
   let checked;
   try {
-    checked = preflight({ ...options, brokerUrl: options.broker ?? "mqtt://127.0.0.1:1883", brokerGiven: options.broker !== undefined, base: machine.replayOnly ? machine.config : undefined }, storage, simHardwareId());
+    checked = preflight({ ...options, brokerUrl: options.broker ?? "mqtt://127.0.0.1:1883", brokerGiven: options.broker !== undefined, base: machine.replayOnly ? machine.config : undefined, defaults: machine.replayOnly ? undefined : machine.config }, storage, simHardwareId());
   } catch (error) {
     const usage = error instanceof FlagValueError ? "" : `\n${USAGE}\n`;
     process.stderr.write(`fieldnode-sim: ${(error as Error).message}\n${usage}`);

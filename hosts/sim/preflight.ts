@@ -29,6 +29,12 @@ export interface PreflightInput {
    * override may name what it creates (`ch.<column>.filter`); not returned.
    */
   base?: Record<string, string>;
+  /**
+   * A profile's config, which the node takes as its defaults under the saved
+   * config (`startNode`'s `defaults`), so an override may name the profile's
+   * channels and actuators (`act.drain.failsafe_s`); not returned.
+   */
+  defaults?: Record<string, string>;
 }
 
 /** Smallest pack the node accepts (node.ts refuses a max-packet that leaves less). */
@@ -56,6 +62,14 @@ export function preflight(input: PreflightInput, storage: Storage, hardwareId: s
     throw error;
   }
   const service = new ConfigService(storage, hardwareId);
+  // A profile the node refuses is reported by checkMachineConfig, naming its file.
+  if (input.defaults) {
+    try {
+      service.seedDefaults(input.defaults);
+    } catch {
+      // checked there
+    }
+  }
   const steps: [flag: string, key: string, value: string][] = [];
   if (input.id !== undefined) steps.push([`--id ${input.id}`, "node.id", input.id]);
   steps.push([input.brokerGiven ? `--broker ${input.brokerUrl}` : "the embedded broker's address", "mqtt.url", input.brokerUrl]);
