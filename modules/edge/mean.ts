@@ -1,5 +1,5 @@
 import { usable, withValue, type Emit, type Filter, type Sample } from "./filter.js";
-import { MAX_WINDOW } from "./median.js";
+import { SlidingWindow } from "./sliding-window.js";
 
 /**
  * `mean(n)`: each usable reading comes out as the mean of the last n usable
@@ -8,28 +8,25 @@ import { MAX_WINDOW } from "./median.js";
  * integer in [1, MAX_WINDOW].
  */
 export class Mean implements Filter {
-  #n: number;
-  #window: number[] = [];
+  #window: SlidingWindow;
 
   constructor(n: number) {
-    if (!Number.isInteger(n) || n < 1 || n > MAX_WINDOW) throw new RangeError(`mean: n must be an integer from 1 to ${MAX_WINDOW}, got ${n}`);
-    this.#n = n;
+    this.#window = new SlidingWindow("mean", n);
   }
 
   push(sample: Sample, emit: Emit): void {
     if (!usable(sample)) {
-      this.#window.length = 0;
+      this.#window.clear();
       emit(sample);
       return;
     }
-    this.#window.push(sample.value);
-    if (this.#window.length > this.#n) this.#window.shift();
+    const values = this.#window.add(sample.value);
     let sum = 0;
-    for (const v of this.#window) sum += v;
-    emit(withValue(sample, sum / this.#window.length));
+    for (const v of values) sum += v;
+    emit(withValue(sample, sum / values.length));
   }
 
   flush(): void {
-    this.#window.length = 0;
+    this.#window.clear();
   }
 }
