@@ -58,7 +58,7 @@ export interface NodeHandle {
   events(kind: string, detail: string, fields?: Record<string, string | number | boolean>): void;
   /** Adds a console command of the host's own (the simulator's `sim`); throws TypeError for a name already taken. */
   registerCommand(command: ConsoleCommand): void;
-  /** Closes the open telemetry batch; returns how many packs still wait for their PUBACK (0: all delivered). */
+  /** Sends what the filters and the open telemetry batch hold; returns how many packs still wait for their PUBACK (0: all delivered). */
   flush(): number;
   /** The node's counters (read them only; the fleet's summary line sums `samples` and `tele_acked`). */
   readonly counters: Counters;
@@ -287,6 +287,8 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     events,
     registerCommand: (command) => console.register(command),
     flush() {
+      // What the filters hold too (compress keeps its last point until a flush), or a replay's last rows wait for stop().
+      pipeline.flush(toBatcher);
       batcher.flush();
       return outbox.depth;
     },
