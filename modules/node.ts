@@ -38,6 +38,7 @@ import { Batcher } from "./telemetry/batcher.js";
 import { Forwarder, type ForwarderOptions } from "./telemetry/forwarder.js";
 import { Outbox, type OutboxOptions } from "./telemetry/outbox.js";
 import { outboxSegmentsFor } from "./telemetry/outbox-capacity.js";
+import { BootEpoch } from "./telemetry/boot-epoch.js";
 import { PackMaker } from "./telemetry/pack-maker.js";
 import { describeLosses, outboxLosses } from "./telemetry/outbox-losses.js";
 import { settleUplink } from "./telemetry/settle-uplink.js";
@@ -136,10 +137,8 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   const outbox = new Outbox(platform.storage, () => platform.clock.monotonic(), counters, log,
     fitted === undefined ? uplink.outbox : { maxSegments: fitted, ...uplink.outbox });
   let reportedLoss = 0;
-  const epochAtBoot = (): number | undefined => {
-    const wall = platform.clock.wallTime();
-    return wall === undefined ? undefined : wall - platform.clock.monotonic();
-  };
+  const bootEpoch = new BootEpoch(platform.clock);
+  const epochAtBoot = () => bootEpoch.get();
   const retained = new RetainedIdentity(platform.storage);
   const packs = new PackMaker({ nodeId: config.nodeId, bootId, teleTopic: topics.tele, maxPacketBytes: uplink.maxPacketBytes, epochAtBoot }, counters);
 

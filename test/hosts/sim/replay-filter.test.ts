@@ -61,7 +61,7 @@ brokerTest("--replay --override ch.pressure.filter=compress(e): pressure sends f
     t.is(flow.length, rows.length, "the unfiltered column sends every row");
     t.true(pressure.length >= 2 && pressure.length < flow.length / 2, `pressure sent ${pressure.length} points, flow ${flow.length}`);
     const error = seriesError(rows.map((r) => ({ at: r.offsetMs, value: r.pressure })), pressure.map((p) => ({ at: p.offsetMs, value: p.v })));
-    t.is(error.uncovered, 0, "the reported series spans every row");
+    t.is(error.uncovered, 0, `the reported series spans every row: rows ${rows[0].offsetMs}..${rows[rows.length - 1].offsetMs} ms, points ${pressure[0]?.offsetMs}..${pressure[pressure.length - 1]?.offsetMs} ms`);
     // float32 on the wire: a few ulps of slack.
     t.true(error.max <= E * (1 + 1e-5) + 1e-6, `worst error ${error.max} for e ${E}`);
   } finally {
