@@ -1,3 +1,5 @@
+import { REGISTER_FORMATS } from "../io/modbus/register-format.js";
+import { pattern } from "../util/pattern.js";
 import type { KeySpec } from "./key-spec.js";
 
 /**
@@ -14,4 +16,22 @@ export const MODBUS_DEVICE_FIELDS: Readonly<Record<string, KeySpec>> = Object.fr
   stop_bits: { type: "int", default: 1, min: 1, max: 2, help: "stop bits (2 is usual with parity none)", restart: true },
   poll: { type: "int", default: 1000, min: 50, max: 3_600_000, unit: "ms", help: "how often its channels' registers are read", restart: true },
   timeout: { type: "int", default: 200, min: 10, max: 5000, unit: "ms", help: "response time-out", restart: true },
+});
+
+/**
+ * Fields of a Modbus actuator `act.<name>.<field>` (types modbus_coil and
+ * modbus_register), beside the fields every actuator has. None has a
+ * default in the table (a relay must not get them); resolve.ts applies
+ * format u16, scale 1, offset 0 and the format's range. The register holds
+ * (value − offset) / scale, as a `modbus` channel reading it back has
+ * value = register × scale + offset.
+ */
+export const MODBUS_ACTUATOR_FIELDS: Readonly<Record<string, KeySpec>> = Object.freeze({
+  device: { type: "string", pattern: pattern(String.raw`^[a-z][a-z0-9_]{0,15}$`), patternHelp: "the name of an mb.<dev> device", help: "modbus_coil/modbus_register: the device (mb.<dev>) written", restart: true },
+  register: { type: "int", min: 0, max: 65535, help: "modbus_coil/modbus_register: the coil or holding register written (protocol address, 0-based)", restart: true },
+  format: { type: "enum", values: [...REGISTER_FORMATS], help: "modbus_register: u16 s16 u32 s32 f32 (high word first) or u32sw s32sw f32sw; not set: u16", restart: true },
+  scale: { type: "decimal", min: -1e9, max: 1e9, help: "modbus_register: the register holds (value - offset) / scale; not set: 1", restart: true },
+  offset: { type: "decimal", min: -1e9, max: 1e9, help: "modbus_register: see scale; not set: 0", restart: true },
+  min: { type: "decimal", min: -1e12, max: 1e12, help: "modbus_register: lowest value a command may set; not set: what the format holds", restart: true },
+  max: { type: "decimal", min: -1e12, max: 1e12, help: "modbus_register: highest value a command may set; not set: what the format holds", restart: true },
 });

@@ -4,6 +4,7 @@
  * code after that trusts it.
  */
 import type { ModbusDeviceConfig } from "../io/modbus/modbus-bus.js";
+import type { RegisterFormat } from "../io/modbus/register-format.js";
 import { resolveConfig } from "./resolve.js";
 import type { RuleConfig } from "../edge/rule-config.js";
 import { factoryDefaults } from "./schema.js";
@@ -54,13 +55,34 @@ export interface TelemetryConfig {
   maxAgeMs: number;
 }
 
-/** One output: a relay (on/off) or a PWM output (0-100 %). */
+/**
+ * Where a Modbus actuator writes (`act.<name>.device`, `.register`,
+ * `.format`, `.scale`, `.offset`, `.min`, `.max`): a coil (on/off), or a
+ * holding register that holds (value − offset) / scale in `format`, the
+ * same scale and offset a `modbus` channel reading that register back uses.
+ */
+export interface ModbusTarget {
+  device: string;
+  register: number;
+  /** Registers only; a coil is a bit. */
+  format: RegisterFormat;
+  scale: number;
+  offset: number;
+  /** The values a command may set (registers; default: what the format holds). */
+  min: number;
+  max: number;
+}
+
+/** One output: a relay (on/off), a PWM output (0-100 %), or a coil or holding register of a Modbus device. */
 export interface ActuatorConfig {
   /** [a-z][a-z0-9_]{0,15} */
   name: string;
-  type: "relay" | "pwm";
-  pin: number;
-  /** State at boot and on stop: relay 0 (off) or 100 (on); PWM duty 0-100 %. */
+  type: "relay" | "pwm" | "modbus_coil" | "modbus_register";
+  /** GPIO of a relay or PWM output; a Modbus one has none. */
+  pin?: number;
+  /** A Modbus actuator's device and register. */
+  modbus?: ModbusTarget;
+  /** State at boot and on stop: relay and coil 0 (off) or 100 (on); PWM duty 0-100 %; a register, its value. */
   safeState: number;
   /** Shortest on and off times before the next switch, seconds. */
   minOnS: number;

@@ -7,7 +7,14 @@ import type { ActuatorConfig, ChannelConfig, NodeConfig } from "./node-config.js
 import { resolveRules } from "../edge/rule-config.js";
 import { groupNames, KEYS, type RawConfig, type Value } from "./schema.js";
 import { sensorType } from "../io/sensor-registry.js";
-import { resolveModbusDevices } from "./resolve-modbus.js";
+import { resolveModbusDevices, resolveModbusTarget } from "./resolve-modbus.js";
+
+const ACTUATOR_TYPES: readonly ActuatorConfig["type"][] = ["relay", "pwm", "modbus_coil", "modbus_register"];
+
+/** The actuator type of a validated `act.<name>.type` (relay when unknown). */
+function actuatorType(value: Value | undefined): ActuatorConfig["type"] {
+  return ACTUATOR_TYPES.find((t) => t === value) ?? "relay";
+}
 
 /** The NodeConfig for `raw`; `hardwareId` stands in for an empty node.id. */
 export function resolveConfig(raw: RawConfig, hardwareId: string): NodeConfig {
@@ -45,8 +52,7 @@ export function resolveConfig(raw: RawConfig, hardwareId: string): NodeConfig {
   const actuators: ActuatorConfig[] = groupNames(raw, "act").map((name) => {
     const actuator: ActuatorConfig = {
       name,
-      type: raw.get(`act.${name}.type`) === "pwm" ? "pwm" : "relay",
-      pin: Number(raw.get(`act.${name}.pin`)),
+      type: actuatorType(raw.get(`act.${name}.type`)),
       safeState: Number(raw.get(`act.${name}.safe_state`) ?? 0),
       minOnS: Number(raw.get(`act.${name}.min_on_s`) ?? 0),
       minOffS: Number(raw.get(`act.${name}.min_off_s`) ?? 0),
@@ -55,6 +61,10 @@ export function resolveConfig(raw: RawConfig, hardwareId: string): NodeConfig {
       testS: Number(raw.get(`act.${name}.test_s`) ?? 600),
       feedbackS: Number(raw.get(`act.${name}.feedback_s`) ?? 5),
     };
+    const pin = raw.get(`act.${name}.pin`);
+    if (typeof pin === "number") actuator.pin = pin;
+    const modbus = resolveModbusTarget(raw, name);
+    if (modbus) actuator.modbus = modbus;
     const feedbackPin = raw.get(`act.${name}.feedback_pin`);
     if (typeof feedbackPin === "number") actuator.feedbackPin = feedbackPin;
     return actuator;

@@ -9,7 +9,7 @@
 
 import { channelFieldSpec, CHANNEL_FIELDS, COMMON_CHANNEL_FIELDS, fillChannel } from "./channel-fields.js";
 import type { KeySpec, Value } from "./key-spec.js";
-import { MODBUS_DEVICE_FIELDS } from "./modbus-fields.js";
+import { MODBUS_ACTUATOR_FIELDS, MODBUS_DEVICE_FIELDS } from "./modbus-fields.js";
 import { pattern } from "../util/pattern.js";
 import { RULE_FIELDS } from "./rule-fields.js";
 
@@ -64,9 +64,10 @@ export const KEYS: Readonly<Record<string, KeySpec>> = Object.freeze({
 
 /** Fields of one actuator `act.<name>.<field>`. */
 export const ACTUATOR_FIELDS: Readonly<Record<string, KeySpec>> = Object.freeze({
-  type: { type: "enum", values: ["relay", "pwm"], help: "relay (on/off) or pwm (0-100 %); setting it creates the actuator", restart: true },
-  pin: { type: "int", min: 0, max: 48, help: "output GPIO", restart: true },
-  safe_state: { type: "int", default: 0, min: 0, max: 100, unit: "%", help: "state at boot and when control is lost (relay: 0 off, 100 on)", restart: true },
+  type: { type: "enum", values: ["relay", "pwm", "modbus_coil", "modbus_register"], help: "relay (on/off), pwm (0-100 %), modbus_coil (on/off) or modbus_register (a value) of an mb.<dev> device; setting it creates the actuator", restart: true },
+  pin: { type: "int", min: 0, max: 48, help: "output GPIO (relay, pwm)", restart: true },
+  safe_state: { type: "decimal", default: 0, min: -1e9, max: 1e9, help: "state at boot and when control is lost (relay, coil: 0 off, 100 on; pwm: 0-100 %; register: its value)", restart: true },
+  ...MODBUS_ACTUATOR_FIELDS,
   min_on_s: { type: "int", default: 0, min: 0, max: 86_400, unit: "s", help: "shortest time on before it may switch off", remote: true },
   min_off_s: { type: "int", default: 0, min: 0, max: 86_400, unit: "s", help: "shortest time off before it may switch on", remote: true },
   invert: { type: "bool", default: false, help: "drive the pin low for on", restart: true },

@@ -13,6 +13,7 @@ import { channelFieldNames } from "./channel-fields.js";
 import { GROUP_MAX, GROUP_NAME, GROUPS, groupNames, KEYS, lookupKey, type GroupId, type KeyRef, type KeySpec, type RawConfig, type Value } from "./schema.js";
 import { nearest } from "../util/nearest.js";
 import { checkModbus } from "./check-modbus.js";
+import { checkActuatorTypes } from "./check-modbus-actuators.js";
 
 export { nearest };
 
@@ -203,13 +204,10 @@ export function checkConfig(raw: RawConfig, extraRules?: (raw: RawConfig, proble
   checkChannels(raw, channels, maxInterval, claimPin, problems);
   checkModbus(raw, problems);
   for (const name of actuators) {
-    const pin = raw.get(`act.${name}.pin`);
-    if (pin === undefined) problems.push(`act.${name}.pin must be set`);
-    claimPin(pin, `act.${name}`);
+    claimPin(raw.get(`act.${name}.pin`), `act.${name}`);
     claimPin(raw.get(`act.${name}.feedback_pin`), `act.${name}.feedback_pin`);
-    const safe = raw.get(`act.${name}.safe_state`);
-    if (raw.get(`act.${name}.type`) === "relay" && safe !== 0 && safe !== 100) problems.push(`act.${name}.safe_state of a relay must be 0 (off) or 100 (on), got ${safe}`);
   }
+  checkActuatorTypes(raw, problems);
   for (const key of raw.keys()) {
     const ref = lookupKey(key);
     if (ref?.kind === "group" && !raw.has(`${ref.group}.${ref.name}.type`)) problems.push(`${key} belongs to no ${GROUPS[ref.group].label} (set ${ref.group}.${ref.name}.type first)`);

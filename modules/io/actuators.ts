@@ -1,6 +1,9 @@
 /**
- * The node's outputs: relays (on/off) and PWM outputs (0-100 %), opened from
- * the config, each with a safe state applied at boot and at stop.
+ * The node's outputs: relays (on/off), PWM outputs (0-100 %) and the coils
+ * and holding registers of Modbus devices (modbus/modbus-output.ts: a
+ * failed write is an `act_fault` event and is written again until the
+ * device takes it), opened from the config, each with a safe state applied
+ * at boot and at stop.
  *
  * Every command names its source (actuator-source.ts). An output is held by
  * the highest source that claims it: failsafe > interlock > console test >
@@ -24,6 +27,8 @@ import type { DigitalIO, Platform, PWMIO, TimerHandle } from "../platform.js";
 import { ActuatorError, SOURCE_RANK, SOURCES, type ActuatorSource } from "./actuator-source.js";
 import { actuatorValue, parseActuatorText, showActuatorValue } from "./actuator-value.js";
 import { RunFeedback } from "./run-feedback.js";
+import { modbusBusOf } from "./modbus/modbus-bus.js";
+import { ModbusOutput } from "./modbus/modbus-output.js";
 
 export { ActuatorError, type ActuatorSource } from "./actuator-source.js";
 
@@ -48,12 +53,15 @@ export interface ActuatorState {
   testLeftS?: number;
   feedbackFault: boolean;
   fault?: string;
+  /** A Modbus output: whether the device took the value, and why the last write failed while it keeps failing. */
+  write?: { confirmed: boolean; fault?: string };
 }
 
 interface Output {
   config: ActuatorConfig;
   digital?: DigitalIO;
   pwm?: PWMIO;
+  modbus?: ModbusOutput;
   /** Current value, 0-100 (relays: 0 or 100). */
   value: number;
   /** Monotonic ms of the last on/off change (boot counts as one). */
@@ -92,8 +100,9 @@ export class Actuators {
     for (const out of this.#outputs.values()) {
       const { config } = out;
       try {
-        if (config.type === "pwm") out.pwm = new this.#platform.io.PWM({ pin: config.pin });
-        else out.digital = new this.#platform.io.Digital({ pin: config.pin, mode: "output" });
+        if (config.modbus) out.modbus = this.#openModbus(config);
+        else if (config.type === "pwm") out.pwm = new this.#platform.io.PWM({ pin: config.pin! });
+        else out.digital = new this.#platform.io.Digital({ pin: config.pin!, mode: "output" });
         this.#drive(out, config.safeState);
         out.changedAt = now;
       } catch (error) {
@@ -139,6 +148,10 @@ export class Actuators {
     }
     if (out.testEndsAt !== undefined) state.testLeftS = Math.ceil((out.testEndsAt - this.#platform.clock.monotonic()) / 1000);
     if (out.fault) state.fault = out.fault;
+    if (out.modbus) {
+      const { confirmed, fault } = out.modbus.state;
+      state.write = fault === undefined ? { confirmed } : { confirmed, fault };
+    }
     return state;
   }
 
@@ -153,6 +166,8 @@ export class Actuators {
       if (s.holder === "console" && s.testLeftS !== undefined) text += ` (${s.testLeftS} s left)`;
       else if (s.holder && s.reason) text += ` (${s.reason})`;
       if (s.feedbackFault) text += " [feedback fault]";
+      if (s.write?.fault !== undefined) text += ` [write failed: ${s.write.fault}; retrying in ${Math.ceil((out.modbus?.state.retryInMs ?? 0) / 1000)} s]`;
+      else if (s.write && !s.write.confirmed) text += " [writing]";
       return text;
     });
   }
@@ -174,7 +189,7 @@ export class Actuators {
   set(name: string, value: number | boolean, source: ActuatorSource, reason?: string): number {
     const out = this.#output(name);
     const v = actuatorValue(out.config, value);
-    if (out.fault || (!out.digital && !out.pwm)) throw new ActuatorError("fault", `${name}: ${out.fault ?? "not open"}`);
+    if (out.fault || !isOpen(out)) throw new ActuatorError("fault", `${name}: ${out.fault ?? "not open"}`);
     const isCommand = COMMANDS.includes(source);
     const blocking = SOURCES.find((s) => SOURCE_RANK[s] > SOURCE_RANK[source] && out.claims.has(s) && !(isCommand && s === "failsafe") && source !== "interlock");
     if (blocking) {
@@ -265,14 +280,16 @@ export class Actuators {
       out.feedback?.stop();
       out.feedback = undefined;
       try {
-        if (out.digital || out.pwm) this.#drive(out, out.config.safeState);
+        if (isOpen(out)) this.#drive(out, out.config.safeState);
       } catch (error) {
         this.#log.error("act", `${out.config.name}: safe state failed: ${(error as Error).message}`);
       }
       out.digital?.close();
       out.pwm?.close();
+      out.modbus?.close();
       out.digital = undefined;
       out.pwm = undefined;
+      out.modbus = undefined;
     }
   }
 
@@ -348,7 +365,7 @@ export class Actuators {
     this.#platform.timers.clear(out.failsafeTimer);
     out.failsafeTimer = undefined;
     const seconds = out.config.failsafeS ?? 0;
-    if (this.#linkUp || seconds <= 0 || (!out.digital && !out.pwm)) return;
+    if (this.#linkUp || seconds <= 0 || !isOpen(out)) return;
     out.failsafeTimer = this.#platform.timers.once(() => {
       out.failsafeTimer = undefined;
       this.#failsafe(out, seconds);
@@ -371,14 +388,31 @@ export class Actuators {
     }
   }
 
+  /** The write side of a Modbus actuator on the board's bus; throws when there is no bus or no such device. */
+  #openModbus(config: ActuatorConfig): ModbusOutput {
+    const bus = modbusBusOf(this.#platform.io);
+    if (!bus) throw new Error("this node has no RS-485 port or no mb devices");
+    const fields = { act: config.name, fault: "write" };
+    return new ModbusOutput(bus, config.name, config.modbus!, config.type === "modbus_coil", this.#platform.timers, () => this.#platform.clock.monotonic(), {
+      failed: (detail, reason) => this.#events("act_fault", detail, { ...fields, reason }),
+      recovered: (detail) => this.#events("act_fault_cleared", detail, fields),
+    });
+  }
+
   #drive(out: Output, value: number): void {
-    if (out.pwm) {
+    if (out.modbus) out.modbus.write(value);
+    else if (out.pwm) {
       const max = 2 ** out.pwm.resolution - 1;
       const duty = Math.round(((out.config.invert ? 100 - value : value) / 100) * max);
       out.pwm.write(duty);
     } else out.digital?.write((value > 0) !== out.config.invert ? 1 : 0);
     out.value = value;
   }
+}
+
+/** True when the output opened (a pin, a PWM channel or a Modbus register). */
+function isOpen(out: Output): boolean {
+  return Boolean(out.digital || out.pwm || out.modbus);
 }
 
 /** The highest source with a claim, or undefined. */

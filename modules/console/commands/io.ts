@@ -30,7 +30,7 @@ export function ioCommands(channels: Channels, actuators: Actuators): ConsoleCom
       name: "act",
       summary: "test an actuator by hand for a while (min on/off times apply)",
       usage: "<actuator> <value> [for <s>] | <actuator> release",
-      details: "Relays: on or off. PWM: 0..100 (%). The console holds the output for <s> seconds (default act.<name>.test_s), then it goes back to whoever held it before; \"release\" ends the test now. An interlock or failsafe holding the output refuses the test (ERR held). With no arguments: every output and who holds it.",
+      details: "Relays and Modbus coils: on or off. PWM: 0..100 (%). Modbus registers: a number within act.<name>.min..max. The console holds the output for <s> seconds (default act.<name>.test_s), then it goes back to whoever held it before; \"release\" ends the test now. An interlock or failsafe holding the output refuses the test (ERR held). With no arguments: every output and who holds it.",
       run(args, reply) {
         if (args.length === 0) {
           for (const line of actuators.describe()) reply(line);

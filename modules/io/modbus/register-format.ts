@@ -27,3 +27,30 @@ export function decodeFormat(format: RegisterFormat, words: readonly number[]): 
   if (format.startsWith("s32")) return view.getInt32(0);
   return view.getFloat32(0);
 }
+
+/** Smallest and largest raw number a format holds (f32: the largest finite float32). */
+export function formatRange(format: RegisterFormat): { min: number; max: number } {
+  if (format === "u16") return { min: 0, max: 0xffff };
+  if (format === "s16") return { min: -0x8000, max: 0x7fff };
+  if (format.startsWith("u32")) return { min: 0, max: 0xffffffff };
+  if (format.startsWith("s32")) return { min: -0x80000000, max: 0x7fffffff };
+  return { min: -3.4028234663852886e38, max: 3.4028234663852886e38 };
+}
+
+/**
+ * The registers (0..65535 each) that hold `raw` in `format`, the inverse of
+ * `decodeFormat`: integer formats round to the nearest whole number. Throws
+ * RangeError for a number that is not finite or does not fit the format.
+ */
+export function encodeFormat(format: RegisterFormat, raw: number): number[] {
+  const { min, max } = formatRange(format);
+  const value = format.startsWith("f32") ? raw : Math.round(raw);
+  if (!Number.isFinite(value) || value < min || value > max) throw new RangeError(`${raw} does not fit ${format} (${min}..${max})`);
+  if (format === "u16" || format === "s16") return [value & 0xffff];
+  const view = new DataView(new ArrayBuffer(4));
+  if (format.startsWith("f32")) view.setFloat32(0, value);
+  else view.setUint32(0, value >>> 0);
+  const hi = view.getUint16(0);
+  const lo = view.getUint16(2);
+  return format.endsWith("sw") ? [lo, hi] : [hi, lo];
+}
