@@ -50,7 +50,8 @@ Runs the fieldnode firmware on this computer, with a simulated board.
   --ca <file>        CA certificate (PEM or DER) that signed the broker's certificate,
                      for an mqtts:// --broker (this run's mqtt.tls_ca)
   --serial <path>    the RS-485 (Modbus RTU) port is this serial device or pty
-                     (default: a simulated energy meter, unit 1, and drive, unit 2, at 9600 baud)
+                     (default: a simulated energy meter, unit 1, and drive, unit 2, at 9600 baud);
+                     real time only: refused with --speed above 1
   --override <k>=<v> set a config key for this run only (repeatable), e.g. ch.temp.interval=100
   --uplink <list>    uplink tuning for tests and labs, comma-separated name=number:
                      rate, burst, in-flight, start-jitter-ms (forwarder), flush-ms, offline-flush-ms,
@@ -133,6 +134,9 @@ export function parseSimArgs(argv: string[]): SimOptions {
   const speed = Number(values.speed);
   if (!/^[0-9]+(\.[0-9]+)?$/.test(values.speed ?? "") || !(speed >= 0.1 && speed <= 10_000))
     throw new UsageError(`--speed must be a number 0.1..10000, got "${values.speed}"`);
+  // A real device answers in real time: at --speed n the master's time-outs and silent intervals would be n times too short.
+  if (values.serial !== undefined && speed > 1)
+    throw new UsageError(`--serial and --speed ${values.speed} do not go together: the device on ${values.serial} answers in real time, while the node's Modbus time-outs and silent intervals would run ${speed} times faster, so every answer would come too late; drop --speed (or drop --serial for the simulated meter and drive)`);
   if (values.profile !== undefined && values.profile.trim() === "") throw new UsageError("--profile needs a profile name or a .json file");
   if (values.replay !== undefined && values.replay.trim() === "") throw new UsageError("--replay needs a CSV file");
   const nodes = values.nodes === undefined ? undefined : Number(values.nodes);

@@ -1,4 +1,5 @@
 import { ConfigService } from "../../modules/config/config-service.js";
+import { ConfigRuleError } from "../../modules/config/validate.js";
 import { nodeTopics } from "../../modules/mqtt/topics.js";
 import type { UplinkOptions } from "../../modules/node.js";
 import type { Storage } from "../../modules/platform.js";
@@ -45,7 +46,10 @@ const PACK_MIN = 64;
  * are applied, one by one in the order given, to the config saved in
  * `storage` exactly as the node will apply them at boot (schema, types,
  * ranges, cross-key rules), so the first one the node would refuse is named
- * (`--ca FILE` counts as an override of mqtt.tls_ca);
+ * (`--ca FILE` counts as an override of mqtt.tls_ca); a rule between keys
+ * that a later flag satisfies is no error (`ch.v.type=modbus` before
+ * `ch.v.device=meter`), one the flags together break names the first flag
+ * since the config last held whose key the message names;
  * `--uplink` values are checked against the bounds the outbox, forwarder and
  * session enforce, and max-packet against the node's telemetry topic. Reads
  * the flash, writes nothing. Returns the uplink options and the overrides
@@ -98,13 +102,24 @@ export function preflight(input: PreflightInput, storage: Storage, hardwareId: s
   } catch {
     base = {};
   }
+  // A value is refused at its own flag; a rule between keys (a channel that needs its device) only if the flags together still break it.
+  const open: [flag: string, key: string][] = [];
+  let broken: Error | undefined;
   for (const [flag, key, value] of steps) {
     applied[key] = value;
     try {
       service.setOverrides({ ...base, ...applied });
+      broken = undefined;
+      open.length = 0;
     } catch (error) {
-      throw new FlagValueError(`${flag}: ${(error as Error).message}`);
+      if (!(error instanceof ConfigRuleError)) throw new FlagValueError(`${flag}: ${(error as Error).message}`);
+      broken = error;
+      open.push([flag, key]);
     }
+  }
+  if (broken) {
+    const blamed = open.find(([, key]) => broken!.message.includes(key)) ?? open[0];
+    throw new FlagValueError(`${blamed[0]}: ${broken.message}`);
   }
   const overrides = applied;
   const config = service.resolved();

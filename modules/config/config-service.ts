@@ -132,6 +132,7 @@ export class ConfigService {
     const candidate = new Map(this.#saved);
     replaceGroups(candidate, Object.keys(overrides));
     for (const [k, v] of parsed) candidate.set(k, v);
+    createOverriddenInstances(candidate, parsed);
     checkConfig(candidate);
     this.#overrides = parsed;
     this.#running = candidate;
@@ -155,13 +156,14 @@ export class ConfigService {
   /** The pending value of `key` (throws UnknownKeyError). */
   get(key: string): KeyView {
     const ref = requireKey(key, this.#pending);
-    if (ref.kind === "group" && !this.#pending.has(`${ref.group}.${ref.name}.type`)) throw noInstance(ref.group, ref.name);
+    // An instance that only this boot's overrides create is shown with them (`[override: ...]`).
+    if (ref.kind === "group" && !this.#pending.has(`${ref.group}.${ref.name}.type`) && !this.#overrides.has(key)) throw noInstance(ref.group, ref.name);
     return this.#view(key, ref.spec);
   }
 
   /** Keys (pending) under `prefix` ("" for all), sorted, as views. */
   list(prefix = ""): KeyView[] {
-    const keys = new Set([...Object.keys(KEYS), ...this.#pending.keys()]);
+    const keys = new Set([...Object.keys(KEYS), ...this.#pending.keys(), ...this.#overrides.keys()]);
     const out: KeyView[] = [];
     for (const key of [...keys].sort()) {
       if (prefix && key !== prefix && !key.startsWith(prefix.endsWith(".") ? prefix : `${prefix}.`) && !key.startsWith(prefix)) continue;
@@ -496,6 +498,27 @@ function diff(a: RawConfig, b: RawConfig): string[] {
 export { showValue };
 
 /** When `keys` create instances of a group (`ch.<x>.type`, `act.<x>.type`), drops that group's existing keys from `raw`. */
+/**
+ * What an override alone creates, as `set` would at the console: an
+ * `mb.<dev>.<field>` override makes `mb.<dev>` an RTU device (the only
+ * type) when nothing else does, and an instance whose `type` an override
+ * sets gets its type's defaults (a channel's measure, unit, fields). The
+ * implied keys join `parsed`, so they count as overrides.
+ */
+function createOverriddenInstances(raw: RawConfig, parsed: Map<string, Value>): void {
+  for (const key of [...parsed.keys()]) {
+    const [group, name, field] = key.split(".");
+    if (group === "mb" && field !== "type" && !raw.has(`mb.${name}.type`)) {
+      raw.set(`mb.${name}.type`, "rtu");
+      parsed.set(`mb.${name}.type`, "rtu");
+    }
+  }
+  for (const key of parsed.keys()) {
+    const [group, name, field] = key.split(".");
+    if (field === "type" && (group === "ch" || group === "act" || group === "mb" || group === "rule")) fillInstance(raw, group, name);
+  }
+}
+
 function replaceGroups(raw: RawConfig, keys: string[]): void {
   for (const group of ["ch", "act", "rule"]) {
     if (!keys.some((k) => k.startsWith(`${group}.`) && k.endsWith(".type"))) continue;
