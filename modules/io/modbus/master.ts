@@ -27,6 +27,13 @@ export interface ModbusMasterOptions {
   backoffMs?: number;
   /** Default 30000. */
   maxBackoffMs?: number;
+  /**
+   * After a unit's answer did not come in time, its next different request
+   * waits until that answer would be this many time-outs late (default 3),
+   * so an answer up to (1 + lateFactor) time-outs late is dropped as late
+   * instead of taken as the answer to that request.
+   */
+  lateFactor?: number;
   /** Each frame sent ("tx") and received ("rx"), for the debug log. */
   onFrame?: (direction: "tx" | "rx", frame: Uint8Array) => void;
 }
@@ -42,9 +49,19 @@ interface Job {
   attempt: number;
 }
 
+/** A unit whose answers may still come after their time-out. */
+interface Suspect {
+  /** Requests sent to it whose answers have not come (yet). */
+  outstanding: number;
+  /** Monotonic ms after which a late answer is no longer expected. */
+  until: number;
+  /** The transaction that timed out: its retries may go at once (a late answer to it answers them too). */
+  job: Job | undefined;
+}
+
 /** Counter names of the master (reported with a `modbus.` prefix by the node). */
 export type ModbusCounter =
-  | "requests" | "ok" | "retries" | "overflow" | "backoff" | "noise" | "gap" | "write_errors" | "callback_errors" | ModbusFault;
+  | "requests" | "ok" | "retries" | "overflow" | "backoff" | "noise" | "late" | "gap" | "write_errors" | "callback_errors" | ModbusFault;
 
 const RETRIABLE: ReadonlySet<ModbusFault> = new Set<ModbusFault>(["timeout", "crc", "wrong_unit", "wrong_function", "short_frame", "bad_frame"]);
 const RX_MAX = 256;
@@ -59,6 +76,19 @@ const RX_MAX = 256;
  * fast instead of holding the bus. Broadcasts (unit 0) are not answered: the
  * master waits `turnaroundMs` and goes on. Never throws into the caller's
  * loop: faults come back through the callback and the counters.
+ *
+ * Late answers. An RTU answer carries no transaction id: an answer that comes
+ * after its time-out, while the next request to that unit is on the bus, has
+ * the right unit, function and length and would pass for that request's.
+ * So: what the port holds is flushed before each request; bytes that come
+ * while no answer is awaited are dropped (`noise`, and `late` while a unit
+ * is suspected); and after a time-out the unit's next *different* request
+ * waits until each answer still owed by that unit would be `lateFactor`
+ * time-outs late (libmodbus's error recovery sleeps one response time-out
+ * and flushes, the same idea). Retries of the timed-out request may go at
+ * once (a late answer to it is an answer to them), and other units are not
+ * held. An answer later than (1 + lateFactor) time-outs can still be
+ * mistaken: set the device's time-out above its slowest answer.
  */
 export class ModbusMaster {
   readonly timing: RtuTiming;
@@ -76,15 +106,16 @@ export class ModbusMaster {
   #pumpTimer: TimerHandle | undefined;
   #transmitting = false;
   #backoff = new Map<number, { failures: number; until: number }>();
+  #suspects = new Map<number, Suspect>();
   #closed = false;
 
   /** Throws RangeError for a bad baud rate or a negative/non-integer bound. */
   constructor(options: ModbusMasterOptions) {
     this.#o = {
-      timeoutMs: 200, retries: 1, queueLimit: 32, latencyMs: 2, turnaroundMs: 100, backoffMs: 1000, maxBackoffMs: 30000,
+      timeoutMs: 200, retries: 1, queueLimit: 32, latencyMs: 2, turnaroundMs: 100, backoffMs: 1000, maxBackoffMs: 30000, lateFactor: 3,
       ...options,
     };
-    for (const key of ["timeoutMs", "retries", "queueLimit", "latencyMs", "turnaroundMs", "backoffMs", "maxBackoffMs"] as const) {
+    for (const key of ["timeoutMs", "retries", "queueLimit", "latencyMs", "turnaroundMs", "backoffMs", "maxBackoffMs", "lateFactor"] as const) {
       const v = this.#o[key];
       if (!Number.isInteger(v) || v < 0) throw new RangeError(`${key} must be a whole number >= 0, got ${v}`);
     }
@@ -143,6 +174,10 @@ export class ModbusMaster {
     this.#busQuietAt = Math.max(this.#busQuietAt, now + this.timing.t35Us / 1000);
     if (!job || job.request.unit === 0) {
       this.#count("noise", bytes.length);
+      for (const suspect of this.#suspects.values()) if (suspect.outstanding > 0 && now < suspect.until) {
+        this.#count("late");
+        break;
+      }
       if (this.#pumpTimer === undefined && this.#queue.length && !this.#current) this.#schedulePump();
       return;
     }
@@ -185,20 +220,47 @@ export class ModbusMaster {
     if (this.#current || this.#closed) return;
     const now = this.#o.clock.monotonic();
     if (now < this.#busQuietAt) return this.#schedulePump();
-    while (this.#queue.length) {
-      const job = this.#queue.shift()!;
+    let wakeAt = Infinity;
+    for (let i = 0; i < this.#queue.length; ) {
+      const job = this.#queue[i];
       const held = this.#backoff.get(job.request.unit);
       if (held && now < held.until) {
+        this.#queue.splice(i, 1);
         this.#count("backoff");
         this.#deliver(job.callback, { ok: false, reason: "timeout", detail: `unit ${job.request.unit} backing off` });
         continue;
       }
+      const waitUntil = this.#lateUntil(job, now);
+      if (waitUntil > now) {
+        wakeAt = Math.min(wakeAt, waitUntil);
+        i++;
+        continue;
+      }
+      this.#queue.splice(i, 1);
       this.#send(job);
       return;
     }
+    if (wakeAt < Infinity && this.#pumpTimer === undefined) {
+      this.#pumpTimer = this.#o.timers.once(() => {
+        this.#pumpTimer = undefined;
+        this.#pump();
+      }, Math.ceil(wakeAt - now));
+    }
+  }
+
+  /** Until when `job` must wait for late answers of its unit (now or earlier: it may go). */
+  #lateUntil(job: Job, now: number): number {
+    const suspect = this.#suspects.get(job.request.unit);
+    if (!suspect) return now;
+    if (suspect.outstanding === 0 || now >= suspect.until) {
+      this.#suspects.delete(job.request.unit);
+      return now;
+    }
+    return suspect.job === job ? now : suspect.until;
   }
 
   #send(job: Job): void {
+    this.#flush();
     this.#current = job;
     this.#rxLength = 0;
     this.#o.onFrame?.("tx", job.frame);
@@ -216,6 +278,12 @@ export class ModbusMaster {
     }
     const now = this.#o.clock.monotonic();
     this.#busQuietAt = now + onWireMs + this.timing.t35Us / 1000;
+    const suspect = this.#suspects.get(job.request.unit);
+    if (suspect) {
+      // This answer may come late too: the unit stays suspected until it would be lateFactor time-outs late.
+      suspect.outstanding++;
+      suspect.until = Math.max(suspect.until, now + onWireMs + (1 + this.#o.lateFactor) * job.timeoutMs);
+    }
     this.#timer = this.#o.timers.once(() => {
       this.#transmitting = false;
       this.#o.direction?.write(0);
@@ -242,6 +310,18 @@ export class ModbusMaster {
     if (this.#transmitting) this.#o.direction?.write(0);
     this.#transmitting = false;
     const unit = job.request.unit;
+    const suspect = this.#suspects.get(unit);
+    if (result.ok || result.reason !== "timeout") {
+      // An answer came (this request's, or one owed from before): one fewer outstanding.
+      if (suspect) suspect.outstanding = Math.max(0, suspect.outstanding - 1);
+    } else if (unit !== 0) {
+      const now = this.#o.clock.monotonic();
+      const until = now + this.#o.lateFactor * job.timeoutMs;
+      if (suspect) {
+        suspect.until = Math.max(suspect.until, until);
+        suspect.job = job;
+      } else this.#suspects.set(unit, { outstanding: 1, until, job });
+    }
     if (result.ok) {
       this.#count("ok");
       this.#backoff.delete(unit);
@@ -263,6 +343,15 @@ export class ModbusMaster {
     }
     this.#deliver(job.callback, result);
     this.#schedulePump();
+  }
+
+  /** Drops what the port holds before a request: nothing received before it can be its answer. */
+  #flush(): void {
+    try {
+      for (let chunk = this.#o.serial.read(); chunk && chunk.byteLength; chunk = this.#o.serial.read()) this.#count("noise", chunk.byteLength);
+    } catch {
+      this.#count("noise");
+    }
   }
 
   #deliver(callback: ModbusCallback, result: ModbusResult): void {

@@ -7,6 +7,7 @@ import { ENERGY_METER_REGISTERS, energyMeterModel } from "../../../modules/io/mo
 import { RS485BusModel } from "../../../modules/io/models/rs485-bus-model.js";
 import type { DigitalIO } from "../../../modules/platform.js";
 import { FakeTimers } from "../../helpers/fake-timers.js";
+import { randomInt, seededRandom } from "../../helpers/seeded-random.js";
 
 function rig(baud = 9600, options: Partial<ModbusMasterOptions> = {}) {
   const timers = new FakeTimers();
@@ -129,4 +130,46 @@ test("at 115200 baud the silent interval is the fixed 1750 µs: transactions fol
   timers.advance(200);
   t.is(results.filter((r) => r.ok).length, 20);
   t.is(bus.frames, 20);
+});
+
+test("a late answer (after the time-out, the next request already on the bus) is never taken as the answer to another request", (t) => {
+  const { timers, drive, master } = rig(9600, { timeoutMs: 100 });
+  drive.tables.holding[0] = 1111;
+  drive.tables.holding[1] = 2222;
+  // Unit, function and byte count of the two answers match: only their timing tells them apart.
+  drive.faults.slowMs = 150;
+  const got: string[] = [];
+  for (const address of [0, 1, 0, 1]) master.submit({ unit: 2, fn: 3, address, count: 1 }, (r) => void got.push(`${address}:${r.ok ? r.values[0] : r.reason}`));
+  timers.advance(10_000);
+  t.is(got.length, 4);
+  for (const line of got) t.regex(line, /^(0:1111|1:2222|\d:timeout)$/, line);
+  t.true(master.count("late") > 0, "late answers dropped and counted");
+});
+
+test("seeded: a slave answering up to 4 time-outs late, reads of neighbouring registers: no value from another request, ever", (t) => {
+  const random = seededRandom(909);
+  let answered = 0;
+  let late = 0;
+  for (let run = 0; run < 40; run++) {
+    const timeoutMs = 20 + randomInt(random, 200);
+    const { timers, drive, meter, master } = rig(9600, { timeoutMs, retries: randomInt(random, 3), backoffMs: randomInt(random, 500) });
+    for (let a = 0; a < 8; a++) drive.tables.holding[a] = 1000 + a;
+    const bad: string[] = [];
+    for (let step = 0; step < 30; step++) {
+      drive.faults.slowMs = randomInt(random, 4) === 0 ? 0 : randomInt(random, 4 * timeoutMs - 20);
+      const address = randomInt(random, 8);
+      master.submit({ unit: 2, fn: 3, address, count: 1 }, (r) => {
+        if (r.ok) answered++;
+        if (r.ok && r.values[0] !== 1000 + address) bad.push(`run ${run} step ${step}: register ${address} read ${r.values[0]}`);
+      });
+      if (randomInt(random, 3) === 0) master.submit({ unit: 1, fn: 4, address: 0, count: 2 }, () => undefined);
+      timers.advance(randomInt(random, 3 * timeoutMs));
+    }
+    timers.advance(60_000);
+    t.deepEqual(bad, [], `run ${run}`);
+    late += master.count("late");
+    void meter;
+  }
+  t.true(answered > 300, `${answered} reads answered: the slave was not merely silent`);
+  t.true(late > 20, `${late} late answers dropped`);
 });
