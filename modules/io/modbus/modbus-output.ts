@@ -129,7 +129,7 @@ export class ModbusOutput {
       const was = this.#fault;
       this.#failures = 0;
       this.#fault = undefined;
-      if (was !== undefined) this.#events.recovered(`${where} took ${value} again (the failed write was ${was})`);
+      if (was !== undefined) this.#events.recovered(`${where} took ${value} after failed writes (${was})`);
       return;
     }
     this.#failures++;
