@@ -11,6 +11,7 @@ import { defaultStateDir } from "./state-dir.js";
 import { StdioConsole } from "./stdio-console.js";
 import { VirtualTime } from "./virtual-time.js";
 import { simulatedBoard } from "../../modules/io/models/index.js";
+import { simulatedRs485 } from "../../modules/io/models/simulated-rs485.js";
 import { SimInputError } from "./machines/input-error.js";
 import { loadMachine, placeMachine, type Machine, type RunningMachine } from "./machines/machine.js";
 import { simCommand } from "./machines/sim-command.js";
@@ -40,7 +41,7 @@ async function main(argv: string[]): Promise<void> {
   // The machine (--profile, --replay) is read and checked before anything starts, too.
   let machine: Machine;
   try {
-    machine = loadMachine({ profile: options.profile, replay: options.replay });
+    machine = loadMachine({ profile: options.profile, replay: options.replay, realBus: options.serial !== undefined });
   } catch (error) {
     if (!(error instanceof SimInputError)) throw error;
     process.stderr.write(`fieldnode-sim: ${error.message}\n`);
@@ -87,6 +88,8 @@ async function main(argv: string[]): Promise<void> {
   // One clock and one board for the whole run: the machine goes on while the node reboots.
   const time = new VirtualTime({ speed: options.speed });
   const board = simulatedBoard(() => time.monotonic(), Math.floor(Math.random() * 2 ** 31) + 1);
+  // The profile's Modbus slaves (else the default meter and drive), on for the whole run like the machine.
+  const rs485 = options.serial ? undefined : simulatedRs485(time, () => time.monotonic(), 9600, machine.profile.modbus?.slaves);
   let running: RunningMachine | undefined;
   let resetReason = "power-on";
   let stopping = false;
@@ -114,6 +117,7 @@ async function main(argv: string[]): Promise<void> {
       clockSyncDelayMs: options.clockSyncDelayMs,
       speed: options.speed,
       serialPath: options.serial,
+      rs485,
     });
     const { platform } = sim;
     // Flags override the saved config for this run only (see USAGE).

@@ -5,6 +5,7 @@ import type { ConsolePort, HttpClient, LogLevel, MqttTransport, OtaSlots, Platfo
 import { simulatedBoard, type SimulatedBoard } from "../../modules/io/models/index.js";
 import { VirtualTime } from "./virtual-time.js";
 import { simulatedRs485 } from "../../modules/io/models/simulated-rs485.js";
+import type { RS485BusModel } from "../../modules/io/models/rs485-bus-model.js";
 import { nodeSerialClass } from "./serial-port.js";
 
 /** What the simulator's platform is built from. */
@@ -23,6 +24,8 @@ export interface SimPlatformParts {
   speed?: number;
   /** `--serial PATH`: the RS-485 port is this serial device or pty instead of the simulated meter and drive. */
   serialPath?: string;
+  /** The simulated RS-485 bus (default: a fresh one with the default meter and drive); one for the whole run keeps the slaves' state across reboots. */
+  rs485?: RS485BusModel;
   /** OTA: the firmware slots (file-ota.ts) and the HTTP client (node-http.ts). */
   ota?: OtaSlots;
   http?: HttpClient;
@@ -57,7 +60,7 @@ export function createSimPlatform(parts: SimPlatformParts & { time?: VirtualTime
     storage: parts.storage,
     console: parts.console,
     mqtt: parts.mqtt,
-    io: { ...board.io, Serial: parts.serialPath ? nodeSerialClass(parts.serialPath) : simulatedRs485(time, () => time.monotonic()).serialClass() },
+    io: { ...board.io, Serial: parts.serialPath ? nodeSerialClass(parts.serialPath) : (parts.rs485 ?? simulatedRs485(time, () => time.monotonic())).serialClass() },
     board: ESP32_DEVKITC,
     system: {
       hardwareId: parts.hardwareId === undefined ? simHardwareId : () => parts.hardwareId!,

@@ -14,6 +14,7 @@ import { FaultInjector } from "./fault-injector.js";
 import { SimInputError } from "./input-error.js";
 import { Plant } from "./plant.js";
 import { parseProfile, profileConfig, type Profile } from "./profile.js";
+import { modbusInstanceNames } from "./profile-modbus.js";
 import { CSV_MAX_BYTES, parseReplayCsv, type ReplayTable } from "./replay-csv.js";
 import { columnIndex, ReplaySource } from "./replay-source.js";
 import type { SignalSpec } from "./signals.js";
@@ -42,6 +43,8 @@ export interface MachineOptions {
   profile?: string;
   /** --replay: a CSV file. */
   replay?: string;
+  /** --serial: the RS-485 port is a real one, so a profile's simulated Modbus part is left out. */
+  realBus?: boolean;
 }
 
 /** A loaded machine, not yet placed on a board. */
@@ -85,6 +88,8 @@ export function loadMachine(options: MachineOptions): Machine {
     return { profile, config, replayOnly: true, table, replayed: true, summary: `replay ${table.file}: ${table.rows.length} rows, ${table.columns.length} channels (${table.columns.map((c) => c.name).join(", ")})` };
   }
   const profile = readProfile(options.profile ?? DEFAULT_PROFILE);
+  // --serial: the port is a real one, the profile's simulated slaves are not on it (nor its devices, channels and actuators for them).
+  if (options.realBus) delete profile.modbus;
   const csvChannels = profile.channels.filter((c) => usesCsv(c.signal));
   let data = table;
   if (table && csvChannels.length === 0) throw new SimInputError(`--replay ${table.file}: profile ${profile.file} reads no CSV columns (no channel has a csv signal)`);
@@ -100,10 +105,12 @@ export function loadMachine(options: MachineOptions): Machine {
       throw new SimInputError(`profile ${profile.file}: channels.${ch.name}.signal.column: ${(error as Error).message}`);
     }
   }
+  const channelNames = [...profile.channels.map((c) => c.name), ...modbusInstanceNames(profile.modbus, "ch")];
+  const actuatorCount = profile.actuators.length + modbusInstanceNames(profile.modbus, "act").length;
   const source = data ? `, data ${data.file} (${data.rows.length} rows${table ? "" : profile.data?.loop ? ", looping" : ""})` : profile.data ? ", data file absent: model signals" : "";
   return {
     profile, config: profileConfig(profile), replayOnly: false, table: data, replayed: table !== undefined,
-    summary: `profile ${profile.name}: ${profile.channels.length} channels (${profile.channels.map((c) => c.name).join(", ")}), ${profile.actuators.length} actuator(s)${source}`,
+    summary: `profile ${profile.name}: ${channelNames.length} channels (${channelNames.join(", ")}), ${actuatorCount} actuator(s)${source}`,
   };
 }
 

@@ -14,6 +14,7 @@ import { BUS_PINS, CHIP_TYPES, DEFAULT_ADDRESS, dividerFor } from "./chip-types.
 import { SimInputError } from "./input-error.js";
 import { JsonReader, parseJsonText, show } from "./json-reader.js";
 import { SIGNAL_KINDS, type SignalSpec } from "./signals.js";
+import { modbusInstanceNames, readProfileModbus, type ProfileModbus } from "./profile-modbus.js";
 
 export interface ChipSpec {
   id: string;
@@ -90,6 +91,8 @@ export interface Profile {
   faults: FaultSpec[];
   /** The node's local rules that ship with the machine: `rule.<name>.<field>` = text (modules/config/rule-fields.ts). */
   rules: Record<string, string>;
+  /** Simulated Modbus slaves and the node's devices, channels and actuators for them (profile-modbus.ts). */
+  modbus?: ProfileModbus;
 }
 
 const NAME = /^[a-z][a-z0-9_]{0,15}$/;
@@ -105,7 +108,7 @@ const UNITS: readonly string[] = ["", ...SENML_UNITS];
  */
 export function validateProfile(value: unknown, file: string): Profile {
   const label = `profile ${file}`;
-  const root = new JsonReader(label, "", value).object(["name", "description", "seed", "data", "chips", "channels", "actuators", "faults", "rules"], ["name", "channels"]);
+  const root = new JsonReader(label, "", value).object(["name", "description", "seed", "data", "chips", "channels", "actuators", "faults", "rules", "modbus"], ["name", "channels"]);
   const profile: Profile = {
     file,
     name: root.at("name").string({ maxLength: 40 }),
@@ -235,6 +238,8 @@ export function validateProfile(value: unknown, file: string): Profile {
     if (fault.at("for_s").present) spec.for_s = fault.at("for_s").number({ positive: true, max: 31_536_000 });
     profile.faults.push(spec);
   }
+  const modbus = readProfileModbus(root.at("modbus"), { channels: profile.channels.map((c) => c.name), actuators: profile.actuators.map((a) => a.name) });
+  if (modbus) profile.modbus = modbus;
   readRules(root, profile);
   return profile;
 }
@@ -259,7 +264,7 @@ function readRules(root: JsonReader, profile: Profile): void {
     }
   }
   const problems: string[] = [];
-  checkRules(raw, groupNames(raw, "rule"), profile.channels.map((c) => c.name), profile.actuators.map((a) => a.name), problems);
+  checkRules(raw, groupNames(raw, "rule"), [...profile.channels.map((c) => c.name), ...modbusInstanceNames(profile.modbus, "ch")], [...profile.actuators.map((a) => a.name), ...modbusInstanceNames(profile.modbus, "act")], problems);
   if (problems.length > 0) root.at("rules").fail(problems.join("; "));
 }
 
@@ -383,6 +388,7 @@ export function profileConfig(profile: Profile): Record<string, string> {
     if (ch.unit) out[`${p}unit`] = ch.unit;
   }
   Object.assign(out, profile.rules);
+  Object.assign(out, profile.modbus?.config);
   for (const a of profile.actuators) {
     const p = `act.${a.name}.`;
     Object.assign(out, {

@@ -146,7 +146,7 @@ test("--profile pump-skid --replay FILE: the file feeds the profile's channels; 
   // The run ends about 51 s of machine time after start (the last row plus two intervals): at 2x, time enough to read.
   const sim = startSim(["--profile", "pump-skid", "--replay", file, "--speed", "2", "--broker", "mqtt://127.0.0.1:1", "--state", dir]);
   try {
-    await sim.waitFor(/profile pump-skid: 8 channels .*data .*skab\.csv \(50 rows\)/);
+    await sim.waitFor(/profile pump-skid: 9 channels .*data .*skab\.csv \(50 rows\)/);
     // Through the chip models: 4-20 mA on the ADC or the ADS1115 (a few counts of quantisation), the thermocouple in 0.25 °C steps.
     const near = async (channel: string, want: number, tolerance: number) =>
       until(async () => Math.abs((await read(sim, channel).catch(() => Number.NaN)) - want) <= tolerance, `${channel} near ${want}`, 20_000);
@@ -166,7 +166,7 @@ test("--profile pump-skid --replay FILE: the file feeds the profile's channels; 
   t.regex(refused.stderr, /^fieldnode-sim: profile pump-skid\.json: channels\.vib1\.signal\.column: replay .*short\.csv: no column "Accelerometer1RMS" \(columns: Current\)\n$/);
 });
 
-brokerTest("npm start's default, the pump skid: eight channels each with a SenML unit reach the broker; the pump relay off with act makes flow and current fall", async (t) => {
+brokerTest("npm start's default, the pump skid: nine channels (eight and the drive's Modbus frequency) each with a SenML unit reach the broker; the pump relay off with act makes flow and current fall", async (t) => {
   const broker = await startMosquitto({ extraConfig: "max_queued_messages 0\nmax_inflight_messages 0\n" });
   if (!broker) return;
   const id = "skid-default";
@@ -175,13 +175,13 @@ brokerTest("npm start's default, the pump skid: eight channels each with a SenML
   // No --profile, as `npm start` runs it.
   const sim = startSim(["--speed", "10", "--broker", broker.url, "--id", id, "--state", state()], { ownDefault: true });
   try {
-    const [, list] = await sim.waitFor(/profile pump-skid: 8 channels \(([^)]*)\)/, 30_000);
+    const [, list] = await sim.waitFor(/profile pump-skid: 9 channels \(([^)]*)\)/, 30_000);
     const names = list.split(", ");
     const records = () => sub.messages.flatMap((m) => decodePack(m.payload)).filter((r) => !String(r.get(0)).startsWith("_"));
     // A converter's first reading may be not_ready: wait until each channel has sent a value.
     await sub.until(() => names.every((n) => records().some((r) => r.get(0) === n && typeof r.get(2) === "number")), 60_000);
     const units = new Map(records().filter((r) => typeof r.get(2) === "number").map((r) => [String(r.get(0)), r.get(1)]));
-    t.deepEqual([...units.keys()].sort(), [...names].sort(), "eight channels in the telemetry");
+    t.deepEqual([...units.keys()].sort(), [...names].sort(), "every channel in the telemetry: the eight of the skid and the drive's frequency");
     for (const [name, unit] of units) t.true(typeof unit === "string" && unit.length > 0, `${name} has a SenML unit, got ${String(unit)}`);
     const flow = await read(sim, "flow");
     const current = await read(sim, "current");
