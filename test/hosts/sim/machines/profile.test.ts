@@ -53,7 +53,7 @@ const BAD: [string, (p: any) => void, string][] = [
   ["relay safe state", (p) => (p.actuators[0].safe_state = 50), "profile skid.json: actuators[0].safe_state: a relay's safe state is 0 or 100, got 50"],
   ["fault target", (p) => (p.faults[0].target = "nowhere"), 'profile skid.json: faults[0].target: no chip or channel "nowhere"'],
   ["fault kind", (p) => (p.faults[0].fault = "melt"), 'profile skid.json: faults[0].fault: unknown "melt" (one of: nack, stuck, open, noise, spike, drift)'],
-  ["unknown top field", (p) => (p.chanels = []), "profile skid.json: chanels: unknown field (allowed: name, description, seed, data, chips, channels, actuators, faults, rules)"],
+  ["unknown top field", (p) => (p.chanels = []), "profile skid.json: chanels: unknown field (allowed: name, description, seed, data, chips, channels, actuators, faults, rules, modbus)"],
   ["rule on a missing channel", (p) => (p.rules[0].input = "lvl"), 'profile skid.json: rules: rule.drain.input "lvl" is not a channel (channels: temp, flow, level)'],
   ["rule field out of range", (p) => (p.rules[0].priority = 500), "profile skid.json: rules[0].priority: rule.drain.priority must be 0..100, got 500"],
   ["unknown rule field", (p) => (p.rules[0].kind = "x"), "profile skid.json: rules[0].kind: unknown field (allowed: name, type, input, output, on_above, on_below, off_below, off_above, value, else, priority, stale_s)"],
