@@ -34,4 +34,5 @@ export const MODBUS_ACTUATOR_FIELDS: Readonly<Record<string, KeySpec>> = Object.
   offset: { type: "decimal", min: -1e9, max: 1e9, help: "modbus_register: see scale; not set: 0", restart: true },
   min: { type: "decimal", min: -1e12, max: 1e12, help: "modbus_register: lowest value a command may set; not set: what the format holds", restart: true },
   max: { type: "decimal", min: -1e12, max: 1e12, help: "modbus_register: highest value a command may set; not set: what the format holds", restart: true },
+  rewrite_s: { type: "int", min: 0, max: 86_400, unit: "s", help: "modbus_coil/modbus_register: write the value again this often, for a device that forgets it (power loss, a keypad); not set or 0: only on a change and after a failed write", restart: true },
 });

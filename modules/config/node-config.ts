@@ -71,6 +71,8 @@ export interface ModbusTarget {
   /** The values a command may set (registers; default: what the format holds). */
   min: number;
   max: number;
+  /** Write the value again this often, seconds (0: only on a change and after a failure). */
+  rewriteS: number;
 }
 
 /** One output: a relay (on/off), a PWM output (0-100 %), or a coil or holding register of a Modbus device. */

@@ -40,5 +40,6 @@ export function resolveModbusTarget(raw: RawConfig, name: string): ModbusTarget 
     format, scale, offset,
     min: typeof get("min") === "number" ? Number(get("min")) : Math.min(...ends),
     max: typeof get("max") === "number" ? Number(get("max")) : Math.max(...ends),
+    rewriteS: Number(get("rewrite_s") ?? 0),
   };
 }

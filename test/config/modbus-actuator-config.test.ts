@@ -17,6 +17,7 @@ const GOOD: [string, string][] = [
   ["act.drive_speed.max", "50"],
   ["act.drive_speed.safe_state", "30"],
   ["act.drive_speed.failsafe_s", "60"],
+  ["act.drive_speed.rewrite_s", "30"],
 ];
 
 function service(lines: [string, string][], storage = new MemoryStorage()): ConfigService {
@@ -31,7 +32,7 @@ test("Modbus actuators: saved, and resolved with their defaults (u16, offset 0, 
   const actuators = new ConfigService(storage, "test").resolved().actuators!;
   t.like(actuators.find((a) => a.name === "drive_speed"), {
     type: "modbus_register", safeState: 30, failsafeS: 60,
-    modbus: { device: "drive", register: 0, format: "u16", scale: 0.01, offset: 0, min: 0, max: 50 },
+    modbus: { device: "drive", register: 0, format: "u16", scale: 0.01, offset: 0, min: 0, max: 50, rewriteS: 30 },
   });
   const run = actuators.find((a) => a.name === "drive_run")!;
   t.is(run.type, "modbus_coil");
@@ -57,6 +58,7 @@ const BAD: [[string, string][], RegExp][] = [
   [[["act.drive_run.pin", "5"]], /act\.drive_run\.pin 5: a modbus_coil actuator has no pin/],
   [[["act.x.type", "modbus_register"]], /act\.x\.device must be set for modbus_register.*act\.x\.register must be set for modbus_register/],
   [[["act.pump.type", "relay"], ["act.pump.pin", "5"], ["act.pump.device", "drive"]], /act\.pump\.device is only for modbus_coil and modbus_register actuators, not relay/],
+  [[["act.pump.type", "relay"], ["act.pump.pin", "5"], ["act.pump.rewrite_s", "10"]], /act\.pump\.rewrite_s is only for modbus_coil and modbus_register actuators, not relay/],
   [[["act.fan.type", "pwm"], ["act.fan.pin", "5"], ["act.fan.safe_state", "150"]], /act\.fan\.safe_state of a PWM output must be 0\.\.100 \(%\), got 150/],
 ];
 for (const [changes, message] of BAD)

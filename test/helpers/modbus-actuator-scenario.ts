@@ -27,8 +27,8 @@ export function modbusActuatorScenario(): string[] {
   const drive = rs485.slaves[1];
   const device = () => `coil ${drive.tables.coils[DRIVE_MAP.coils.run]} setpoint ${drive.tables.holding[DRIVE_MAP.holding.setpoint]}`;
   const actuators = new Actuators(platform, new Logger(platform), [
-    { name: "run", type: "modbus_coil", safeState: 0, minOnS: 0, minOffS: 0, invert: false, failsafeS: 30, modbus: { device: "drive", register: 0, format: "u16", scale: 1, offset: 0, min: 0, max: 100 } },
-    { name: "speed", type: "modbus_register", safeState: 20, minOnS: 0, minOffS: 0, invert: false, failsafeS: 30, modbus: { device: "drive", register: 0, format: "u16", scale: 0.01, offset: 0, min: 0, max: 50 } },
+    { name: "run", type: "modbus_coil", safeState: 0, minOnS: 0, minOffS: 0, invert: false, failsafeS: 30, modbus: { device: "drive", register: 0, format: "u16", scale: 1, offset: 0, min: 0, max: 100, rewriteS: 0 } },
+    { name: "speed", type: "modbus_register", safeState: 20, minOnS: 0, minOffS: 0, invert: false, failsafeS: 30, modbus: { device: "drive", register: 0, format: "u16", scale: 0.01, offset: 0, min: 0, max: 50, rewriteS: 0 } },
   ], (kind, detail) => lines.push(`t=${now()} ${kind}: ${detail}`));
   const attempt = (label: string, fn: () => unknown) => {
     try {

@@ -20,7 +20,7 @@ const NAME = /^[a-z][a-z0-9_]{0,15}$/;
 const NAME_HELP = "a name of 1-16 of a-z 0-9 _, starting with a letter";
 const DEVICE_FIELDS = ["address", "baud", "parity", "stop_bits", "poll", "timeout"];
 const CHANNEL_FIELDS = ["device", "function", "register", "format", "scale", "offset", "unit", "interval", "filter", "alarm"];
-const ACTUATOR_FIELDS = ["type", "device", "register", "format", "scale", "offset", "min", "max", "safe_state", "min_on_s", "min_off_s", "failsafe_s", "test_s"];
+const ACTUATOR_FIELDS = ["type", "device", "register", "format", "scale", "offset", "min", "max", "safe_state", "min_on_s", "min_off_s", "failsafe_s", "test_s", "rewrite_s"];
 
 /**
  * Reads `modbus` {devices, channels, actuators} of a profile; `taken`

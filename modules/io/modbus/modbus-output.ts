@@ -17,7 +17,7 @@ export interface ModbusWriteState {
   confirmed: boolean;
   /** Why the last write failed (`timeout`, `exception_4: ...`), while it keeps failing. */
   fault?: string;
-  /** Ms until the next attempt after a failure. */
+  /** Ms until the next attempt (after a failure, or the next periodic rewrite). */
   retryInMs?: number;
 }
 
@@ -34,8 +34,9 @@ export const REWRITE_MAX_MS = 30_000;
  * any older one waiting (the latest wins, nothing queues up). A failed write
  * (time-out, exception, refused answer, a full bus queue) is reported once,
  * then the latest value is written again after 1 s, 2 s, 4 s ... up to 30 s
- * until the device takes it, which is reported too. Never throws into the
- * loop after construction.
+ * until the device takes it, which is reported too. With `rewriteS` > 0 the
+ * value taken is written again that often (a device that forgets it on a
+ * power cycle gets it back). Never throws into the loop after construction.
  */
 export class ModbusOutput {
   #bus: ModbusBus;
@@ -130,6 +131,7 @@ export class ModbusOutput {
       this.#failures = 0;
       this.#fault = undefined;
       if (was !== undefined) this.#events.recovered(`${where} took ${value} after failed writes (${was})`);
+      if (this.#target.rewriteS > 0 && !this.#closed) this.#again(this.#target.rewriteS * 1000);
       return;
     }
     this.#failures++;
@@ -138,10 +140,16 @@ export class ModbusOutput {
     if (this.#closed) return;
     const wait = Math.min(REWRITE_MAX_MS, REWRITE_FIRST_MS * 2 ** Math.min(16, this.#failures - 1));
     if (first) this.#events.failed(`${where}: writing ${value} failed (${this.#fault}); writing it again every ${wait / 1000} s and more until the device takes it`, result.reason);
-    this.#retryAt = this.#now() + wait;
+    this.#again(wait);
+  }
+
+  /** Writes the latest value again in `ms`. */
+  #again(ms: number): void {
+    this.#timers.clear(this.#retry);
+    this.#retryAt = this.#now() + ms;
     this.#retry = this.#timers.once(() => {
       this.#retry = undefined;
       if (!this.#inFlight) this.#send();
-    }, wait);
+    }, ms);
   }
 }

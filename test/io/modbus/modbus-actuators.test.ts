@@ -11,9 +11,9 @@ import { FakeTimers } from "../../helpers/fake-timers.js";
 
 /** The drive's run coil and its speed setpoint (holding 0, 0.01 Hz), as actuators; a meter beside it. */
 const RUN: ActuatorConfig = { name: "drive_run", type: "modbus_coil", safeState: 0, minOnS: 0, minOffS: 0, invert: false,
-  modbus: { device: "drive", register: DRIVE_MAP.coils.run, format: "u16", scale: 1, offset: 0, min: 0, max: 100 } };
+  modbus: { device: "drive", register: DRIVE_MAP.coils.run, format: "u16", scale: 1, offset: 0, min: 0, max: 100, rewriteS: 0 } };
 const SPEED: ActuatorConfig = { name: "drive_speed", type: "modbus_register", safeState: 20, minOnS: 0, minOffS: 0, invert: false,
-  modbus: { device: "drive", register: DRIVE_MAP.holding.setpoint, format: "u16", scale: 0.01, offset: 0, min: 0, max: 50 } };
+  modbus: { device: "drive", register: DRIVE_MAP.holding.setpoint, format: "u16", scale: 0.01, offset: 0, min: 0, max: 50, rewriteS: 0 } };
 
 /** The node's actuators on the byte-level simulated bus (meter at unit 1, drive at 2), in fake time. */
 function rig(changes: Partial<ActuatorConfig>[] = []) {
@@ -201,4 +201,30 @@ test("no bus: a Modbus actuator is a fault (set refuses with fault), the others 
   actuators.start();
   t.throws(() => actuators.set("drive_speed", 10, "remote"), { message: /drive_speed: open failed: this node has no RS-485 port/ });
   t.notThrows(() => actuators.set("pump", true, "remote"));
+});
+
+test("rewrite_s: a drive that forgot its setpoint (a power cycle) gets it back within rewrite_s; without it, only changes are written", (t) => {
+  const { timers, actuators, drive, setpoint } = rig([{}, { modbus: { ...SPEED.modbus!, rewriteS: 10 } }]);
+  actuators.set("drive_speed", 40, "remote");
+  timers.advance(500);
+  t.is(setpoint(), 4000);
+  drive.tables.holding[0] = 0;
+  timers.advance(10_500);
+  t.is(setpoint(), 4000, "written again");
+  const plain = rig();
+  plain.actuators.set("drive_speed", 40, "remote");
+  plain.timers.advance(500);
+  plain.drive.tables.holding[0] = 0;
+  const before = plain.drive.requests;
+  plain.timers.advance(60_000);
+  t.is(plain.setpoint(), 0);
+  t.is(plain.drive.requests - before, 0, "no writes without a change");
+});
+
+test("run feedback on a Modbus coil: a contact that does not follow within feedback_s is an act_fault (feedback), as for a relay", (t) => {
+  const { timers, actuators, events } = rig([{ feedbackPin: 26, feedbackS: 2 }]);
+  actuators.set("drive_run", true, "remote");
+  timers.advance(3000);
+  t.like(events.find((e) => e.kind === "act_fault")?.fields, { act: "drive_run", fault: "feedback" });
+  t.true(actuators.state("drive_run").feedbackFault);
 });
