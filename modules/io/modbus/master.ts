@@ -104,6 +104,7 @@ export class ModbusMaster {
   #timer: TimerHandle | undefined;
   #silenceTimer: TimerHandle | undefined;
   #pumpTimer: TimerHandle | undefined;
+  #lateTimer: TimerHandle | undefined;
   #transmitting = false;
   #backoff = new Map<number, { failures: number; until: number }>();
   #suspects = new Map<number, Suspect>();
@@ -240,9 +241,12 @@ export class ModbusMaster {
       this.#send(job);
       return;
     }
-    if (wakeAt < Infinity && this.#pumpTimer === undefined) {
-      this.#pumpTimer = this.#o.timers.once(() => {
-        this.#pumpTimer = undefined;
+    // Only held requests wait: wake up when the first may go (a new request for another unit pumps sooner).
+    this.#o.timers.clear(this.#lateTimer);
+    this.#lateTimer = undefined;
+    if (wakeAt < Infinity) {
+      this.#lateTimer = this.#o.timers.once(() => {
+        this.#lateTimer = undefined;
         this.#pump();
       }, Math.ceil(wakeAt - now));
     }
@@ -366,7 +370,7 @@ export class ModbusMaster {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const t of [this.#timer, this.#silenceTimer, this.#pumpTimer]) this.#o.timers.clear(t);
+    for (const t of [this.#timer, this.#silenceTimer, this.#pumpTimer, this.#lateTimer]) this.#o.timers.clear(t);
     const jobs = [...(this.#current ? [this.#current] : []), ...this.#queue];
     this.#current = undefined;
     this.#queue = [];

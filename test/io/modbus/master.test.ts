@@ -173,3 +173,18 @@ test("seeded: a slave answering up to 4 time-outs late, reads of neighbouring re
   t.true(answered > 300, `${answered} reads answered: the slave was not merely silent`);
   t.true(late > 20, `${late} late answers dropped`);
 });
+
+test("a request held for a slow unit's late answers does not hold another unit's, even one submitted later", (t) => {
+  const { timers, drive, master } = rig(9600, { timeoutMs: 100, retries: 1, backoffMs: 0 });
+  drive.faults.slowMs = 150;
+  const log: string[] = [];
+  const at = (label: string) => Number(new RegExp(`${label}:\\w+@(\\d+)`).exec(log.join(" "))?.[1]);
+  master.submit({ unit: 2, fn: 3, address: 0, count: 1 }, (r) => void log.push(`a:${r.ok ? "ok" : r.reason}@${timers.monotonic()}`));
+  master.submit({ unit: 2, fn: 3, address: 1, count: 1 }, (r) => void log.push(`b:${r.ok ? "ok" : r.reason}@${timers.monotonic()}`));
+  timers.advance(300);
+  master.submit({ unit: 1, fn: 4, address: 0, count: 2 }, (r) => void log.push(`meter:${r.ok ? "ok" : r.reason}@${timers.monotonic()}`));
+  timers.advance(5000);
+  t.regex(log.join(" "), /meter:ok@/);
+  t.true(at("meter") < at("b"), `the meter was read while b waited: ${log.join(" ")}`);
+  t.true(at("b") - at("a") >= 300, `b went only after a's answers would have been 3 time-outs late: ${log.join(" ")}`);
+});
