@@ -8,7 +8,8 @@
  * as the reconstruction rule says: never interpolate across a bad record).
  * The band is the reported line, interpolated linearly by time, ± e (the
  * channel's compress bound from the birth); `outside` counts the filtered
- * points farther than e from it (`checked`: those the line covers).
+ * points farther than e from it (`checked`: those the line covers), beyond
+ * the rounding of reported values to the 6 significant digits telemetry carries.
  */
 export function plotData(raw, filtered, reported, e) {
   const times = new Set();
@@ -47,7 +48,7 @@ export function plotData(raw, filtered, reported, e) {
       const line = at[index.get(t)];
       if (v === null || line === undefined) continue;
       checked++;
-      if (Math.abs(v - line) > e * (1 + 1e-6) + 1e-9 * Math.max(1, Math.abs(v))) outside++;
+      if (Math.abs(v - line) > e * (1 + 1e-9) + 5e-6 * Math.abs(line) + 1e-12) outside++;
     }
   }
   return { data: [xs, column(raw), column(filtered), column(reported), hi, lo], outside, checked };
