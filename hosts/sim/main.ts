@@ -22,6 +22,7 @@ import { runFleet } from "./fleet/run-fleet.js";
 import { announceUi, openUiOrExit } from "./dashboard/open-ui.js";
 import { attachSimNode, uiConsole } from "./dashboard/attach-sim.js";
 import { FAULT_KINDS } from "./machines/profile.js";
+import { monitorHint } from "./monitor-hint.js";
 
 /** Runs the simulator: `fieldnode-sim --help` tells how. */
 async function main(argv: string[]): Promise<void> {
@@ -72,6 +73,7 @@ async function main(argv: string[]): Promise<void> {
   if (broker) process.stdout.write(`embedded broker listening on ${broker.url}\n`);
   const brokerUrl = options.broker ?? broker!.url;
   announceUi(ui, brokerUrl, checked.overrides["mqtt.prefix"]);
+  process.stdout.write(`${monitorHint(brokerUrl, checked.overrides["mqtt.prefix"], options.caFile)}\n`);
   let console: StdioConsole | PtyConsole;
   if (options.console === "pty") {
     try {
