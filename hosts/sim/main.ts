@@ -73,7 +73,7 @@ async function main(argv: string[]): Promise<void> {
   if (broker) process.stdout.write(`embedded broker listening on ${broker.url}\n`);
   const brokerUrl = options.broker ?? broker!.url;
   announceUi(ui, brokerUrl, checked.overrides["mqtt.prefix"]);
-  process.stdout.write(`${monitorHint(brokerUrl, checked.overrides["mqtt.prefix"], options.caFile)}\n`);
+  if (broker) process.stdout.write(`${monitorHint(brokerUrl, checked.overrides["mqtt.prefix"], options.caFile)}\n`);
   let console: StdioConsole | PtyConsole;
   if (options.console === "pty") {
     try {

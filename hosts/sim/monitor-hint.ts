@@ -1,5 +1,5 @@
 /**
- * The line the simulator prints at start to say how to watch its telemetry:
+ * The line the simulator prints at start, with its embedded broker, to say how to watch its telemetry:
  * `watch the telemetry: npx fieldnode-monitor --broker <url>` (user and
  * password left out of the URL; `--prefix` when not the default, `--ca` when one was given).
  */

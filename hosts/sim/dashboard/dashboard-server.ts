@@ -111,9 +111,13 @@ function staticFiles(): Map<string, { type: string; path: string }> {
  * node_modules); data reach the page over MQTT (`connect`), so real boards
  * on the same broker show too. Clients get a snapshot, then every message
  * as JSON; they may send `{node, verb, args}`, published as
- * `<prefix>/<node>/cmd/<verb>` (CBOR `{id, ...args}`). Bounded: clients
+ * `<prefix>/<node>/cmd/<verb>` (CBOR `{id, ...args}`), or `{node, console}`,
+ * a line for the simulator's own node's console (`onConsoleLine`). That
+ * node's raw and filtered points and console lines (`local`) go out batched
+ * every 250 ms. Bounded: clients
  * (UI_MAX_CLIENTS), message size (UI_MAX_MESSAGE), a slow client's backlog;
- * garbage is answered with an error and counted. Rejects with a message
+ * garbage is answered with an error and counted; a WebSocket from a page of
+ * another origin is refused (403). Rejects with a message
  * naming the port when it is in use.
  */
 export async function openDashboard(port: number): Promise<Dashboard> {
@@ -142,7 +146,17 @@ export async function openDashboard(port: number): Promise<Dashboard> {
   server.on("error", () => {});
   server.on("clientError", (_error, socket) => socket.destroy());
   const actual = (server.address() as AddressInfo).port;
-  const wss = new WebSocketServer({ server, path: "/ws", maxPayload: UI_MAX_MESSAGE });
+  // Browsers let any web page open a WebSocket to 127.0.0.1: only the dashboard's own page (or a
+  // client that sends no Origin, as scripts do) may type into the node's console.
+  const origins = new Set([`http://127.0.0.1:${actual}`, `http://localhost:${actual}`]);
+  const wss = new WebSocketServer({
+    server, path: "/ws", maxPayload: UI_MAX_MESSAGE,
+    verifyClient: ({ origin }: { origin?: string }) => {
+      if (origin === undefined || origins.has(origin)) return true;
+      stats.refusedClients++;
+      return false;
+    },
+  });
   wss.on("error", () => {});
   /** Latest state, birth and points per node, for new clients. */
   const nodes = new Map<string, NodeView>();

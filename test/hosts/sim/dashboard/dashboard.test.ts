@@ -163,6 +163,20 @@ brokerTest("dashboard WebSocket: garbage is answered and changes nothing, an ove
       if (code === 1013) await new Promise((r) => setTimeout(r, 200));
     }
     t.is(code, 1009, "an oversize message closes that client only");
+
+    // A page of another origin (any site open in the technician's browser) may not reach the console.
+    const foreign = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(wsUrl, { origin: "http://evil.example" });
+      clients.push(ws);
+      ws.on("unexpected-response", (_request, response) => resolve(response.statusCode ?? 0));
+      ws.on("open", () => resolve(101));
+      ws.on("error", () => {});
+    });
+    t.is(foreign, 401, "another origin is refused at the handshake");
+    const own = new WebSocket(wsUrl, { origin: url.replace(/\/$/, "") });
+    clients.push(own);
+    await new Promise((resolve) => own.on("open", resolve));
+    t.pass("the dashboard's own origin is let in");
     t.is(first.readyState, WebSocket.OPEN);
 
     // The node went on: it sampled, its packs kept coming in sequence, and the garbage ran nothing (no reboot, no relay).
