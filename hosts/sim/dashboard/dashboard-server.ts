@@ -99,7 +99,7 @@ function staticFiles(): Map<string, { type: string; path: string }> {
   return new Map([
     ["/", { type: "text/html; charset=utf-8", path: `${here}index.html` }],
     ["/app.js", { type: "text/javascript; charset=utf-8", path: `${here}app.js` }],
-    ["/plot-data.js", { type: "text/javascript; charset=utf-8", path: `${here}plot-data.js` }],
+    ...["dom.js", "plot-data.js", "plot-view.js"].map((name): [string, { type: string; path: string }] => [`/${name}`, { type: "text/javascript; charset=utf-8", path: `${here}${name}` }]),
     ["/uplot.js", { type: "text/javascript; charset=utf-8", path: require.resolve("uplot/dist/uPlot.iife.min.js") }],
     ["/uplot.css", { type: "text/css; charset=utf-8", path: require.resolve("uplot/dist/uPlot.min.css") }],
   ]);

@@ -1,7 +1,8 @@
 // fieldnode dashboard: data over the simulator's WebSocket (which takes it over MQTT, plus the
 // simulator's own node in process). Plain ES module, no build step. Every text from a node or the
 // broker reaches the page through textContent / value, never as HTML.
-import { latestQuality, plotData } from "./plot-data.js";
+import { append, el } from "./dom.js";
+import { channelPlot } from "./plot-view.js";
 
 const POINTS_MAX = 300;
 // Names (channels, actuators) come from outside: kept in Maps, so "__proto__" is just a name.
@@ -16,19 +17,6 @@ let renderTimer;
 function entry(id) {
   if (!nodes.has(id)) nodes.set(id, { events: [], points: new Map(), act: new Map(), alarms: new Map() });
   return nodes.get(id);
-}
-
-function el(tag, text, cls) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (cls) node.className = cls;
-  return node;
-}
-
-function append(box, line, max = 300) {
-  box.append(el("div", line));
-  while (box.childNodes.length > max) box.firstChild.remove();
-  box.scrollTop = box.scrollHeight;
 }
 
 const log = (line) => append(document.getElementById("log"), line);
@@ -64,7 +52,7 @@ function select(id) {
   selected = id;
   document.getElementById("detail").hidden = false;
   document.getElementById("title").textContent = id;
-  for (const { plot } of plots.values()) plot.destroy();
+  for (const shown of plots.values()) shown.destroy();
   plots.clear();
   document.getElementById("plots").replaceChildren();
   renderFaults();
@@ -166,39 +154,12 @@ function renderPlots() {
     const filtered = taps.filtered || [];
     const reported = n.points.get(ch) || [];
     const e = boundOf(n, ch);
-    const { data, outside, checked } = plotData(raw, filtered, reported, e);
     let shown = plots.get(ch);
     if (!shown) {
-      const div = el("div", undefined, "plot");
-      div.dataset.channel = ch;
-      const meta = el("div", undefined, "meta");
-      div.append(meta);
-      document.getElementById("plots").append(div);
-      const plot = new uPlot({
-        title: ch, width: 460, height: 200, legend: { live: false },
-        series: [{},
-          { label: "raw", stroke: "#999", paths: () => null, points: { show: true, size: 4, stroke: "#999", fill: "#999" } },
-          { label: "filtered", stroke: "#3a3", width: 1 },
-          { label: "reported", stroke: "#36c", width: 2, points: { show: true, size: 5 } },
-          { label: "+e", stroke: "rgba(51,102,204,0.25)", width: 1, points: { show: false } },
-          { label: "-e", stroke: "rgba(51,102,204,0.25)", width: 1, points: { show: false } }],
-        bands: [{ series: [4, 5], fill: "rgba(51,102,204,0.12)" }],
-      }, data, div);
-      shown = { div, meta, plot };
+      shown = channelPlot(document.getElementById("plots"), ch);
       plots.set(ch, shown);
-    } else shown.plot.setData(data);
-    const quality = latestQuality(raw.length ? raw : reported);
-    const { div, meta } = shown;
-    div.dataset.raw = String(raw.length);
-    div.dataset.filtered = String(filtered.length);
-    div.dataset.reported = String(reported.length);
-    div.dataset.quality = quality;
-    div.dataset.outside = String(outside);
-    div.dataset.checked = String(checked);
-    const last = (raw.length ? raw : reported)[(raw.length ? raw : reported).length - 1];
-    const value = last && typeof last[1] === "number" ? ` = ${Number(last[1].toPrecision(6))}` : "";
-    meta.replaceChildren(el("span", `quality: ${quality || "?"}`, quality.split(":")[0]), el("span", `${value}  `),
-      el("span", e === undefined ? "no compress bound" : `bound ±${e}: ${outside} of ${checked} filtered points outside`, outside ? "bad" : ""));
+    }
+    shown.update(raw, filtered, reported, e);
   }
 }
 
