@@ -20,6 +20,7 @@ import { edgePipeline } from "./edge/edge-pipeline.js";
 import { openModbusBus } from "./io/modbus/open-bus.js";
 import { Alarms } from "./edge/alarms.js";
 import { Rules } from "./edge/rules.js";
+import { ReadingTaps, type TappedReading } from "./edge/reading-taps.js";
 import { alarmsCommand } from "./console/commands/alarms.js";
 import { Channels, type Reading } from "./io/channels.js";
 import { describeQualityChange } from "./io/reading.js";
@@ -63,6 +64,8 @@ export interface NodeHandle {
   flush(): number;
   /** The node's counters (read them only; the fleet's summary line sums `samples` and `tele_acked`). */
   readonly counters: Counters;
+  /** Observes readings raw, filtered (entering compress) and reported (edge/reading-taps.ts); returns the unsubscribe. Throws RangeError beyond 4 observers. */
+  observe(observer: (tapped: TappedReading) => void): () => void;
   /** Publishes retained `offline`, closes the MQTT session, stops sampling. */
   stop(): Promise<void>;
 }
@@ -270,8 +273,17 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   log.info("node", `fieldnode ${runningVersion(platform)} on ${platform.name}, node ${config.nodeId}, boot ${bootId} (#${bootCount})`);
   actuators.start();
   // Each channel's edge filter chain (ch.<name>.filter) between the channels and the batcher.
-  const pipeline = edgePipeline(config.channels, log, counters);
-  const toBatcher = (reading: Reading) => batcher.add(reading);
+  // Readings at three taps for observers (the simulator's dashboard): raw, entering compress, reported.
+  const taps = new ReadingTaps(epochAtBoot, (error) => {
+    counters.add("observer_errors");
+    log.error("edge", `a tap observer threw: ${(error as Error)?.message ?? String(error)}`);
+  });
+  channels.subscribe((reading) => taps.emit("raw", reading));
+  const pipeline = edgePipeline(config.channels, log, counters, (reading) => taps.emit("filtered", reading));
+  const toBatcher = (reading: Reading) => {
+    taps.emit("reported", reading);
+    batcher.add(reading);
+  };
   channels.start((reading) => pipeline.push(reading, toBatcher));
   session.start();
   console.start();
@@ -292,6 +304,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       return outbox.depth;
     },
     counters,
+    observe: (observer) => taps.observe(observer),
     async stop() {
       platform.timers.clear(ruleCheck);
       actuators.stop();

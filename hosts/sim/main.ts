@@ -21,6 +21,9 @@ import { nodeHttpClient } from "./node-http.js";
 import { FIRMWARE_VERSION } from "../../modules/version.js";
 import { runFleet } from "./fleet/run-fleet.js";
 import { announceUi, openUiOrExit } from "./dashboard/open-ui.js";
+import { attachSimNode, uiConsole } from "./dashboard/attach-sim.js";
+import { FAULT_KINDS } from "./machines/profile.js";
+import { monitorHint } from "./monitor-hint.js";
 
 /** Runs the simulator: `fieldnode-sim --help` tells how. */
 async function main(argv: string[]): Promise<void> {
@@ -71,6 +74,7 @@ async function main(argv: string[]): Promise<void> {
   if (broker) process.stdout.write(`embedded broker listening on ${broker.url}\n`);
   const brokerUrl = options.broker ?? broker!.url;
   announceUi(ui, brokerUrl, checked.overrides["mqtt.prefix"]);
+  if (broker) process.stdout.write(`${monitorHint(brokerUrl, checked.overrides["mqtt.prefix"], options.caFile)}\n`);
   let console: StdioConsole | PtyConsole;
   if (options.console === "pty") {
     try {
@@ -82,6 +86,7 @@ async function main(argv: string[]): Promise<void> {
     }
     process.stdout.write(`console on ${console.path}: attach with "screen ${console.path} 115200" or "picocom ${console.path}"\n`);
   } else console = new StdioConsole();
+  const consolePort = uiConsole(ui, console);
   const transport = createMqttTransport();
 
   let node: NodeHandle | undefined;
@@ -105,7 +110,7 @@ async function main(argv: string[]): Promise<void> {
       ota: slots,
       http,
       storage,
-      console,
+      console: consolePort,
       mqtt: transport,
       resetReason,
       restart: () => void reboot(),
@@ -113,6 +118,7 @@ async function main(argv: string[]): Promise<void> {
       log: (_level, line) => {
         process.stdout.write(`${line}\n`);
         if (console instanceof PtyConsole) console.write(`${line}\r\n`);
+        ui?.local.text(`${line}\n`);
       },
       clockSyncDelayMs: options.clockSyncDelayMs,
       speed: options.speed,
@@ -125,6 +131,7 @@ async function main(argv: string[]): Promise<void> {
     // A replay's channels replace the node's for this run; a profile's are the defaults until a save.
     node = startNode(platform, machine.replayOnly ? { overrides: { ...machine.config, ...overrides } } : { overrides, defaults: machine.config }, uplink);
     node.registerCommand(simCommand(() => running, machine.summary));
+    attachSimNode(ui, node, consolePort, { targets: running?.faults.targets() ?? [], kinds: FAULT_KINDS });
   };
 
   const reboot = async () => {
@@ -156,6 +163,7 @@ async function main(argv: string[]): Promise<void> {
     const text = `[${(time.monotonic() / 1000).toFixed(3)}] INFO sim: ${line}`;
     process.stdout.write(`${text}\n`);
     if (console instanceof PtyConsole) console.write(`${text}\r\n`);
+    ui?.local.text(`${text}\n`);
   };
   simLog(machine.summary);
   running = placeMachine(machine, board, { now: () => time.monotonic(), once: (fn, ms) => time.once(fn, ms), clear: (h) => time.clear(h as never) }, () => {

@@ -45,17 +45,21 @@ export class ChannelPipeline<R extends ChannelReading> {
 
   /**
    * Builds the chains from channel name → chain text (empty texts are left
-   * out). Throws RangeError `ch.<name>.filter: column <n>: <reason>` for a
+   * out); `onCompressInput` sees what enters each chain's last compress stage
+   * (FilterChain.onCompressInput), as a reading of its channel. Throws RangeError `ch.<name>.filter: column <n>: <reason>` for a
    * bad text; config validation refuses those first (`checkChainText`).
    */
-  constructor(texts: ReadonlyMap<string, string>) {
+  constructor(texts: ReadonlyMap<string, string>, onCompressInput?: (reading: R) => void) {
     for (const [channel, text] of texts) {
       if (text.trim() === "") continue;
+      let chain: FilterChain;
       try {
-        this.#chains.set(channel, buildChain(text));
+        chain = buildChain(text);
       } catch (error) {
         throw new RangeError(`ch.${channel}.filter: ${(error as Error).message}`);
       }
+      if (onCompressInput) chain.onCompressInput = (sample) => onCompressInput(fromSample(sample as Sample & R));
+      this.#chains.set(channel, chain);
     }
   }
 

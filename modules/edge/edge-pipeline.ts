@@ -16,8 +16,10 @@ export interface EdgePipeline {
  * `edge_dropped` (readings not later than the previous one of their
  * channel). Never throws: a channel whose chain cannot be built (a config
  * that bypassed validation) is logged and sends every reading.
+ * `onCompressInput` sees each reading that enters a channel's last compress
+ * stage (the filtered series the dashboard plots).
  */
-export function edgePipeline(channels: readonly ChannelConfig[], log: Logger, counters: Counters): EdgePipeline {
+export function edgePipeline(channels: readonly ChannelConfig[], log: Logger, counters: Counters, onCompressInput?: (reading: Reading) => void): EdgePipeline {
   const texts = new Map<string, string>();
   for (const channel of channels) {
     if (!channel.filter) continue;
@@ -28,7 +30,7 @@ export function edgePipeline(channels: readonly ChannelConfig[], log: Logger, co
       log.error("edge", `${(error as Error).message}; ${channel.name} sends every reading`);
     }
   }
-  const pipeline = new ChannelPipeline<Reading>(texts);
+  const pipeline = new ChannelPipeline<Reading>(texts, onCompressInput);
   let errors = 0;
   let dropped = 0;
   const count = () => {

@@ -16,12 +16,40 @@ import type { Emit, Filter, Sample } from "./filter.js";
 export class FilterChain {
   readonly stages: readonly Filter[];
   readonly stats = { errors: 0 };
+  /**
+   * Sees each reading that enters the chain's last compress stage (the
+   * readings its bound e is about), for observers such as the simulator's
+   * dashboard; never called without a compress stage. What it throws is
+   * ignored (the reading goes on).
+   */
+  onCompressInput: ((sample: Sample) => void) | undefined;
   #emits: Emit[];
   #out: Emit = () => {};
+  /** Index of the last compress stage, -1 without one. */
+  #compressAt: number;
 
   constructor(stages: readonly Filter[]) {
     this.stages = stages;
-    this.#emits = stages.map((_, i) => (i + 1 < stages.length ? (s: Sample) => stages[i + 1].push(s, this.#emits[i + 1]) : (s: Sample) => this.#out(s)));
+    let at = -1;
+    for (let i = 0; i < stages.length; i++) if (stages[i] instanceof Compress) at = i;
+    this.#compressAt = at;
+    this.#emits = stages.map((_, i) => {
+      if (i + 1 >= stages.length) return (s: Sample) => this.#out(s);
+      if (i + 1 === at) return (s: Sample) => {
+        this.#tap(s);
+        stages[i + 1].push(s, this.#emits[i + 1]);
+      };
+      return (s: Sample) => stages[i + 1].push(s, this.#emits[i + 1]);
+    });
+  }
+
+  #tap(sample: Sample): void {
+    if (!this.onCompressInput) return;
+    try {
+      this.onCompressInput(sample);
+    } catch {
+      // An observer's fault is the observer's: the reading goes on.
+    }
   }
 
   /** The bound e of the chain's last compress stage, if it has one (published in the birth). */
@@ -44,7 +72,10 @@ export class FilterChain {
     const clean = (sample.quality ?? "good") === "good" && !Number.isFinite(sample.value) ? { ...sample, quality: "bad" as const, reason: "not a finite number" } : sample;
     try {
       if (this.stages.length === 0) out(clean);
-      else this.stages[0].push(clean, this.#emits[0]);
+      else {
+        if (this.#compressAt === 0) this.#tap(clean);
+        this.stages[0].push(clean, this.#emits[0]);
+      }
       for (let i = 1; i < this.stages.length; i++) {
         if (!this.stages[i].due?.(clean.at)) continue;
         for (let j = 0; j < i; j++) this.stages[j].sync?.(this.#emits[j]);

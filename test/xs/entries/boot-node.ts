@@ -3,7 +3,8 @@
  * platform and lets the test play time, broker and technician:
  * "boot", "advance" (ms), "accept" (CONNACK), "ack" (packet ids),
  * "take-publishes", "deliver" / "oversize" (an incoming command, retained or
- * not), "deliver-message" (one message, returns the publish count), "console" (one line, returns the reply), "take-logs", "stop".
+ * not), "deliver-message" (one message, returns the publish count), "console" (one line, returns the reply), "take-logs", "stop",
+ * "observe" (counts the readings an observer sees per tap and channel; "taps" returns the counts).
  */
 import { startNode, type NodeHandle } from "../../../modules/node.js";
 import { STOP_ACK_WAIT_MS } from "../../../modules/telemetry/settle-uplink.js";
@@ -37,6 +38,15 @@ xsHarness.on("boot", () => {
     console: test.console.take(),
   };
 });
+
+const tapCounts: Record<string, number> = {};
+xsHarness.on("observe", () => {
+  running().observe(({ tap, reading, time }) => {
+    const key = `${tap} ${reading.channel}${Number.isFinite(time) ? "" : " bad-time"}`;
+    tapCounts[key] = (tapCounts[key] ?? 0) + 1;
+  });
+});
+xsHarness.on("taps", () => tapCounts);
 
 xsHarness.on("advance", async (ms: number) => {
   running();

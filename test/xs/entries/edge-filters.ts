@@ -4,7 +4,8 @@
  * returns the output rows (NaN as null, as JSON carries it); "count" does
  * the same and returns only the number of outputs (for the bench's
  * computation meter, without the cost of sending them back); "hold" builds
- * chains and keeps them, fed with rows, for the bench's memory figure.
+ * chains and keeps them, fed with rows, for the bench's memory figure;
+ * "compress-input" returns what `onCompressInput` saw of a chain fed with rows.
  */
 import type { Sample } from "../../../modules/edge/filter.js";
 import { buildChain } from "../../../modules/edge/filter-chain.js";
@@ -25,6 +26,14 @@ xsHarness.on("chain", ({ text, rows }: { text: string; rows: Row[] }) => {
   const out: [number, number, string][] = [];
   run(text, rows, (s) => out.push([s.value, s.at, s.quality ?? "good"]));
   return out;
+});
+xsHarness.on("compress-input", ({ text, rows }: { text: string; rows: Row[] }) => {
+  const seen: [number, number][] = [];
+  const chain = buildChain(text);
+  chain.onCompressInput = (s) => seen.push([s.value, s.at]);
+  for (const [value, at, quality] of rows) chain.push({ value: value === null ? Number.NaN : value, at, quality: quality ?? "good" }, () => {});
+  chain.flush(() => {});
+  return seen;
 });
 xsHarness.on("count", ({ text, rows }: { text: string; rows: Row[] }) => {
   let n = 0;

@@ -1,20 +1,33 @@
-// fieldnode dashboard: data over the simulator's WebSocket (which takes it over MQTT). No build step.
-"use strict";
-const nodes = new Map(); // id -> { state, birth, lastSeen, events, points: {ch: [[t, v, q]]} }
+// fieldnode dashboard: data over the simulator's WebSocket (which takes it over MQTT, plus the
+// simulator's own node in process). Plain ES module, no build step. Every text from a node or the
+// broker reaches the page through textContent / value, never as HTML.
+import { append, el } from "./dom.js";
+import { channelPlot } from "./plot-view.js";
+
+const POINTS_MAX = 300;
+// Names (channels, actuators) come from outside: kept in Maps, so "__proto__" is just a name.
+const nodes = new Map(); // id -> { state, birth, lastSeen, events, points: Map ch -> [[t, v, q]], act: Map name -> {value, source}, alarms: Map key -> detail }
+/** The simulator's own node: { node, faultTargets, faultKinds, points: Map ch -> {raw, filtered} }. */
+let local;
 let selected;
-const plots = new Map(); // channel -> uPlot
+const plots = new Map(); // channel -> { div, plot }
 let ws;
+let renderTimer;
 
 function entry(id) {
-  if (!nodes.has(id)) nodes.set(id, { events: [], points: {} });
+  if (!nodes.has(id)) nodes.set(id, { events: [], points: new Map(), act: new Map(), alarms: new Map() });
   return nodes.get(id);
 }
 
-function cell(text, cls) {
-  const td = document.createElement("td");
-  td.textContent = text;
-  if (cls) td.className = cls;
-  return td;
+const log = (line) => append(document.getElementById("log"), line);
+
+function scheduleRender() {
+  if (renderTimer) return;
+  renderTimer = setTimeout(() => {
+    renderTimer = undefined;
+    renderFleet();
+    renderDetail();
+  }, 200);
 }
 
 function renderFleet() {
@@ -22,78 +35,148 @@ function renderFleet() {
   body.replaceChildren();
   for (const id of [...nodes.keys()].sort()) {
     const n = nodes.get(id);
-    const tr = document.createElement("tr");
-    tr.className = "node" + (id === selected ? " selected" : "");
+    const tr = el("tr", undefined, "node" + (id === selected ? " selected" : ""));
     tr.dataset.node = id;
     const last = n.events[n.events.length - 1];
-    tr.append(cell(id), cell(n.state || "?", n.state === "offline" ? "offline" : ""), cell(n.lastSeen ? new Date(n.lastSeen).toLocaleTimeString() : ""),
-      cell(n.birth && n.birth.outbox ? String(n.birth.outbox.depth) : ""), cell(String(n.events.length)),
-      cell(last ? `${last.kind || ""} ${last.detail || ""}` : ""));
+    const alarms = n.alarms.size;
+    tr.append(el("td", id), el("td", n.state || "?", n.state === "offline" ? "offline" : ""),
+      el("td", n.lastSeen ? new Date(n.lastSeen).toLocaleTimeString() : ""),
+      el("td", n.birth && n.birth.outbox ? String(n.birth.outbox.depth) : ""), el("td", String(alarms), alarms ? "raised" : ""),
+      el("td", String(n.events.length)), el("td", last ? `${last.kind || ""} ${last.detail || ""}` : ""));
     tr.addEventListener("click", () => select(id));
     body.append(tr);
   }
-}
-
-function log(line) {
-  const box = document.getElementById("log");
-  const div = document.createElement("div");
-  div.textContent = line;
-  box.append(div);
-  while (box.childNodes.length > 200) box.firstChild.remove();
-  box.scrollTop = box.scrollHeight;
 }
 
 function select(id) {
   selected = id;
   document.getElementById("detail").hidden = false;
   document.getElementById("title").textContent = id;
-  for (const plot of plots.values()) plot.destroy();
+  for (const shown of plots.values()) shown.destroy();
   plots.clear();
   document.getElementById("plots").replaceChildren();
+  renderFaults();
+  renderConsole();
+  scheduleRender();
+}
+
+function renderDetail() {
+  if (!selected) return;
   renderActuators();
+  renderAlarms();
   renderPlots();
-  renderFleet();
 }
 
 function renderActuators() {
   const box = document.getElementById("actuators");
   box.replaceChildren();
   const n = nodes.get(selected);
-  const actuators = (n && n.birth && Array.isArray(n.birth.actuators)) ? n.birth.actuators : [];
+  const actuators = n && n.birth && Array.isArray(n.birth.actuators) ? n.birth.actuators : [];
+  if (actuators.length === 0) box.append(el("span", "none in the birth"));
   for (const a of actuators) {
-    for (const value of [true, false]) {
-      const button = document.createElement("button");
-      button.textContent = `${a.n} ${value ? "on" : "off"}`;
-      button.dataset.act = `${a.n}-${value ? "on" : "off"}`;
+    if (!a || typeof a.n !== "string") continue;
+    const row = el("div", undefined, "actuator");
+    row.dataset.actuator = a.n;
+    const state = n.act.get(a.n);
+    const value = state && typeof state.value === "number" ? state.value : undefined;
+    const shown = value === undefined ? `${a.n}: ?` : `${a.n}: ${value > 0 ? (a.kind === "pwm" ? `${value}%` : "on") : "off"} (${String(state.source)})`;
+    const span = el("span", shown, "state");
+    span.dataset.value = value === undefined ? "" : String(value);
+    row.append(span);
+    const choices = a.kind === "pwm" ? [["0", 0], ["50%", 50], ["100%", 100]] : [["on", true], ["off", false]];
+    for (const [label, value] of choices) {
+      const button = el("button", `${a.n} ${label}`);
+      button.type = "button";
+      button.dataset.act = `${a.n}-${label.replace("%", "")}`;
       button.addEventListener("click", () => command("act", { name: a.n, value }));
-      box.append(button);
+      row.append(button);
     }
+    box.append(row);
   }
+}
+
+function renderAlarms() {
+  const box = document.getElementById("alarms");
+  box.replaceChildren();
+  const n = nodes.get(selected);
+  const active = n ? [...n.alarms.values()] : [];
+  box.dataset.active = String(active.length);
+  if (active.length === 0) box.append(el("span", "none active"));
+  for (const detail of active) box.append(el("div", detail, "raised"));
+}
+
+function renderFaults() {
+  const box = document.getElementById("faults");
+  const isLocal = local && local.node === selected;
+  box.hidden = !isLocal;
+  if (!isLocal) return;
+  const select = document.getElementById("fault-target");
+  const was = select.value;
+  select.replaceChildren();
+  for (const target of local.faultTargets) {
+    const option = el("option", target);
+    option.value = target;
+    select.append(option);
+  }
+  if (local.faultTargets.includes(was)) select.value = was;
+  const buttons = document.getElementById("fault-buttons");
+  buttons.replaceChildren();
+  for (const kind of local.faultKinds) {
+    const button = el("button", kind);
+    button.type = "button";
+    button.dataset.fault = kind;
+    button.addEventListener("click", () => {
+      const seconds = document.getElementById("fault-for").value.trim();
+      consoleLine(`sim fault ${select.value} ${kind}${seconds ? ` for ${seconds}` : ""}`);
+    });
+    buttons.append(button);
+  }
+}
+
+function renderConsole() {
+  const isLocal = local && local.node === selected;
+  document.getElementById("console-box").hidden = !isLocal;
+}
+
+function boundOf(n, ch) {
+  const channels = n && n.birth && Array.isArray(n.birth.channels) ? n.birth.channels : [];
+  const c = channels.find((c) => c && c.n === ch);
+  return c && typeof c.e === "number" ? c.e : undefined;
 }
 
 function renderPlots() {
-  const n = nodes.get(selected);
-  if (!n) return;
-  for (const [ch, series] of Object.entries(n.points)) {
-    const data = [series.map((p) => p[0]), series.map((p) => p[1])];
-    let plot = plots.get(ch);
-    if (!plot) {
-      const div = document.createElement("div");
-      div.className = "plot";
-      div.dataset.channel = ch;
-      document.getElementById("plots").append(div);
-      plot = new uPlot({ title: ch, width: 420, height: 180, series: [{}, { label: ch, stroke: "#36c", points: { show: true } }] }, data, div);
-      plots.set(ch, plot);
-    } else plot.setData(data);
-    const last = series[series.length - 1];
-    plot.root.dataset.points = String(series.length);
-    plot.root.title = last && last[2] ? `quality: ${last[2]}` : "quality: good";
+  const n = nodes.get(selected) || { points: new Map() };
+  const localPoints = local && local.node === selected ? local.points : new Map();
+  const channels = new Set([...n.points.keys(), ...localPoints.keys()]);
+  for (const ch of [...channels].sort()) {
+    const taps = localPoints.get(ch) || {};
+    const raw = taps.raw || [];
+    const filtered = taps.filtered || [];
+    const reported = n.points.get(ch) || [];
+    const e = boundOf(n, ch);
+    let shown = plots.get(ch);
+    if (!shown) {
+      shown = channelPlot(document.getElementById("plots"), ch);
+      plots.set(ch, shown);
+    }
+    shown.update(raw, filtered, reported, e);
   }
 }
 
+function send(message) {
+  if (!ws || ws.readyState !== 1) {
+    log("! not connected to the dashboard");
+    return;
+  }
+  ws.send(JSON.stringify(message));
+}
+
 function command(verb, args) {
-  if (!selected || !ws || ws.readyState !== 1) return;
-  ws.send(JSON.stringify({ node: selected, verb, args }));
+  if (selected) send({ node: selected, verb, args });
+}
+
+function consoleLine(line) {
+  if (selected) send({ node: selected, console: line });
 }
 
 function parseCommand(text) {
@@ -108,45 +191,102 @@ function parseCommand(text) {
   return { verb, args };
 }
 
-document.getElementById("console").addEventListener("submit", (event) => {
+document.getElementById("mqtt-command").addEventListener("submit", (event) => {
   event.preventDefault();
   const input = document.getElementById("command");
   const parsed = parseCommand(input.value);
-  if (!parsed || !parsed.verb) { log(`? ${input.value}: use verb key=value ...`); return; }
+  if (!parsed || !parsed.verb) {
+    log(`? ${input.value}: use verb key=value ...`);
+    return;
+  }
   log(`> ${input.value}`);
   command(parsed.verb, parsed.args);
   input.value = "";
 });
 
+document.getElementById("console").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const input = document.getElementById("console-line");
+  if (input.value.trim() === "") return;
+  consoleLine(input.value);
+  input.value = "";
+});
+
+document.getElementById("fault-clear").addEventListener("click", () => consoleLine("sim clear"));
+
+function onLocal(m) {
+  if (m.info) {
+    if (!local || local.node !== m.info.node) local = { points: new Map() };
+    Object.assign(local, { node: m.info.node, faultTargets: m.info.faultTargets, faultKinds: m.info.faultKinds });
+    if (local.node === selected) {
+      renderFaults();
+      renderConsole();
+    }
+  }
+  if (!local) return;
+  for (const { n, k, p } of m.points) {
+    if (k !== "raw" && k !== "filtered") continue;
+    if (!local.points.has(n)) local.points.set(n, { raw: [], filtered: [] });
+    const list = local.points.get(n)[k];
+    list.push(p);
+    if (list.length > POINTS_MAX) list.shift();
+  }
+  const out = document.getElementById("console-out");
+  for (const line of m.console) append(out, line);
+}
+
 function onMessage(m) {
   if (m.t === "snapshot") {
-    for (const [id, n] of Object.entries(m.nodes)) nodes.set(id, n);
+    document.getElementById("broker").textContent = m.broker ? "(broker connected)" : "(broker offline)";
+    for (const [id, n] of Object.entries(m.nodes))
+      nodes.set(id, { ...n, points: new Map(Object.entries(n.points || {})), act: new Map(Object.entries(n.act || {})), alarms: new Map(Object.entries(n.alarms || {})) });
+    if (m.local) {
+      const points = new Map(Object.entries(m.local.points || {}).map(([ch, taps]) => [ch, { raw: taps.raw || [], filtered: taps.filtered || [] }]));
+      local = { node: m.local.node, faultTargets: m.local.faultTargets, faultKinds: m.local.faultKinds, points };
+      const out = document.getElementById("console-out");
+      out.replaceChildren();
+      for (const line of m.local.console) append(out, line);
+    }
   } else if (m.t === "broker") {
     document.getElementById("broker").textContent = m.connected ? "(broker connected)" : "(broker offline)";
     return;
   } else if (m.t === "error") {
     log(`! ${m.message}`);
+    append(document.getElementById("console-out"), `! ${m.message}`);
     return;
   } else if (m.t === "sent") {
     return;
+  } else if (m.t === "local") {
+    onLocal(m);
   } else {
     const n = entry(m.node);
     n.lastSeen = m.at;
     if (m.t === "state") n.state = m.state;
-    if (m.t === "birth") { n.birth = m.body; if (m.node === selected) renderActuators(); }
-    if (m.t === "evt") { n.events.push(m.body); if (n.events.length > 20) n.events.shift(); }
+    if (m.t === "birth") n.birth = m.body;
+    if (m.t === "evt") {
+      n.events.push(m.body);
+      if (n.events.length > 20) n.events.shift();
+    }
+    if (m.t === "states") {
+      n.act = new Map(Object.entries(m.act || {}));
+      n.alarms = new Map(Object.entries(m.alarms || {}));
+    }
     if (m.t === "resp" && m.node === selected) log(`< ${JSON.stringify(m.body)}`);
     if (m.t === "tele") {
       for (const p of m.points) {
-        const s = (n.points[p.n] = n.points[p.n] || []);
+        if (!n.points.has(p.n)) {
+          if (n.points.size >= 64) continue;
+          n.points.set(p.n, []);
+        }
+        const s = n.points.get(p.n);
         s.push([p.t, p.v, p.q]);
-        if (s.length > 300) s.shift();
+        if (s.length > POINTS_MAX) s.shift();
       }
-      if (m.node === selected) renderPlots();
     }
   }
-  if (!selected && nodes.size > 0) select([...nodes.keys()].sort()[0]);
-  renderFleet();
+  if (!selected && nodes.size > 0) select(local && nodes.has(local.node) ? local.node : [...nodes.keys()].sort()[0]);
+  else if (!selected && local) select(local.node);
+  scheduleRender();
 }
 
 function open() {
