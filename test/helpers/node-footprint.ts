@@ -139,7 +139,7 @@ export async function measureFootprint(options: FootprintOptions): Promise<Footp
       elapsed = cycles;
       const samples = (await run.command<number>("counter", "samples")) - samplesBefore;
       compute = { perSample: meter / samples, harnessPerSample: (harnessPerStep * (ms / STEP_MS)) / samples, samples };
-      await point(`connected, ${cycles.toLocaleString("en-US")} sample cycles`);
+      await point(`connected, ${cycles} sample cycles`);
     }
     await run.command("broker-away");
     let done = 0;
