@@ -8,7 +8,7 @@ import { fleetBench } from "./fleet.js";
 import { modbusBench } from "./modbus.js";
 import { flashRows, outboxRowsOfTable, packRows } from "./node-sections.js";
 import { SKAB_DIR } from "./skab.js";
-import { CONSOLE, markdownTable, QUIET, textTable, type BenchContext, type BenchRow, type BenchSection } from "./table.js";
+import { CONSOLE, markdownTable, QUIET, type BenchContext, type BenchRow, type BenchSection } from "./table.js";
 import { wireRows } from "./wire.js";
 
 /**
@@ -85,7 +85,7 @@ for (const section of SECTIONS) {
   console.error(`  ${section.name}: ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
-console.log(`\n${textTable(rows)}`);
+console.log(`\n${markdownTable(rows)}`);
 if (skip.size === 0 || args.out) {
   const out = resolve(REPO, args.out ?? DEFAULT_OUT);
   mkdirSync(dirname(out), { recursive: true });

@@ -56,13 +56,3 @@ export function markdownTable(rows: readonly BenchRow[]): string {
     ...rows.map((r) => `| ${cell(r.what)} | ${cell(r.fieldnode)} | ${cell(r.baseline)} |`),
   ].join("\n");
 }
-
-/** The rows as plain text columns for the terminal. */
-export function textTable(rows: readonly BenchRow[]): string {
-  const header: BenchRow = { what: "what", fieldnode: "fieldnode", baseline: "baseline in the same run" };
-  const all = [header, ...rows];
-  const width = (key: keyof BenchRow) => Math.min(70, Math.max(...all.map((r) => r[key].length)));
-  const [a, b] = [width("what"), width("fieldnode")];
-  const line = (r: BenchRow) => `${r.what.padEnd(a)}  ${r.fieldnode.padEnd(b)}  ${r.baseline}`;
-  return [line(header), `${"-".repeat(a)}  ${"-".repeat(b)}  ${"-".repeat(24)}`, ...rows.map(line)].join("\n");
-}
