@@ -12,6 +12,29 @@ export interface RoomCandidate {
   busy: boolean;
 }
 
+/** The closed segments as `planRoom` reads them, row by row (the outbox's typed-array table, without an object per segment). */
+export interface RoomView {
+  readonly length: number;
+  level(i: number): number;
+  /** Unacknowledged messages in row `i`. */
+  count(i: number): number;
+  /** Bytes row `i`'s unacknowledged messages take as one segment (framing included). */
+  bytes(i: number): number;
+  /** Row `i` holds a message in flight: it must not be rewritten now. */
+  busy(i: number): boolean;
+}
+
+/** A `RoomView` over candidate objects (tests, small callers). */
+export function roomView(segments: readonly RoomCandidate[]): RoomView {
+  return {
+    length: segments.length,
+    level: (i) => segments[i].level,
+    count: (i) => segments[i].count,
+    bytes: (i) => segments[i].bytes,
+    busy: (i) => segments[i].busy,
+  };
+}
+
 /**
  * One step that frees flash, oldest data first:
  * - `concat`: segments `at` and `at + 1` (same level) fit together in one
@@ -35,23 +58,24 @@ export type RoomStep =
  * level coarser than the finest data kept, so a long outage leaves a
  * history whose spacing differs by at most 2× from one end to the other.
  */
-export function planRoom(segments: readonly RoomCandidate[]): RoomStep | undefined {
-  const free = (i: number) => i >= 0 && i < segments.length && !segments[i].busy && segments[i].count > 0;
-  for (let i = 0; i + 1 < segments.length; i++) {
-    const [a, b] = [segments[i], segments[i + 1]];
-    if (free(i) && free(i + 1) && a.level === b.level && a.bytes + b.bytes - SEGMENT_OVERHEAD <= STORAGE_VALUE_MAX) return { kind: "concat", at: i };
+export function planRoom(candidates: readonly RoomCandidate[] | RoomView): RoomStep | undefined {
+  const s = Array.isArray(candidates) ? roomView(candidates) : (candidates as RoomView);
+  const length = s.length;
+  const free = (i: number) => i >= 0 && i < length && !s.busy(i) && s.count(i) > 0;
+  for (let i = 0; i + 1 < length; i++) {
+    if (free(i) && free(i + 1) && s.level(i) === s.level(i + 1) && s.bytes(i) + s.bytes(i + 1) - SEGMENT_OVERHEAD <= STORAGE_VALUE_MAX) return { kind: "concat", at: i };
   }
   let min = Infinity;
-  for (let i = 0; i < segments.length; i++) if (free(i) && segments[i].level < LEVEL_MAX) min = Math.min(min, segments[i].level);
+  for (let i = 0; i < length; i++) if (free(i) && s.level(i) < LEVEL_MAX) min = Math.min(min, s.level(i));
   if (min !== Infinity) {
-    for (let i = 0; i + 1 < segments.length; i++) {
-      if (free(i) && free(i + 1) && segments[i].level === min && segments[i + 1].level === min) return { kind: "thin", at: i, level: min };
+    for (let i = 0; i + 1 < length; i++) {
+      if (free(i) && free(i + 1) && s.level(i) === min && s.level(i + 1) === min) return { kind: "thin", at: i, level: min };
     }
-    for (let i = 0; i < segments.length; i++) {
-      if (free(i) && segments[i].level === min && segments[i].count >= 2) return { kind: "thin-one", at: i, level: min };
+    for (let i = 0; i < length; i++) {
+      if (free(i) && s.level(i) === min && s.count(i) >= 2) return { kind: "thin-one", at: i, level: min };
     }
   }
-  for (let i = 0; i < segments.length; i++) if (!segments[i].busy) return { kind: "drop", at: i };
+  for (let i = 0; i < length; i++) if (!s.busy(i)) return { kind: "drop", at: i };
   return undefined;
 }
 

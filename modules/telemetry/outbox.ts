@@ -3,9 +3,10 @@ import type { Logger } from "../log.js";
 import { STORAGE_VALUE_MAX, type Storage } from "../platform.js";
 import {
   decodeIndex, decodeSegment, encodeIndex, encodeSegment, ENTRY_MAX, ENTRY_OVERHEAD, INDEX_KEYS, LEVEL_MAX,
-  SEGMENT_OVERHEAD, segmentKey, segmentNumber, segmentSize, type DecodedSegment, type OutboxIndex, type SegmentHeader,
+  SEGMENT_OVERHEAD, segmentKey, segmentNumber, type DecodedSegment, type OutboxIndex, type SegmentHeader,
 } from "./outbox-format.js";
-import { planRoom, thinMessages } from "./outbox-thinning.js";
+import { planRoom, thinMessages, type RoomView } from "./outbox-thinning.js";
+import { SegmentTable } from "./segment-table.js";
 
 /** Tunables of the persistent outbox; defaults in `OUTBOX_DEFAULTS`. */
 export interface OutboxOptions {
@@ -46,23 +47,6 @@ export interface OutboxEntry {
 }
 
 /**
- * What RAM keeps of a segment on flash (few fields: there can be 256). Its
- * range (`lo`, `hi`) is read from flash when a rewrite needs it.
- */
-interface Segment {
-  n: number;
-  /** 1 message in 2^level of the original stream is kept. */
-  level: number;
-  count: number;
-  /** Acknowledged prefix (acks arrive in publish order, MQTT 3.1.1 section 4.6); absent: 0 (a property less on each of up to 256). */
-  skip?: number;
-  /** Framed bytes of its unacknowledged messages when written or loaded; absent: more than FULL_BYTES (taken as 4,000). */
-  bytes?: number;
-  /** Loaded messages (the head, or in flight), or undefined while they wait on flash only. */
-  entries?: OutboxEntry[];
-}
-
-/**
  * A bounded, persistent FIFO of QoS 1 messages (telemetry packs). Messages
  * go out oldest first and leave only on their PUBACK.
  *
@@ -100,11 +84,13 @@ export class Outbox {
   #counters: Counters;
   #log: Logger;
   #options: OutboxOptions;
-  /** Segments in time order (by `lo`); the last `#journal` are journal records. */
-  #segments: Segment[] = [];
-  #journal = 0;
+  /** Segments in time order (by `lo`), one typed-array row each; the last `#room.journal` are journal records. */
+  #table: SegmentTable;
+  /** What `planRoom` sees of the closed segments (one object for the outbox's life, no array per call). */
+  #room: ClosedSegments;
   /** The head's `lo`, read from flash once per head (for the index). */
-  #headLo: { n: number; lo: number } | undefined;
+  #headLo = -1;
+  #headLoOf = -1;
   #tail: OutboxEntry[] = [];
   #tailBytes = 0;
   #next = 0;
@@ -127,24 +113,30 @@ export class Outbox {
     this.#now = now;
     this.#counters = counters;
     this.#log = log;
+    this.#table = new SegmentTable(maxSegments + JOURNAL_ROWS);
+    this.#room = new ClosedSegments(this.#table);
     this.#load();
   }
 
   /** Messages not yet acknowledged (flash and RAM). */
   get depth(): number {
+    const table = this.#table;
     let depth = 0;
-    for (const s of this.#segments) depth += s.entries ? unacked(s.entries).length : s.count - (s.skip ?? 0);
-    return depth + unacked(this.#tail).length;
+    for (let i = 0; i < table.length; i++) {
+      const entries = table.entries(i);
+      depth += entries ? countUnacked(entries) : table.count(i) - table.skip(i);
+    }
+    return depth + countUnacked(this.#tail);
   }
 
   /** Flash in use and the bound, in segments (the journal counts as one). */
   get segments(): { used: number; max: number } {
-    return { used: this.#segments.length - this.#journal + (this.#journal > 0 ? 1 : 0), max: this.#options.maxSegments };
+    return { used: this.#table.length - this.#room.journal + (this.#room.journal > 0 ? 1 : 0), max: this.#options.maxSegments };
   }
 
   /** Messages waiting in RAM only (lost on power failure). */
   get unpersisted(): number {
-    return unacked(this.#tail).length;
+    return countUnacked(this.#tail);
   }
 
   /** Thinning level of messages queued offline: 1 in 2^level is kept (0: all). */
@@ -182,13 +174,13 @@ export class Outbox {
 
   /** The oldest message not in flight, loading its segment from flash when needed. */
   next(): OutboxEntry | undefined {
-    for (let i = 0; i < this.#segments.length; i++) {
-      const entries = this.#loaded(this.#segments[i]);
+    for (let i = 0; i < this.#table.length; i++) {
+      const entries = this.#loaded(i);
       if (!entries) { i--; continue; }
-      const entry = entries.find((e) => !e.acked && e.packetId === undefined);
+      const entry = firstUnsent(entries);
       if (entry) return entry;
     }
-    return this.#tail.find((e) => !e.acked && e.packetId === undefined);
+    return firstUnsent(this.#tail);
   }
 
   /** Records that `entry` went out as `packetId`. */
@@ -210,8 +202,8 @@ export class Outbox {
 
   /** The link is gone: messages in flight become unsent again (and historical). */
   requeueInFlight(): void {
-    for (const s of this.#segments) for (const e of s.entries ?? []) if (e.packetId !== undefined) { delete e.packetId; delete e.sentAt; e.historical = true; }
-    for (const e of this.#tail) if (e.packetId !== undefined) { delete e.packetId; delete e.sentAt; e.historical = true; }
+    for (let i = 0; i < this.#table.length; i++) requeue(this.#table.entries(i));
+    requeue(this.#tail);
   }
 
   /** Marks every queued message historical (the link went down); with `offlineFlushMs` 0 they go to the journal now. */
@@ -224,7 +216,9 @@ export class Outbox {
   tick(): void {
     const now = this.#now();
     const { flushMs, offlineFlushMs } = this.#options;
-    if (this.#tail.some((e) => !e.acked && now - e.at >= (e.historical ? offlineFlushMs : flushMs))) this.persist();
+    let due = false;
+    for (const e of this.#tail) if (!e.acked && now - e.at >= (e.historical ? offlineFlushMs : flushMs)) due = true;
+    if (due) this.persist();
     if (this.#indexDirty && now - this.#indexWrittenAt >= this.#options.indexWriteMs) this.#writeIndex();
   }
 
@@ -242,19 +236,14 @@ export class Outbox {
       if (!this.#appendRecord(this.#tail.slice(0, count), size)) break;
       this.#tail = this.#tail.slice(count);
     }
-    this.#tailBytes = this.#tail.reduce((sum, e) => sum + ENTRY_OVERHEAD + e.bytes.byteLength, 0);
+    this.#tailBytes = framedUnacked(this.#tail) - SEGMENT_OVERHEAD;
   }
 
-  /** The journal records (the trailing segments), oldest first. */
-  #records(): Segment[] {
-    return this.#segments.slice(this.#segments.length - this.#journal);
-  }
-
-  /** Replaces `remove` segments at `at` by `insert` (closed ones), keeping the journal count right. */
-  #splice(at: number, remove: number, ...insert: Segment[]): void {
-    const journalStart = this.#segments.length - this.#journal;
-    this.#journal -= Math.max(0, at + remove - Math.max(at, journalStart));
-    this.#segments.splice(at, remove, ...insert);
+  /** Removes `count` rows at `at`, keeping the journal count right. */
+  #remove(at: number, count: number): void {
+    const journalStart = this.#table.length - this.#room.journal;
+    this.#room.journal -= Math.max(0, at + count - Math.max(at, journalStart));
+    this.#table.remove(at, count);
   }
 
   /**
@@ -263,15 +252,16 @@ export class Outbox {
    * the level changed. False (counted, logged) when the flash refuses the record.
    */
   #appendRecord(entries: OutboxEntry[], size: number): boolean {
-    const journal = this.#records();
-    const bytes = journal.reduce((sum, s) => sum + (s.bytes ?? STORAGE_VALUE_MAX) - SEGMENT_OVERHEAD, SEGMENT_OVERHEAD);
-    const other = journal.length > 0 && journal[0].level !== this.#level;
-    if (journal.length > 0 && (other || bytes + size - SEGMENT_OVERHEAD > STORAGE_VALUE_MAX)) this.#consolidate(journal);
+    const table = this.#table;
+    const start = table.length - this.#room.journal;
+    let bytes = SEGMENT_OVERHEAD;
+    for (let i = start; i < table.length; i++) bytes += table.bytes(i) - SEGMENT_OVERHEAD;
+    const other = this.#room.journal > 0 && table.level(start) !== this.#level;
+    if (this.#room.journal > 0 && (other || bytes + size - SEGMENT_OVERHEAD > STORAGE_VALUE_MAX)) this.#consolidate();
     const n = this.#next;
     if (!this.#write({ n, lo: n, hi: n, level: this.#level, record: true }, entries)) return false;
-    const inFlight = entries.some((e) => e.packetId !== undefined);
-    this.#segments.push(segmentOf(n, this.#level, entries.length, size, 0, inFlight ? entries : undefined));
-    this.#journal++;
+    table.push(n, this.#level, entries.length, kept(size), 0, inFlight(entries) ? entries : undefined);
+    this.#room.journal++;
     this.#makeRoom();
     return true;
   }
@@ -281,84 +271,88 @@ export class Outbox {
    * or records the flash refuses to rewrite, just close as they are.
    * Records are written fresh (lo = hi = n), so the range is first n to last n.
    */
-  #consolidate(journal: Segment[]): void {
+  #consolidate(): void {
+    const table = this.#table;
     let done = false;
-    if (journal.length > 1) {
-      const loaded = journal.map((s) => this.#loaded(s));
-      const kept = journal.filter((_, i) => loaded[i] !== undefined); // torn ones were skipped and counted
-      const entries = loaded.flatMap((l) => (l ? unacked(l) : []));
-      done = kept.length > 0 && this.#replace(kept, entries, kept[0].level, { lo: kept[0].n, hi: kept[kept.length - 1].n });
+    if (this.#room.journal > 1) {
+      const records: number[] = [];
+      for (let i = table.length - this.#room.journal; i < table.length; i++) records.push(table.n(i));
+      const sources: number[] = [];
+      const entries: OutboxEntry[] = [];
+      let level = 0;
+      for (const n of records) {
+        const i = table.indexOf(n);
+        const loaded = this.#loaded(i); // torn ones are skipped and counted
+        if (!loaded) continue;
+        if (sources.length === 0) level = table.level(i);
+        sources.push(n);
+        for (const e of loaded) if (!e.acked) entries.push(e);
+      }
+      done = sources.length > 0 && this.#replace(sources, entries, level, sources[0], sources[sources.length - 1]);
     }
     if (!done) {
-      for (const s of this.#records()) if (s !== this.#segments[0] && !(s.entries ?? []).some((e) => e.packetId !== undefined)) delete s.entries;
-      this.#journal = 0;
+      for (let i = table.length - this.#room.journal; i < table.length; i++) if (i !== 0 && !inFlight(table.entries(i))) table.setEntries(i, undefined);
+      this.#room.journal = 0;
     }
     this.#makeRoom();
   }
 
   /**
-   * Writes `entries` as one new closed segment that stands for `sources`
-   * (adjacent, in time order, covering `range`), then deletes the sources
-   * (write new, then switch). False (counted, logged) when the flash
-   * refuses the write.
+   * Writes `entries` as one new closed segment that stands for the segments
+   * numbered `sources` (adjacent, in time order, covering lo..hi), then
+   * deletes the sources (write new, then switch). False (counted, logged)
+   * when the flash refuses the write.
    */
-  #replace(sources: Segment[], entries: OutboxEntry[], level: number, range: { lo: number; hi: number }): boolean {
-    const first = this.#segments.indexOf(sources[0]);
+  #replace(sources: readonly number[], entries: OutboxEntry[], level: number, lo: number, hi: number): boolean {
+    const first = this.#table.indexOf(sources[0]);
     const n = this.#next;
-    if (entries.length > 0 && !this.#write({ n, ...range, level, record: false }, entries)) return false;
-    const inFlight = entries.some((e) => e.packetId !== undefined);
-    const replacement = entries.length > 0 ? [segmentOf(n, level, entries.length, framed(entries), 0, inFlight ? entries : undefined)] : [];
-    this.#splice(first, sources.length, ...replacement);
+    if (entries.length > 0 && !this.#write({ n, lo, hi, level, record: false }, entries)) return false;
+    this.#remove(first, sources.length);
+    if (entries.length > 0) this.#table.insert(first, n, level, entries.length, kept(framedUnacked(entries)), 0, inFlight(entries) ? entries : undefined);
     if (first === 0) this.#indexDirty = true;
-    for (const s of sources) this.#delete(s.n);
+    for (const s of sources) this.#delete(s);
     return true;
   }
 
-  /** The unacknowledged entries of `segment` and its range, read from flash; undefined (skipped, counted) when unreadable. */
-  #source(segment: Segment): { entries: OutboxEntry[]; lo: number; hi: number } | undefined {
-    const decoded = this.#read(segment.n);
+  /** The unacknowledged entries of row `i` and its range, read from flash; undefined (skipped, counted) when unreadable. */
+  #source(i: number): { entries: OutboxEntry[]; lo: number; hi: number } | undefined {
+    const decoded = this.#read(this.#table.n(i));
     if (typeof decoded !== "string") {
-      const entries = this.#loaded(segment);
+      const entries = this.#loaded(i);
       return entries ? { entries: unacked(entries), lo: decoded.lo, hi: decoded.hi } : undefined;
     }
-    this.#torn(segment, decoded);
+    this.#torn(i, decoded);
     return undefined;
   }
 
   /** Keeps the closed segments within `maxSegments` − 1 (the journal takes the last): join, thin, or at worst drop the oldest. */
   #makeRoom(): void {
+    const table = this.#table;
     const limit = Math.max(1, this.#options.maxSegments - 1);
     for (let guard = 0; guard < 4 * this.#options.maxSegments + 8; guard++) {
-      const closed = this.#segments.slice(0, this.#segments.length - this.#journal);
-      if (closed.length <= limit) return;
-      const candidates = closed.map((s) => {
-        const entries = s.entries ? unacked(s.entries) : undefined;
-        return {
-          level: s.level,
-          count: entries ? entries.length : s.count - (s.skip ?? 0),
-          bytes: entries ? framed(entries) : s.bytes ?? STORAGE_VALUE_MAX,
-          busy: (s.entries ?? []).some((e) => e.packetId !== undefined),
-        };
-      });
-      const step = planRoom(candidates);
+      if (this.#room.length <= limit) return;
+      const step = planRoom(this.#room);
       if (!step) return;
-      if (step.kind === "drop") { this.#drop(closed[step.at]); continue; }
-      const sources = step.kind === "thin-one" ? [closed[step.at]] : [closed[step.at], closed[step.at + 1]];
-      const read = sources.map((s) => this.#source(s));
-      if (read.some((r) => r === undefined)) continue; // torn: skipped and counted, which made room
-      const entries = read.flatMap((r) => r!.entries);
-      const range = { lo: read[0]!.lo, hi: Math.max(...read.map((r) => r!.hi)) };
-      if (step.kind === "concat" && framed(entries) <= STORAGE_VALUE_MAX) {
-        if (!this.#replace(sources, entries, sources[0].level, range)) this.#drop(sources[0]);
+      if (step.kind === "drop") { this.#drop(step.at); continue; }
+      const count = step.kind === "thin-one" ? 1 : 2;
+      const sources = count === 1 ? [table.n(step.at)] : [table.n(step.at), table.n(step.at + 1)];
+      const base = count === 1 ? table.level(step.at) : Math.min(table.level(step.at), table.level(step.at + 1));
+      const first = this.#source(step.at);
+      const second = first && count === 2 ? this.#source(table.indexOf(sources[1])) : undefined;
+      if (!first || (count === 2 && !second)) continue; // torn: skipped and counted, which made room
+      const entries = second ? first.entries.concat(second.entries) : first.entries;
+      const lo = first.lo;
+      const hi = second ? Math.max(first.hi, second.hi) : first.hi;
+      if (step.kind === "concat" && framedUnacked(entries) <= STORAGE_VALUE_MAX) {
+        if (!this.#replace(sources, entries, base, lo, hi)) this.#drop(table.indexOf(sources[0]));
         continue;
       }
-      const base = Math.min(...sources.map((x) => x.level));
-      const { kept, level } = thinMessages(entries, base);
+      const { kept: thinned, level } = thinMessages(entries, base);
       this.#level = Math.max(this.#level, Math.min(LEVEL_MAX, base + 1));
-      if (!this.#replace(sources, kept, level, range)) { this.#drop(sources[0]); continue; }
-      const thinned = entries.length - kept.length;
-      this.#counters.add("outbox_thinned", thinned);
-      this.#log.warn("outbox", `full (${this.#options.maxSegments} segments): thinned the oldest data to 1 pack in ${2 ** level} (${thinned} dropped, ${kept.length} kept); new packs 1 in ${2 ** this.#level} while offline`);
+      if (!this.#replace(sources, thinned, level, lo, hi)) { this.#drop(table.indexOf(sources[0])); continue; }
+      const lost = entries.length - thinned.length;
+      this.#counters.add("outbox_thinned", lost);
+      this.#log.warn("outbox", `full (${this.#options.maxSegments} segments): thinned the oldest data to 1 pack in ${2 ** level} (${lost} dropped, ${thinned.length} kept); new packs 1 in ${2 ** this.#level} while offline`);
     }
   }
 
@@ -368,7 +362,10 @@ export class Outbox {
    */
   #write(header: SegmentHeader, entries: readonly OutboxEntry[]): boolean {
     try {
-      this.#storage.write(segmentKey(header.n), encodeSegment(header, entries.map((e) => e.bytes), entries.map((e) => e.ordinal)));
+      const messages: Uint8Array[] = [];
+      const ordinals: number[] = [];
+      for (const e of entries) { messages.push(e.bytes); ordinals.push(e.ordinal); }
+      this.#storage.write(segmentKey(header.n), encodeSegment(header, messages, ordinals));
     } catch (error) {
       this.#counters.add("outbox_flash_errors");
       this.#log.error("outbox", `cannot write segment ${header.n}: ${(error as Error).message}; kept in RAM`);
@@ -379,25 +376,32 @@ export class Outbox {
     return true;
   }
 
-  #loaded(segment: Segment): OutboxEntry[] | undefined {
-    if (segment.entries) return segment.entries;
-    const decoded = this.#read(segment.n);
+  /** The messages of row `i`, read from flash when not loaded; undefined (the row skipped, counted) when unreadable. */
+  #loaded(i: number): OutboxEntry[] | undefined {
+    const table = this.#table;
+    const have = table.entries(i);
+    if (have) return have;
+    const decoded = this.#read(table.n(i));
     if (typeof decoded === "string") {
-      this.#torn(segment, decoded);
+      this.#torn(i, decoded);
       return undefined;
     }
     const at = this.#now();
-    segment.entries = decoded.messages.map((bytes, i) => ({ bytes, historical: true, acked: i < (segment.skip ?? 0), at, ordinal: decoded.ordinals[i] }));
-    return segment.entries;
+    const skip = table.skip(i);
+    const entries: OutboxEntry[] = [];
+    for (let k = 0; k < decoded.messages.length; k++) entries.push({ bytes: decoded.messages[k], historical: true, acked: k < skip, at, ordinal: decoded.ordinals[k] });
+    table.setEntries(i, entries);
+    return entries;
   }
 
-  /** A segment that cannot be read any more: skipped, its messages counted as dropped. */
-  #torn(segment: Segment, why: string): void {
+  /** Row `i` cannot be read any more: skipped, its messages counted as dropped. */
+  #torn(i: number, why: string): void {
+    const n = this.#table.n(i);
     this.#counters.add("outbox_torn");
-    this.#counters.add("outbox_dropped", segment.count - (segment.skip ?? 0));
+    this.#counters.add("outbox_dropped", this.#table.count(i) - this.#table.skip(i));
     this.#log.error("outbox", `${why}; skipped`);
-    this.#splice(this.#segments.indexOf(segment), 1);
-    this.#delete(segment.n);
+    this.#remove(i, 1);
+    this.#delete(n);
   }
 
   #read(n: number): DecodedSegment | string {
@@ -411,44 +415,48 @@ export class Outbox {
   }
 
   #find(packetId: number): OutboxEntry | undefined {
-    for (const s of this.#segments) {
-      const e = s.entries?.find((x) => x.packetId === packetId);
-      if (e) return e;
+    for (let i = 0; i < this.#table.length; i++) {
+      const entries = this.#table.entries(i);
+      if (entries) for (const e of entries) if (e.packetId === packetId) return e;
     }
-    return this.#tail.find((e) => e.packetId === packetId);
+    for (const e of this.#tail) if (e.packetId === packetId) return e;
+    return undefined;
   }
 
   #compact(): void {
-    while (this.#segments.length > 0) {
-      const head = this.#segments[0];
-      if (!head.entries) break;
-      let skip = 0;
-      while (skip < head.entries.length && head.entries[skip].acked) skip++;
-      if (skip !== (head.skip ?? 0)) { head.skip = skip; this.#indexDirty = true; }
-      if (skip < head.entries.length) break;
-      this.#splice(0, 1);
-      this.#delete(head.n);
+    const table = this.#table;
+    while (table.length > 0) {
+      const entries = table.entries(0);
+      if (!entries) break;
+      const skip = ackedPrefix(entries);
+      if (skip !== table.skip(0)) { table.setSkip(0, skip); this.#indexDirty = true; }
+      if (skip < entries.length) break;
+      const n = table.n(0);
+      this.#remove(0, 1);
+      this.#delete(n);
     }
-    for (const s of this.#segments) {
-      if (!s.entries) continue;
-      let skip = 0;
-      while (skip < s.entries.length && s.entries[skip].acked) skip++;
-      if (skip > 0 || s.skip !== undefined) s.skip = skip;
+    for (let i = 0; i < table.length; i++) {
+      const entries = table.entries(i);
+      if (!entries) continue;
+      table.setSkip(i, ackedPrefix(entries));
       // Nothing in flight: the messages can wait on flash instead of in RAM.
-      if (s !== this.#segments[0] && !s.entries.some((e) => e.packetId !== undefined)) delete s.entries;
+      if (i !== 0 && !inFlight(entries)) table.setEntries(i, undefined);
     }
-    if (this.#tail.some((e) => e.acked)) {
+    if (countUnacked(this.#tail) < this.#tail.length) {
       this.#tail = unacked(this.#tail);
-      this.#tailBytes = this.#tail.reduce((sum, e) => sum + ENTRY_OVERHEAD + e.bytes.byteLength, 0);
+      this.#tailBytes = framedUnacked(this.#tail) - SEGMENT_OVERHEAD;
     }
   }
 
-  #drop(segment: Segment): void {
-    const lost = segment.entries ? unacked(segment.entries).length : segment.count - (segment.skip ?? 0);
-    this.#splice(this.#segments.indexOf(segment), 1);
+  #drop(i: number): void {
+    const table = this.#table;
+    const n = table.n(i);
+    const entries = table.entries(i);
+    const lost = entries ? countUnacked(entries) : table.count(i) - table.skip(i);
+    this.#remove(i, 1);
     this.#counters.add("outbox_dropped", lost);
-    this.#log.warn("outbox", `full (${this.#options.maxSegments} segments): dropped segment ${segment.n} with ${lost} message(s)`);
-    this.#delete(segment.n);
+    this.#log.warn("outbox", `full (${this.#options.maxSegments} segments): dropped segment ${n} with ${lost} message(s)`);
+    this.#delete(n);
   }
 
   #delete(n: number): void {
@@ -461,21 +469,23 @@ export class Outbox {
   }
 
   /** The head's `lo` for the index: read once per head; 0 when unreadable (the next boot then deletes nothing as stale). */
-  #loOf(head: Segment): number {
-    if (this.#headLo?.n !== head.n) {
-      const decoded = this.#read(head.n);
-      this.#headLo = { n: head.n, lo: typeof decoded === "string" ? 0 : decoded.lo };
+  #loOf(n: number): number {
+    if (this.#headLoOf !== n) {
+      const decoded = this.#read(n);
+      this.#headLoOf = n;
+      this.#headLo = typeof decoded === "string" ? 0 : decoded.lo;
     }
-    return this.#headLo.lo;
+    return this.#headLo;
   }
 
   #writeIndex(): void {
-    const head = this.#segments[0];
+    const table = this.#table;
+    const head = table.length > 0;
     const index: OutboxIndex = {
       generation: this.#index.generation + 1,
-      head: head ? head.n : this.#next,
-      headLo: head ? this.#loOf(head) : this.#next,
-      skip: head ? head.skip ?? 0 : 0,
+      head: head ? table.n(0) : this.#next,
+      headLo: head ? this.#loOf(table.n(0)) : this.#next,
+      skip: head ? table.skip(0) : 0,
       next: this.#next,
     };
     try {
@@ -494,6 +504,8 @@ export class Outbox {
    * ones are skipped and counted, acknowledged ones (before the index's
    * head) and superseded ones (inside the range of a later segment, or a v1
    * top-up's old copy) deleted; the trailing journal records are loaded.
+   * What it learns goes to typed-array rows (no object per segment, also
+   * at boot with a full outbox).
    */
   #load(): void {
     let keys: string[] = [];
@@ -503,14 +515,27 @@ export class Outbox {
       this.#counters.add("outbox_flash_errors");
       this.#log.error("outbox", `cannot list flash: ${(error as Error).message}; starting empty`);
     }
-    const index = INDEX_KEYS.map((key) => {
-      try { return decodeIndex(this.#storage.read(key)); } catch { return undefined; }
-    }).filter((i): i is OutboxIndex => i !== undefined).sort((a, b) => b.generation - a.generation)[0];
+    let index: OutboxIndex | undefined;
+    for (const key of INDEX_KEYS) {
+      let found: OutboxIndex | undefined;
+      try { found = decodeIndex(this.#storage.read(key)); } catch { found = undefined; }
+      if (found && (!index || found.generation > index.generation)) index = found;
+    }
     if (index) this.#index = index;
-    const numbers = keys.map(segmentNumber).filter((n): n is number => n !== undefined).sort((a, b) => b - a);
+    const numbers: number[] = [];
+    for (const key of keys) {
+      const n = segmentNumber(key);
+      if (n !== undefined) numbers.push(n);
+    }
+    keys = [];
+    numbers.sort((a, b) => b - a);
     this.#next = Math.max(numbers.length > 0 ? numbers[0] + 1 : 0, index ? Math.max(index.next, index.head + 1) : 0);
     // Newest first: a segment overlapping the range of one written later was replaced by it.
-    const found: (Segment & { lo: number; hi: number; record: boolean; version: number })[] = [];
+    const found = new SegmentTable(Math.max(1, numbers.length));
+    const los = new Uint32Array(Math.max(1, numbers.length));
+    const his = new Uint32Array(Math.max(1, numbers.length));
+    /** Bit 0: a journal record; bit 1: format v1. */
+    const flags = new Uint8Array(Math.max(1, numbers.length));
     for (const n of numbers) {
       const decoded = this.#read(n);
       if (typeof decoded === "string") {
@@ -519,61 +544,132 @@ export class Outbox {
         this.#delete(n);
         continue;
       }
-      const stale = index !== undefined && decoded.hi < index.headLo;
-      if (stale || found.some((s) => decoded.lo <= s.hi && s.lo <= decoded.hi)) { this.#delete(n); continue; }
-      const skip = index && n === index.head ? Math.min(index.skip, decoded.messages.length) : 0;
+      let superseded = index !== undefined && decoded.hi < index.headLo;
+      for (let k = 0; k < found.length && !superseded; k++) superseded = decoded.lo <= his[k] && los[k] <= decoded.hi;
+      if (superseded) { this.#delete(n); continue; }
       const { messages, ordinals, version, lo, hi, level, record } = decoded;
+      const skip = index && n === index.head ? Math.min(index.skip, messages.length) : 0;
       if (version > 1 && ordinals.length > 0) this.#ordinal = Math.max(this.#ordinal, (ordinals[ordinals.length - 1] + 1) % 2 ** 32);
-      found.push({ n, lo, hi, level, record, count: messages.length, skip, bytes: segmentSize(messages.slice(skip)), version });
+      let bytes = SEGMENT_OVERHEAD;
+      for (let k = skip; k < messages.length; k++) bytes += ENTRY_OVERHEAD + messages[k].byteLength;
+      los[found.length] = lo;
+      his[found.length] = hi;
+      flags[found.length] = (record ? 1 : 0) | (version === 1 ? 2 : 0);
+      found.push(n, level, messages.length, kept(bytes), skip);
     }
-    found.sort((a, b) => a.lo - b.lo);
-    for (let i = 0; i < found.length; i++) {
-      const [previous, segment] = [found[i - 1], found[i]];
+    const order: number[] = [];
+    for (let k = 0; k < found.length; k++) order.push(k);
+    order.sort((a, b) => los[a] - los[b]);
+    for (let i = 1; i < order.length; i++) {
+      const [previous, segment] = [order[i - 1], order[i]];
       // A v1 top-up whose old copy was not deleted (power loss in between): keep only the new copy.
-      if (previous && previous.version === 1 && segment.version === 1 && this.#repeats(segment, previous)) {
-        this.#delete(previous.n);
-        found.splice(i - 1, 1);
+      if ((flags[previous] & 2) !== 0 && (flags[segment] & 2) !== 0 && this.#repeats(found.n(segment), found.n(previous), found.skip(previous))) {
+        this.#delete(found.n(previous));
+        order.splice(i - 1, 1);
         i--;
       }
     }
     // Only the trailing records are the journal; one that a later segment follows was closed before the reboot.
-    this.#journal = 0;
-    while (this.#journal < found.length && found[found.length - 1 - this.#journal].record) this.#journal++;
-    this.#segments = found.map(({ n, level, count, skip, bytes }) => segmentOf(n, level, count, bytes ?? STORAGE_VALUE_MAX, skip ?? 0));
-    this.#level = this.#segments.length > 0 ? this.#segments[this.#segments.length - 1].level : 0;
+    this.#room.journal = 0;
+    while (this.#room.journal < order.length && (flags[order[order.length - 1 - this.#room.journal]] & 1) !== 0) this.#room.journal++;
+    this.#table.clear();
+    for (const k of order) this.#table.push(found.n(k), found.level(k), found.count(k), found.bytes(k), found.skip(k));
+    this.#level = this.#table.length > 0 ? this.#table.level(this.#table.length - 1) : 0;
     const restored = this.depth;
     this.#makeRoom();
-    if (restored > 0) this.#log.info("outbox", `restored ${restored} message(s) in ${this.#segments.length} segment(s) from flash`);
+    if (restored > 0) this.#log.info("outbox", `restored ${restored} message(s) in ${this.#table.length} segment(s) from flash`);
   }
 
-  /** True when segment `later` begins with every unacknowledged message of `earlier`, byte for byte (packs carry a unique boot id and seq, so only a copy matches). */
-  #repeats(later: Segment, earlier: Segment): boolean {
-    const [a, b] = [this.#read(later.n), this.#read(earlier.n)];
+  /** True when segment `later` begins with every unacknowledged message of `earlier` (past its `skip` acknowledged ones), byte for byte (packs carry a unique boot id and seq, so only a copy matches). */
+  #repeats(later: number, earlier: number, skip: number): boolean {
+    const [a, b] = [this.#read(later), this.#read(earlier)];
     if (typeof a === "string" || typeof b === "string") return false;
-    const prefix = b.messages.slice(earlier.skip ?? 0);
-    return prefix.length <= a.messages.length && prefix.every((m, i) => sameBytes(m, a.messages[i]));
+    if (b.messages.length - skip > a.messages.length) return false;
+    for (let i = skip; i < b.messages.length; i++) if (!sameBytes(b.messages[i], a.messages[i - skip])) return false;
+    return true;
   }
 }
 
-/** A segment this full keeps no `bytes` field: no other segment of useful size can join it. */
+/** What `planRoom` sees: the closed rows of the table (all but the trailing `journal` records); methods on the prototype, so no closure per outbox. */
+class ClosedSegments implements RoomView {
+  readonly table: SegmentTable;
+  journal = 0;
+
+  constructor(table: SegmentTable) {
+    this.table = table;
+  }
+
+  get length(): number {
+    return this.table.length - this.journal;
+  }
+
+  level(i: number): number {
+    return this.table.level(i);
+  }
+
+  count(i: number): number {
+    const e = this.table.entries(i);
+    return e ? countUnacked(e) : this.table.count(i) - this.table.skip(i);
+  }
+
+  bytes(i: number): number {
+    const e = this.table.entries(i);
+    return e ? framedUnacked(e) : this.table.bytes(i);
+  }
+
+  busy(i: number): boolean {
+    return inFlight(this.table.entries(i));
+  }
+}
+
+/** Rows the segment table holds beyond `maxSegments` before it grows (journal records waiting to be consolidated). */
+const JOURNAL_ROWS = 16;
+
+/** A segment this full is recorded as STORAGE_VALUE_MAX bytes: no other segment of useful size can join it. */
 const FULL_BYTES = 3000;
 
-/** A Segment with only the fields that differ from their defaults (RAM: there can be 256). */
-function segmentOf(n: number, level: number, count: number, bytes: number, skip: number, entries?: OutboxEntry[]): Segment {
-  const segment: Segment = { n, level, count };
-  if (bytes <= FULL_BYTES) segment.bytes = bytes;
-  if (skip > 0) segment.skip = skip;
-  if (entries) segment.entries = entries;
-  return segment;
+/** The bytes a row records for a segment of `bytes` (see FULL_BYTES). */
+function kept(bytes: number): number {
+  return bytes <= FULL_BYTES ? bytes : STORAGE_VALUE_MAX;
 }
 
-/** Bytes `entries` take as one segment. */
-function framed(entries: readonly OutboxEntry[]): number {
-  return segmentSize(entries.map((e) => e.bytes));
+/** Bytes the unacknowledged `entries` take as one segment. */
+function framedUnacked(entries: readonly OutboxEntry[]): number {
+  let size = SEGMENT_OVERHEAD;
+  for (const e of entries) if (!e.acked) size += ENTRY_OVERHEAD + e.bytes.byteLength;
+  return size;
 }
 
 function unacked(entries: readonly OutboxEntry[]): OutboxEntry[] {
-  return entries.filter((e) => !e.acked);
+  const out: OutboxEntry[] = [];
+  for (const e of entries) if (!e.acked) out.push(e);
+  return out;
+}
+
+function countUnacked(entries: readonly OutboxEntry[]): number {
+  let count = 0;
+  for (const e of entries) if (!e.acked) count++;
+  return count;
+}
+
+function ackedPrefix(entries: readonly OutboxEntry[]): number {
+  let skip = 0;
+  while (skip < entries.length && entries[skip].acked) skip++;
+  return skip;
+}
+
+function firstUnsent(entries: readonly OutboxEntry[]): OutboxEntry | undefined {
+  for (const e of entries) if (!e.acked && e.packetId === undefined) return e;
+  return undefined;
+}
+
+function inFlight(entries: readonly OutboxEntry[] | undefined): boolean {
+  if (entries) for (const e of entries) if (e.packetId !== undefined) return true;
+  return false;
+}
+
+function requeue(entries: OutboxEntry[] | undefined): void {
+  if (entries) for (const e of entries) if (e.packetId !== undefined) { delete e.packetId; delete e.sentAt; e.historical = true; }
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

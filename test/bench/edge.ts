@@ -18,6 +18,7 @@ import { seriesError, type Point } from "../helpers/series-check.js";
 import { deadbandPoints, floorSegments, swingPoints } from "./compression-baselines.js";
 import { optimumPoints } from "./compression-optimum.js";
 import { loadSkab, SKAB_CHANNELS } from "./skab.js";
+import { CONSOLE, type BenchRow, type Details } from "./table.js";
 
 /** The bound as a share of each channel's range in its file. */
 const E_SHARE = 0.05;
@@ -125,8 +126,9 @@ function microsPerSample(run: () => void, count: number): number {
   return ((performance.now() - start) * 1000) / (n * count);
 }
 
-/** Prints the edge tables for the SKAB recordings in `dir` (main.ts: `--recordings`, default ../shared/data/skab). */
-export async function edgeBench(dir: string): Promise<void> {
+/** The edge rows of the bench table for the SKAB recordings in `dir` (main.ts: `--recordings`, default ../shared/data/skab); the detailed tables go to `details`. */
+export async function edgeBench(dir: string, details: Details = CONSOLE): Promise<BenchRow[]> {
+  const console = details;
   console.log(`\nEdge compression at e = ${E_SHARE * 100} % of each channel's range: points (× the floor: the fewest line segments that keep every sample within e, + 1), errors of the linear reconstruction in units of e (max|RMS), the floor and baselines from test/bench/compression-baselines.ts:`);
   const synthTotals = emptyTotals();
   const synthRows = synthetic().map((s) => channelRow(s.name, s.samples, synthTotals));
@@ -163,11 +165,30 @@ export async function edgeBench(dir: string): Promise<void> {
     console.table(summary);
   }
   if (timing.length === 0) timing.push({ name: "synthetic", series: synthetic().map((s) => s.samples) });
-  await computeTable(timing[0]);
+  const compute = await computeTable(timing[0], details);
+  const range = (key: string) => {
+    const values = summary.map((r) => Number(r[key]));
+    return values.length ? `${Math.min(...values).toFixed(2)}-${Math.max(...values).toFixed(2)}` : "-";
+  };
+  const synth = (n: number) => (n / synthTotals.floor).toFixed(2);
+  return [
+    {
+      what: summary.length
+        ? `compress(5 % of each channel's range), points × the floor (fewest segments within e, + 1), on the ${summary.length} SKAB files (target ≤ ${TARGET})`
+        : `compress(5 % of range), points × the floor, seeded synthetic signals (SKAB recordings absent)`,
+      fieldnode: summary.length ? range("compress ×floor") : synth(synthTotals.compress),
+      baseline: summary.length ? `swing ${range("swing ×floor")}, deadband ${range("deadband ×floor")}` : `swing ${synth(synthTotals.swing)}, deadband ${synth(synthTotals.deadband)}`,
+    },
+    {
+      what: `compute per sample of compress, Node µs / XS meter (${compute.name})`,
+      fieldnode: `${compute.node.compress.toFixed(2)} µs / ${compute.xs.compress}`,
+      baseline: `deadband ${compute.node.deadband.toFixed(2)} µs / ${compute.xs.deadband}`,
+    },
+  ];
 }
 
 /** Compute per sample on Node and inside XS, on the first file's channels. */
-async function computeTable({ name, series }: { name: string; series: Point[][] }): Promise<void> {
+async function computeTable({ name, series }: { name: string; series: Point[][] }, console: Details): Promise<{ name: string; node: Record<"compress" | "swing" | "deadband", number>; xs: Record<string, number | string> }> {
   const count = series.reduce((n, s) => n + s.length, 0);
   const es = series.map((s) => E_SHARE * rangeOf(s));
   const rows: Row[] = [];
@@ -215,4 +236,5 @@ async function computeTable({ name, series }: { name: string; series: Point[][] 
   console.table(rows);
   if (note) console.log(`  ${note}`);
   if (memory) console.log(`  Memory inside XS: ${memory}.`);
+  return { name, node, xs };
 }

@@ -13,6 +13,7 @@ import * as net from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSim } from "../helpers/sim-process.js";
+import { CONSOLE, type BenchRow, type Details } from "./table.js";
 
 /** The default machine (pump-skid profile): 8 channels at 1 Hz per node. */
 const CHANNELS = 8;
@@ -122,16 +123,15 @@ export async function fleetFigures(maxNodes = 3200, log: (line: string) => void 
   return rows;
 }
 
-/** Prints the fleet table of `npm run bench` (each size beside the one-node baseline of the same run). */
-export async function fleetBench(): Promise<void> {
-  console.log(`\nFleet: one fieldnode-sim --nodes N process against Mosquitto, ${CHANNELS} channels at 1 Hz per node; kept in real time = all connected, samples/s >= 97 % of N x ${CHANNELS}, event-loop lag p99 < 100 ms (over the 10 s after the first summary with every node connected):`);
-  const rows = await fleetFigures(3200, (line) => console.log(line));
+/** The fleet rows of `npm run bench` (each size beside the one-node baseline of the same run); the detailed table goes to `details`. */
+export async function fleetBench(details: Details = CONSOLE): Promise<BenchRow[]> {
+  details.log(`\nFleet: one fieldnode-sim --nodes N process against Mosquitto, ${CHANNELS} channels at 1 Hz per node; kept in real time = all connected, samples/s >= 97 % of N x ${CHANNELS}, event-loop lag p99 < 100 ms (over the 10 s after the first summary with every node connected):`);
+  const rows = await fleetFigures(3200, (line) => details.log(line));
   if (!rows || rows.length === 0) {
-    console.log("  not measured (needs Linux /proc and the mosquitto binary)");
-    return;
+    return [{ what: "fleet: nodes kept in real time (8 channels at 1 Hz each, one process, Mosquitto)", fieldnode: "not measured (needs Linux /proc and the mosquitto binary)", baseline: "-" }];
   }
   const base = rows[0];
-  console.table(rows.map((r) => ({
+  details.table(rows.map((r) => ({
     nodes: r.nodes,
     connected: r.connected,
     "samples/s (of N x 8)": `${r.samplesPerS} (${r.expectedPerS})`,
@@ -143,6 +143,13 @@ export async function fleetBench(): Promise<void> {
     "load avg": +r.load.toFixed(1),
     "kept up": r.keptUp ? "yes" : "no",
   })));
-  const kept = rows.filter((r) => r.keptUp).map((r) => r.nodes);
-  console.log(`  largest fleet kept in real time here: ${kept.length ? Math.max(...kept) : 0} nodes (${rows.length} sizes tried; the load average shows how much of the 2 cores other processes took)`);
+  const kept = rows.filter((r) => r.keptUp);
+  const largest = kept.length ? kept[kept.length - 1] : undefined;
+  details.log(`  largest fleet kept in real time here: ${largest?.nodes ?? 0} nodes (${rows.length} sizes tried; the load average shows how much of the 2 cores other processes took)`);
+  const perNode = (r: FleetRow) => `${((r.cpuCores * 1000) / r.nodes).toFixed(2)} CPU ms/s, ${r.nodes === 1 ? r.rssMiB.toFixed(0) + " MiB" : (((r.rssMiB - base.rssMiB) * 1024) / (r.nodes - 1)).toFixed(0) + " KiB"} per node`;
+  return [{
+    what: `fleet: nodes kept in real time in one process against Mosquitto (8 channels at 1 Hz each; sizes doubled from 100 until one fell behind; load average ${rows[rows.length - 1].load.toFixed(1)} on this machine)`,
+    fieldnode: largest && largest.nodes > 1 ? `${largest.nodes} nodes: ${perNode(largest)}` : "none beyond 1 node",
+    baseline: `1 node: ${perNode(base)}`,
+  }];
 }

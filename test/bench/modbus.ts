@@ -11,6 +11,7 @@ import { energyMeterModel } from "../../modules/io/models/energy-meter-model.js"
 import { RS485BusModel } from "../../modules/io/models/rs485-bus-model.js";
 import { rtuTiming } from "../../modules/io/modbus/rtu-timing.js";
 import { FakeTimers } from "../helpers/fake-timers.js";
+import { CONSOLE, type BenchRow, type Details } from "./table.js";
 
 const TRANSACTIONS = 2000;
 
@@ -35,8 +36,8 @@ function measure(baud: number, count: number) {
   return { ok, virtualMs, cpuMs };
 }
 
-/** Prints the table. */
-export function modbusBench(): void {
+/** Its row of the bench table; the detailed table goes to `details`. */
+export function modbusBench(details: Details = CONSOLE): BenchRow[] {
   const rows = [];
   for (const baud of [9600, 19200, 115200]) {
     const timing = rtuTiming(baud);
@@ -51,6 +52,11 @@ export function modbusBench(): void {
       "CPU per transaction (µs, this machine: master, bus model and virtual clock in 1 ms steps)": Number(((cpuMs * 1000) / TRANSACTIONS).toFixed(1)),
     });
   }
-  console.log("\nModbus RTU, reading 2 input registers (8-byte request, 9-byte answer), slave turnaround 2 ms, timers in whole ms:");
-  console.table(rows);
+  details.log("\nModbus RTU, reading 2 input registers (8-byte request, 9-byte answer), slave turnaround 2 ms, timers in whole ms:");
+  details.table(rows);
+  return [{
+    what: `Modbus RTU transactions/s reading 2 input registers (slave turnaround 2 ms, virtual time) at ${rows.map((r) => r.baud).join(" / ")} baud`,
+    fieldnode: rows.map((r) => r["master on the simulated bus (transactions/s)"]).join(" / "),
+    baseline: `bus limit for the same frames ${rows.map((r) => r["bus limit (transactions/s)"]).join(" / ")}`,
+  }];
 }

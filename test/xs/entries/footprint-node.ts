@@ -4,22 +4,27 @@
  * that acknowledges every pack, or one that is away (every connect refused,
  * so the outbox fills). The harness forgets what it recorded (publishes,
  * closed connections) so that what stays in memory is the firmware's.
- * Commands: "boot", "run" (ms), "broker-away", "outbox", "flash".
+ * Commands: "boot", "run" (ms), "broker-away", "broker-back", "outbox",
+ * "flash", "flash-copy" (hold a copy of the simulated flash, so its cost in
+ * slots can be measured and subtracted), "counter" (name).
  */
-import { startNode } from "../../../modules/node.js";
+import { startNode, type NodeHandle } from "../../../modules/node.js";
 import type { XsGuest } from "../../helpers/xs.js";
+import { MemoryStorage } from "../../helpers/memory-storage.js";
 import { createTestPlatform } from "../platform.js";
 
 declare const xsHarness: XsGuest;
 
 const test = createTestPlatform({ seed: 7, settle: () => xsHarness.settle() });
 let away = false;
+let node: NodeHandle | undefined;
 
 /** Boots the node; `capacityBytes`, when given, is the storage's capacity hint (the ESP32's NVS). */
 xsHarness.on("boot", (capacityBytes?: number) => {
   if (typeof capacityBytes === "number") (test.storage as { capacityBytes?: number }).capacityBytes = capacityBytes;
-  const node = startNode(test.platform);
+  node = startNode(test.platform);
   test.mqtt.accept(false);
+  (test.mqtt.connections[test.mqtt.connections.length - 1] as { accepted?: boolean }).accepted = true;
   return { nodeId: node.nodeId };
 });
 
@@ -30,6 +35,10 @@ xsHarness.on("run", async (ms: number) => {
     await test.timers.advanceSettled(Math.min(1000, ms - done));
     const latest = test.mqtt.connections[test.mqtt.connections.length - 1];
     if (away && latest && !latest.closed) test.mqtt.fail({ stage: "tcp", message: "connection refused" });
+    else if (!away && latest && !latest.closed && !(latest as { accepted?: boolean }).accepted) {
+      (latest as { accepted?: boolean }).accepted = true;
+      test.mqtt.accept(false);
+    }
     for (const publish of test.mqtt.publishes) {
       published++;
       if (!away && publish.qos === 1 && !latest?.closed) test.mqtt.ack(publish.packetId);
@@ -47,6 +56,14 @@ xsHarness.on("broker-away", () => {
   test.mqtt.fail({ stage: "tcp", message: "connection reset" });
 });
 
+/** The broker is back: the next connection is accepted and packs acknowledged. */
+xsHarness.on("broker-back", () => {
+  away = false;
+});
+
+/** A counter of the node (e.g. "samples"). */
+xsHarness.on("counter", (name: string) => node?.counters.get(name) ?? 0);
+
 /** The outbox line of the console's `status` (depth, segments, dropped). */
 xsHarness.on("outbox", async () => {
   test.console.inject("status\r\n");
@@ -61,4 +78,13 @@ xsHarness.on("flash", () => {
   const keys = test.storage.keys();
   for (const key of keys) bytes += test.storage.read(key)?.byteLength ?? 0;
   return { keys: keys.length, bytes, outboxSegments: keys.filter((key) => key.startsWith("ob.")).length };
+});
+
+/** A copy of the simulated flash held aside (so that its cost in slots can be measured and subtracted: on the board it is flash, not RAM). */
+let flashCopy: MemoryStorage | undefined;
+xsHarness.on("flash-copy", (hold: boolean) => {
+  flashCopy = undefined;
+  if (!hold) return;
+  flashCopy = new MemoryStorage();
+  for (const [key, value] of test.storage.map) flashCopy.map.set(key, value.slice());
 });
