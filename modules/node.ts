@@ -12,7 +12,7 @@ import { statusCommand } from "./console/commands/status.js";
 import { versionCommand } from "./console/commands/version.js";
 import { Console, type ConsoleCommand } from "./console/console.js";
 import { attachImprov } from "./console/improv.js";
-import { checkBoardPins } from "./boards/board-pins.js";
+import { checkBoardPins, pinKeyProblem } from "./boards/board-pins.js";
 import { countResetReason } from "./util/reset-counts.js";
 import { masksSecret } from "./console/secret-mask.js";
 import { Counters } from "./counters.js";
@@ -114,6 +114,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   const configService = new ConfigService(platform.storage, platform.system.hardwareId());
   const board = platform.board;
   if (board) configService.saveRules = (raw, problems) => checkBoardPins(raw, board, problems);
+  if (board) configService.setRule = (key, raw) => pinKeyProblem(key, raw, board);
   if (!("nodeId" in options) && options.defaults) configService.seedDefaults(options.defaults);
   if (!("nodeId" in options) && options.overrides) configService.setOverrides(options.overrides);
   // Remotely changed broker settings on trial: counted here, reverted before resolving when they failed too often.

@@ -7,7 +7,7 @@ import type { LogLevel, Platform } from "../../modules/platform.js";
 import { readBoardConfig } from "./board-config.js";
 import { boardIO } from "./board-io.js";
 import { builtinIO } from "./builtin-io.js";
-import { rs485Pins } from "./rs485-serial.js";
+import { rs485Pins, withRs485Pins } from "./rs485-serial.js";
 import { createClock } from "./clock.js";
 import { createMqttTransport } from "./mqtt-transport.js";
 import { PreferenceStorage } from "./preference-storage.js";
@@ -38,6 +38,9 @@ export default function main(): void {
     if (console.kind === "uart") console.write(`${line}\n`);
     else trace(`${level === "error" ? "! " : ""}${line}\n`);
   };
+  // The board's pin map with the RS-485 pins this build uses (fieldnode.rs485_* over the definition's).
+  const definition = boardByName(board.boardName);
+  const rs485 = rs485Pins(definition?.rs485, board.rs485);
   const timers = createTimers((error) => log("error", `timer callback threw: ${String(error)}`));
 
   // Wi-Fi is joined when the firmware asks, with the credentials of its config
@@ -65,9 +68,9 @@ export default function main(): void {
     storage: new PreferenceStorage(undefined, board.nvsBytes),
     console,
     mqtt: createMqttTransport({ tcp: TCP, tls: TLSSocket }, (line) => log("warn", line)),
-    io: boardIO(builtinIO(rs485Pins(boardByName(board.boardName)?.rs485, board.rs485)), board.host, () => clock.monotonic()).io,
+    io: boardIO(builtinIO(rs485), board.host, () => clock.monotonic()).io,
     system: { ...createSystemServices(networkState), joinNetwork },
-    board: boardByName(board.boardName),
+    board: definition && withRs485Pins(definition, rs485),
     log,
     // OTA (issue 11): the SDK's esp32/ota slots with ESP-IDF app rollback, downloads over the ECMA-419 HTTP client.
     ota: espOtaSlots(),

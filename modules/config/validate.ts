@@ -7,6 +7,7 @@
 import { escapeControls } from "../util/escape-controls.js";
 import { utf8Length } from "../util/utf8.js";
 import { checkChannels } from "./channel-rules.js";
+import { checkPinSharing } from "./pin-uses.js";
 import { checkClientCertificate } from "./client-cert-rule.js";
 import { checkRules } from "./rule-checks.js";
 import { channelFieldNames } from "./channel-fields.js";
@@ -193,20 +194,11 @@ export function checkConfig(raw: RawConfig, extraRules?: (raw: RawConfig, proble
   if (!(keepalive > 0)) problems.push("mqtt.keepalive must be set");
   if (!(maxInterval > 0)) problems.push("telemetry.max_interval must be set");
 
-  const pins = new Map<number, string>();
-  const claimPin = (pin: unknown, owner: string) => {
-    if (typeof pin !== "number") return;
-    const other = pins.get(pin);
-    if (other) problems.push(`${owner} and ${other} both use pin ${pin}`);
-    else pins.set(pin, owner);
-  };
-  checkChannels(raw, channels, maxInterval, claimPin, problems);
+  checkChannels(raw, channels, maxInterval, problems);
+  checkPinSharing(raw, problems);
   checkModbus(raw, problems);
   for (const name of actuators) {
-    const pin = raw.get(`act.${name}.pin`);
-    if (pin === undefined) problems.push(`act.${name}.pin must be set`);
-    claimPin(pin, `act.${name}`);
-    claimPin(raw.get(`act.${name}.feedback_pin`), `act.${name}.feedback_pin`);
+    if (raw.get(`act.${name}.pin`) === undefined) problems.push(`act.${name}.pin must be set`);
     const safe = raw.get(`act.${name}.safe_state`);
     if (raw.get(`act.${name}.type`) === "relay" && safe !== 0 && safe !== 100) problems.push(`act.${name}.safe_state of a relay must be 0 (off) or 100 (on), got ${safe}`);
   }

@@ -110,7 +110,7 @@ const RULES: [Record<string, unknown>, string][] = [
   [{ "mqtt.url": "mqtts://b.example:99999" }, "mqtt.url port must be 1..65535, got 99999"],
   [{ "mqtt.url": "mqtts://b.example" }, 'mqtt.url: mqtts:// needs an explicit port (usually 8883), got "mqtts://b.example"'],
   [{ "mqtt.tls_fingerprint": "a".repeat(64) }, "mqtt.tls_ca / mqtt.tls_fingerprint need an mqtts:// mqtt.url"],
-  [{ "act.a.type": "relay", "act.a.pin": 5, "act.a.safe_state": 0, "act.b.type": "relay", "act.b.pin": 5, "act.b.safe_state": 0 }, "act.b and act.a both use pin 5"],
+  [{ "act.a.type": "relay", "act.a.pin": 5, "act.a.safe_state": 0, "act.b.type": "relay", "act.b.pin": 5, "act.b.safe_state": 0 }, "act.b.pin and act.a.pin both use pin 5"],
   [{ "act.a.type": "relay", "act.a.pin": 5, "act.a.safe_state": 50 }, "act.a.safe_state of a relay must be 0 (off) or 100 (on), got 50"],
   [{ "act.a.type": "relay" }, "act.a.pin must be set"],
   [{ "ch.temp.interval": 20000 }, "ch.temp.interval 20000 ms is longer than telemetry.max_interval 10 s"],

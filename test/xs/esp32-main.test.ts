@@ -56,4 +56,7 @@ test("hosts/esp32/main.ts boots in XS on Moddable service doubles: console on UA
 
   const pin = asText(await run.command<number[]>("type", bytes("set act.pump.type relay\rset act.pump.pin 34\rsave\r")));
   t.regex(pin, /ERR rule .*act\.pump\.pin: GPIO 34 cannot drive an output on esp32-devkitc/, "the DevKitC map is checked at save");
+  const bus = asText(await run.command<number[]>("type", bytes("set act.pump.pin 21\rset ch.door.type digital\rset ch.door.pin 4\r")));
+  t.regex(bus, /ERR rule act\.pump\.pin: GPIO 21 is the I2C bus's SDA on esp32-devkitc\r\n/, "a relay on the I2C bus is refused at set");
+  t.regex(bus, /ERR rule ch\.door\.pin: GPIO 4 is the RS-485 transceiver's DE on esp32-devkitc\r\n/, "a contact on the RS-485 DE pin is refused at set");
 });
