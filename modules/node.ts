@@ -14,6 +14,7 @@ import { Console, type ConsoleCommand } from "./console/console.js";
 import { attachImprov } from "./console/improv.js";
 import { checkBoardPins, pinKeyProblem } from "./boards/board-pins.js";
 import { countResetReason } from "./util/reset-counts.js";
+import { LoopWatchdog } from "./util/loop-watchdog.js";
 import { masksSecret } from "./console/secret-mask.js";
 import { Counters } from "./counters.js";
 import { edgePipeline } from "./edge/edge-pipeline.js";
@@ -208,6 +209,8 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   const alarms = new Alarms(config.channels, { storage: platform.storage, now: () => platform.clock.monotonic(), event: events, onError: (message) => log.error("alarm", message) });
   channels.subscribe((reading) => alarms.push(reading));
   const batcher = new Batcher(platform, { ...config.telemetry, fits: (readings) => packs.fits(readings) }, (readings) => forwarder.add(packs.make(readings)));
+  // The main loop: its every turn feeds the board's watchdog (a loop that stops turning resets the board).
+  const loopWatchdog = new LoopWatchdog(platform.watchdog, (message) => log.error("watchdog", message));
   const housekeeping = platform.timers.repeat(() => {
     try {
       outbox.tick();
@@ -216,6 +219,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       counters.add("internal_errors");
       log.error("outbox", `tick failed: ${(error as Error).message}`);
     }
+    loopWatchdog.feed();
   }, OUTBOX_TICK_MS);
 
   const actuators = new Actuators(platform, log, config.actuators ?? [], events);
@@ -260,7 +264,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   console.register(alarmsCommand(() => alarms.active(), () => platform.clock.monotonic()));
   console.register(
     statusCommand(() =>
-      statusReport({ platform, nodeId: config.nodeId, bootId, session, outbox, config: configService, fallback, actuators, channels, counters, storage: storageHealth, alarms }),
+      statusReport({ platform, nodeId: config.nodeId, bootId, session, outbox, config: configService, fallback, actuators, channels, counters, storage: storageHealth, alarms, watchdog: loopWatchdog }),
     ),
   );
 
@@ -276,6 +280,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   channels.start((reading) => pipeline.push(reading, toBatcher));
   session.start();
   console.start();
+  if (loopWatchdog.start()) log.info("watchdog", loopWatchdog.describe());
   if (configService.loaded.notes.length > 0) events("config", configService.loaded.notes.join("; "));
   if (storageHealth.problem !== undefined) events("storage", storageHealth.problem);
 
@@ -294,6 +299,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     },
     counters,
     async stop() {
+      loopWatchdog.stop();
       platform.timers.clear(ruleCheck);
       actuators.stop();
       channels.stop();

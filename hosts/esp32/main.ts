@@ -18,6 +18,7 @@ import { WifiLink } from "./wifi-link.js";
 import { espHttpClient } from "./http-client.js";
 import { observedNetResolver } from "./net-resolver.js";
 import { espOtaSlots } from "./ota-slots.js";
+import { espLoopWatchdog, takeWatchdogMark } from "./loop-watchdog.js";
 
 /**
  * Boots the board: builds the Platform from Moddable services and hands it
@@ -61,6 +62,7 @@ export default function main(): void {
     return link ? link.state() : "down: no Wi-Fi configured (set wifi.ssid and wifi.password, save, reboot)";
   };
 
+  const system = createSystemServices(networkState, takeWatchdogMark);
   const platform: Platform = {
     name: board.host,
     clock,
@@ -69,11 +71,13 @@ export default function main(): void {
     console,
     mqtt: createMqttTransport({ tcp: TCP, tls: TLSSocket }, (line) => log("warn", line)),
     io: boardIO(builtinIO(rs485), board.host, () => clock.monotonic()).io,
-    system: { ...createSystemServices(networkState), joinNetwork },
+    system: { ...system, joinNetwork },
     board: definition && withRs485Pins(definition, rs485),
     log,
     // OTA (issue 11): the SDK's esp32/ota slots with ESP-IDF app rollback, downloads over the ECMA-419 HTTP client.
     ota: espOtaSlots(),
+    // The firmware's main loop feeds it; the SDK's own loop feeds the ESP-IDF task watchdog (loop-watchdog.ts).
+    watchdog: espLoopWatchdog(clock, timers, () => system.restart(), (line) => log("error", line)),
     http: espHttpClient({ tcp: TCP, tls: TLSSocket }, observedNetResolver({ onResolved() {}, onFailed() {}, isLive: () => true })),
   };
   if (!platform.board) log("warn", `board "${board.boardName}" (fieldnode.board) is not one of modules/boards: pins are not checked at save`);

@@ -69,6 +69,9 @@ const BAD: [string, string, new (...args: any[]) => Error, string][] = [
   ["ch.temp.filter", "compress(0.05, 0)", RangeError, "ch.temp.filter: column 16: compress: max_s must be above 0 and at most 86400, got 0"],
   ["ch.temp.filter", "ema(NaN)", RangeError, 'ch.temp.filter: column 5: ema: alpha must be a finite number, got "NaN"'],
   ["ch.temp.filter", "rate|".repeat(50), RangeError, "ch.temp.filter must be at most 200 bytes, got 250"],
+  ["mqtt.tls_ca", "AAAA", RangeError, "mqtt.tls_ca: not a DER X.509 certificate (base64 of one DER certificate: openssl x509 -outform DER | base64 -w0)"],
+  ["mqtt.tls_ca", "MAA=", RangeError, "mqtt.tls_ca: not a DER X.509 certificate (base64 of one DER certificate: openssl x509 -outform DER | base64 -w0)"],
+  ["mqtt.tls_ca", "QUJD", RangeError, "mqtt.tls_ca: not a DER X.509 certificate (base64 of one DER certificate: openssl x509 -outform DER | base64 -w0)"],
 ];
 
 for (const [key, text, type, message] of BAD)
