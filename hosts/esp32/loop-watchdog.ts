@@ -2,8 +2,14 @@ import Preference from "preference";
 import type { Clock, Timers, Watchdog } from "../../modules/platform.js";
 import { StallDetector } from "../../modules/util/stall-detector.js";
 
-/** The loop watchdog's timeout: the ESP-IDF task watchdog's (sdkconfig.defaults: CONFIG_ESP_TASK_WDT_TIMEOUT_S=10). */
-export const LOOP_WATCHDOG_MS = 10_000;
+/**
+ * The loop watchdog's timeout: three times the ESP-IDF task watchdog's 10 s
+ * (sdkconfig.defaults: CONFIG_ESP_TASK_WDT_TIMEOUT_S). A handler that blocks
+ * is the task watchdog's to catch; were this one as short, a handler that
+ * blocks just under 10 s (and the up to 1 s since the loop's last feed)
+ * would restart the board where the task watchdog lets it live.
+ */
+export const LOOP_WATCHDOG_MS = 30_000;
 /** NVS domain and key of the mark a loop-watchdog restart leaves for the next boot (names of at most 15 characters). */
 const MARK_DOMAIN = "fnwdt";
 const MARK_KEY = "trip";

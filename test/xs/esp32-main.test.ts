@@ -41,7 +41,7 @@ test("hosts/esp32/main.ts boots in XS on Moddable service doubles: console on UA
   await run.command("advance", 2_000);
   const status = asText(await run.command<number[]>("type", bytes("status\r")));
   t.regex(status, /reset reason: watchdog/, "the resetReason module's Task WDT is reported as watchdog");
-  t.regex(status, /watchdog: armed, timeout 10 s, fed by the main loop \(\d+ feeds\)/, "the firmware's loop feeds the host's loop watchdog");
+  t.regex(status, /watchdog: armed, timeout 30 s, fed by the main loop \(\d+ feeds\)/, "the firmware's loop feeds the host's loop watchdog");
   t.regex(status, /up 192\.168\.1\.50/);
   t.regex(status, /OK\r\n/);
 
@@ -62,16 +62,17 @@ test("hosts/esp32/main.ts boots in XS on Moddable service doubles: console on UA
   t.regex(bus, /ERR rule ch\.door\.pin: GPIO 4 is the RS-485 transceiver's DE on esp32-devkitc\r\n/, "a contact on the RS-485 DE pin is refused at set");
 });
 
-test("hosts/esp32 in XS: a firmware loop blocked past 10 s makes the loop watchdog restart the board, and the next boot reports reset reason watchdog", async (t) => {
+test("hosts/esp32 in XS: a firmware loop that does not turn for 30 s makes the loop watchdog restart the board, and the next boot reports reset reason watchdog", async (t) => {
   const run = await runOnXS("test/xs/entries/esp32-main.ts", { replace: DOUBLES, onLog: (line) => t.log(line) });
   t.teardown(() => run.close());
   await run.command<string>("boot", { "fieldnode.host": "esp32", "fieldnode.network": "host", "fieldnode.console": "uart0", "fieldnode.board": "esp32-devkitc" });
   await run.command("advance", 30_000);
-  const short = await run.command<{ restarts: number; out: string }>("stall", 8_000);
-  t.is(short.restarts, 0, "8 s blocked is within the timeout");
-  const long = await run.command<{ restarts: number; out: string }>("stall", 15_000);
+  // 15 s blocked is the ESP-IDF task watchdog's to catch (its 10 s; not modelled by the doubles), not the loop watchdog's 30 s.
+  const short = await run.command<{ restarts: number; out: string }>("stall", 15_000);
+  t.is(short.restarts, 0, "15 s blocked is within the loop watchdog's timeout");
+  const long = await run.command<{ restarts: number; out: string }>("stall", 35_000);
   t.is(long.restarts, 1, "System.restart() was called");
-  t.regex(long.out, /watchdog: the main loop was not fed for 1[5-9]\d{3} ms \(timeout 10000 ms\): restarting/);
+  t.regex(long.out, /watchdog: the main loop was not fed for 3[5-9]\d{3} ms \(timeout 30000 ms\): restarting/);
   const state = await run.command<{ preferenceKeys: [string, string[]][] }>("state");
   t.deepEqual(state.preferenceKeys.find(([domain]) => domain === "fnwdt"), ["fnwdt", ["trip"]], "the mark is in NVS for the next boot");
   // ESP-IDF reports the restart as Software; the mark makes it watchdog, once.
