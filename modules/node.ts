@@ -12,8 +12,9 @@ import { statusCommand } from "./console/commands/status.js";
 import { versionCommand } from "./console/commands/version.js";
 import { Console, type ConsoleCommand } from "./console/console.js";
 import { attachImprov } from "./console/improv.js";
-import { checkBoardPins } from "./boards/board-pins.js";
+import { checkBoardPins, pinKeyProblem } from "./boards/board-pins.js";
 import { countResetReason } from "./util/reset-counts.js";
+import { LoopWatchdog } from "./util/loop-watchdog.js";
 import { masksSecret } from "./console/secret-mask.js";
 import { Counters } from "./counters.js";
 import { edgePipeline } from "./edge/edge-pipeline.js";
@@ -117,6 +118,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   const configService = new ConfigService(platform.storage, platform.system.hardwareId());
   const board = platform.board;
   if (board) configService.saveRules = (raw, problems) => checkBoardPins(raw, board, problems);
+  if (board) configService.setRule = (key, raw) => pinKeyProblem(key, raw, board);
   if (!("nodeId" in options) && options.defaults) configService.seedDefaults(options.defaults);
   if (!("nodeId" in options) && options.overrides) configService.setOverrides(options.overrides);
   // Remotely changed broker settings on trial: counted here, reverted before resolving when they failed too often.
@@ -210,6 +212,8 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   const alarms = new Alarms(config.channels, { storage: platform.storage, now: () => platform.clock.monotonic(), event: events, onError: (message) => log.error("alarm", message) });
   channels.subscribe((reading) => alarms.push(reading));
   const batcher = new Batcher(platform, { ...config.telemetry, fits: (readings) => packs.fits(readings) }, (readings) => forwarder.add(packs.make(readings)));
+  // The main loop: its every turn feeds the board's watchdog (a loop that stops turning resets the board).
+  const loopWatchdog = new LoopWatchdog(platform.watchdog, (message) => log.error("watchdog", message));
   const housekeeping = platform.timers.repeat(() => {
     try {
       outbox.tick();
@@ -218,6 +222,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
       counters.add("internal_errors");
       log.error("outbox", `tick failed: ${(error as Error).message}`);
     }
+    loopWatchdog.feed();
   }, OUTBOX_TICK_MS);
 
   const actuators = new Actuators(platform, log, config.actuators ?? [], events);
@@ -262,7 +267,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   console.register(alarmsCommand(() => alarms.active(), () => platform.clock.monotonic()));
   console.register(
     statusCommand(() =>
-      statusReport({ platform, nodeId: config.nodeId, bootId, session, outbox, config: configService, fallback, actuators, channels, counters, storage: storageHealth, alarms }),
+      statusReport({ platform, nodeId: config.nodeId, bootId, session, outbox, config: configService, fallback, actuators, channels, counters, storage: storageHealth, alarms, watchdog: loopWatchdog }),
     ),
   );
 
@@ -287,6 +292,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   channels.start((reading) => pipeline.push(reading, toBatcher));
   session.start();
   console.start();
+  if (loopWatchdog.start()) log.info("watchdog", loopWatchdog.describe());
   if (configService.loaded.notes.length > 0) events("config", configService.loaded.notes.join("; "));
   if (storageHealth.problem !== undefined) events("storage", storageHealth.problem);
 
@@ -306,6 +312,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
     counters,
     observe: (observer) => taps.observe(observer),
     async stop() {
+      loopWatchdog.stop();
       platform.timers.clear(ruleCheck);
       actuators.stop();
       channels.stop();

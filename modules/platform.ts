@@ -351,6 +351,23 @@ export interface OtaSlots {
   runningVersion?(): string | undefined;
 }
 
+/**
+ * The board's watchdog on the firmware's main loop (issue 11): armed at
+ * boot, fed by the loop's every turn; when no feed comes for `timeoutMs`
+ * the board resets and the next boot's reset reason is "watchdog"
+ * (modules/util/stall-detector.ts is the portable one both hosts use).
+ */
+export interface Watchdog {
+  /** How long the loop may go without a feed, ms. */
+  readonly timeoutMs: number;
+  /** Arms it: from now on a feed must come within `timeoutMs`. Throws when the host cannot arm it. */
+  start(): void;
+  /** The main loop is alive. */
+  feed(): void;
+  /** Disarms it (a clean stop or restart). Never throws. */
+  stop(): void;
+}
+
 /** Everything a host hands to `startNode`. */
 export interface Platform {
   /** Host name for status and birth: "sim" or "esp32". */
@@ -370,4 +387,6 @@ export interface Platform {
   readonly http?: HttpClient;
   /** Firmware slots for OTA; absent: `cmd/ota` answers `unsupported`. */
   readonly ota?: OtaSlots;
+  /** The main loop's watchdog; absent: none (status says so). */
+  readonly watchdog?: Watchdog;
 }

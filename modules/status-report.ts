@@ -25,6 +25,8 @@ export interface StatusSources {
   storage?: { describe(): string };
   /** Active channel alarms; absent: not shown. */
   alarms?: { count: number };
+  /** The main loop's watchdog (util/loop-watchdog.ts); absent: not shown. */
+  watchdog?: { describe(): string };
 }
 
 /**
@@ -41,6 +43,7 @@ export function statusReport(s: StatusSources): [string, string][] {
     ["boot", s.bootId],
     ["uptime", `${Math.floor(platform.clock.monotonic() / 1000)} s`],
     ["reset reason", platform.system.resetReason()],
+    ...(s.watchdog ? [["watchdog", s.watchdog.describe()] as [string, string]] : []),
     ["clock", platform.clock.wallTime() === undefined ? "not synchronised (uptime stamps)" : "synchronised"],
     ["network", platform.system.networkState()],
     ["mqtt", s.session.describe()],

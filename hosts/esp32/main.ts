@@ -7,7 +7,7 @@ import type { LogLevel, Platform } from "../../modules/platform.js";
 import { readBoardConfig } from "./board-config.js";
 import { boardIO } from "./board-io.js";
 import { builtinIO } from "./builtin-io.js";
-import { rs485Pins } from "./rs485-serial.js";
+import { rs485Pins, withRs485Pins } from "./rs485-serial.js";
 import { createClock } from "./clock.js";
 import { createMqttTransport } from "./mqtt-transport.js";
 import { PreferenceStorage } from "./preference-storage.js";
@@ -18,6 +18,7 @@ import { WifiLink } from "./wifi-link.js";
 import { espHttpClient } from "./http-client.js";
 import { observedNetResolver } from "./net-resolver.js";
 import { espOtaSlots } from "./ota-slots.js";
+import { espLoopWatchdog, takeWatchdogMark } from "./loop-watchdog.js";
 
 /**
  * Boots the board: builds the Platform from Moddable services and hands it
@@ -38,6 +39,9 @@ export default function main(): void {
     if (console.kind === "uart") console.write(`${line}\n`);
     else trace(`${level === "error" ? "! " : ""}${line}\n`);
   };
+  // The board's pin map with the RS-485 pins this build uses (fieldnode.rs485_* over the definition's).
+  const definition = boardByName(board.boardName);
+  const rs485 = rs485Pins(definition?.rs485, board.rs485);
   const timers = createTimers((error) => log("error", `timer callback threw: ${String(error)}`));
 
   // Wi-Fi is joined when the firmware asks, with the credentials of its config
@@ -58,6 +62,7 @@ export default function main(): void {
     return link ? link.state() : "down: no Wi-Fi configured (set wifi.ssid and wifi.password, save, reboot)";
   };
 
+  const system = createSystemServices(networkState, takeWatchdogMark);
   const platform: Platform = {
     name: board.host,
     clock,
@@ -65,12 +70,14 @@ export default function main(): void {
     storage: new PreferenceStorage(undefined, board.nvsBytes),
     console,
     mqtt: createMqttTransport({ tcp: TCP, tls: TLSSocket }, (line) => log("warn", line)),
-    io: boardIO(builtinIO(rs485Pins(boardByName(board.boardName)?.rs485, board.rs485)), board.host, () => clock.monotonic()).io,
-    system: { ...createSystemServices(networkState), joinNetwork },
-    board: boardByName(board.boardName),
+    io: boardIO(builtinIO(rs485), board.host, () => clock.monotonic()).io,
+    system: { ...system, joinNetwork },
+    board: definition && withRs485Pins(definition, rs485),
     log,
     // OTA (issue 11): the SDK's esp32/ota slots with ESP-IDF app rollback, downloads over the ECMA-419 HTTP client.
     ota: espOtaSlots(),
+    // The firmware's main loop feeds it; the SDK's own loop feeds the ESP-IDF task watchdog (loop-watchdog.ts).
+    watchdog: espLoopWatchdog(clock, timers, () => system.restart(), (line) => log("error", line)),
     http: espHttpClient({ tcp: TCP, tls: TLSSocket }, observedNetResolver({ onResolved() {}, onFailed() {}, isLive: () => true })),
   };
   if (!platform.board) log("warn", `board "${board.boardName}" (fieldnode.board) is not one of modules/boards: pins are not checked at save`);

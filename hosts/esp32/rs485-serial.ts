@@ -1,4 +1,5 @@
 /// <reference path="./moddable-extras.d.ts" />
+import type { BoardDefinition } from "../../modules/boards/board-definition.js";
 import type { SerialIO, SerialOptions } from "../../modules/platform.js";
 
 /** The RS-485 UART's pins, from the board definition (`fieldnode.rs485_*` in mc/config, else `device.Serial.default`). */
@@ -53,4 +54,15 @@ export function rs485SerialClass(Native: NonNullable<ModdableIOClasses["Serial"]
       this.#port.close();
     }
   };
+}
+
+/**
+ * The board definition as this build wires it: its RS-485 UART and pins
+ * replaced by `pins` (rs485Pins: the build's `fieldnode.rs485_*` values
+ * over the definition's), so that `set`/`save` check pins against the
+ * RS-485 pins the board really uses. A pin `pins` lacks keeps the definition's.
+ */
+export function withRs485Pins(board: BoardDefinition, pins: Rs485Pins & { direction?: number }): BoardDefinition {
+  const { uart, tx, rx, de } = board.rs485;
+  return Object.freeze({ ...board, rs485: Object.freeze({ uart: pins.port ?? uart, tx: pins.transmit ?? tx, rx: pins.receive ?? rx, de: pins.direction ?? de }) });
 }

@@ -22,7 +22,8 @@ const RESET_REASONS: Readonly<Record<string, string>> = Object.freeze({
  *   without colons ("a4d18cdbc020"), or "mcsim" when there is none;
  * - `resetReason`: the ESP32 `resetReason` module when the build has it
  *   (looked up through `Modules`, so the mcsim build links without it),
- *   else "unknown";
+ *   else "unknown"; a software restart that `watchdogMark()` (read once,
+ *   at the first call) says the loop watchdog made is "watchdog";
  * - `restart`: `System.restart()` of the SDK's ECMA-419 `system` module
  *   (esp_restart on the ESP32); throws `Error` where the host has none
  *   (mcsim), so the console can answer ERR;
@@ -34,8 +35,9 @@ const RESET_REASONS: Readonly<Record<string, string>> = Object.freeze({
  *   instrumented;
  * - `networkState`: whatever `networkState` reports (the Wi-Fi link).
  */
-export function createSystemServices(networkState: () => string): SystemServices {
+export function createSystemServices(networkState: () => string, watchdogMark: () => boolean = () => false): SystemServices {
   let hardwareId: string | undefined;
+  let reason: string | undefined;
   const freeMemoryIndex = instrumentIndex("System Free Memory");
   // A shift modulo 1 keeps the distribution uniform.
   const offset = (Date.now() % 1_000_003) / 1_000_003;
@@ -44,7 +46,13 @@ export function createSystemServices(networkState: () => string): SystemServices
       hardwareId ??= macId();
       return hardwareId;
     },
-    resetReason,
+    resetReason(): string {
+      if (reason === undefined) {
+        const hardware = resetReason();
+        reason = watchdogMark() && hardware === "software" ? "watchdog" : hardware;
+      }
+      return reason;
+    },
     restart(): void {
       const system = (globalThis as { System?: { restart?: () => void } }).System;
       if (typeof system?.restart !== "function") throw new Error("restart is not available on this host");

@@ -114,6 +114,7 @@ async function main(argv: string[]): Promise<void> {
       mqtt: transport,
       resetReason,
       restart: () => void reboot(),
+      onWatchdogReset: (reason) => void reboot(reason),
       // On a board, log lines share the UART with the console: so they do on the pty.
       log: (_level, line) => {
         process.stdout.write(`${line}\n`);
@@ -130,13 +131,13 @@ async function main(argv: string[]): Promise<void> {
     const overrides: Record<string, string> = { ...checked.overrides, "mqtt.url": brokerUrl };
     // A replay's channels replace the node's for this run; a profile's are the defaults until a save.
     node = startNode(platform, machine.replayOnly ? { overrides: { ...machine.config, ...overrides } } : { overrides, defaults: machine.config }, uplink);
-    node.registerCommand(simCommand(() => running, machine.summary));
+    node.registerCommand(simCommand(() => running, machine.summary, (ms) => time.stall(ms)));
     attachSimNode(ui, node, consolePort, { targets: running?.faults.targets() ?? [], kinds: FAULT_KINDS });
   };
 
-  const reboot = async () => {
+  const reboot = async (reason = "software") => {
     await node?.stop();
-    resetReason = "software";
+    resetReason = reason;
     time.still(boot);
   };
 

@@ -7,6 +7,7 @@ import { VirtualTime } from "./virtual-time.js";
 import { simulatedRs485 } from "../../modules/io/models/simulated-rs485.js";
 import type { RS485BusModel } from "../../modules/io/models/rs485-bus-model.js";
 import { nodeSerialClass } from "./serial-port.js";
+import { simWatchdog } from "./sim-watchdog.js";
 
 /** What the simulator's platform is built from. */
 export interface SimPlatformParts {
@@ -29,6 +30,8 @@ export interface SimPlatformParts {
   /** OTA: the firmware slots (file-ota.ts) and the HTTP client (node-http.ts). */
   ota?: OtaSlots;
   http?: HttpClient;
+  /** Called with "watchdog" when the firmware's main loop stalls (sim-watchdog.ts); absent: no watchdog (the fleet). */
+  onWatchdogReset?: (reason: string) => void;
   /** The board's signal seed (default: random) and the hardware id (default simHardwareId()): a fleet gives each node its own. */
   seed?: number;
   hardwareId?: string;
@@ -53,9 +56,10 @@ export function createSimPlatform(parts: SimPlatformParts & { time?: VirtualTime
   const monotonic = () => time.monotonic() - bootAt;
   const board = parts.board ?? simulatedBoard(() => time.monotonic(), parts.seed ?? randomInt(1, 2 ** 31));
   const syncAfter = parts.clockSyncDelayMs ?? 0;
+  const clock = { monotonic, wallTime: () => (monotonic() < syncAfter ? undefined : time.wallTime()) };
   const platform: Platform = {
     name: "sim",
-    clock: { monotonic, wallTime: () => (monotonic() < syncAfter ? undefined : time.wallTime()) },
+    clock,
     timers: time,
     storage: parts.storage,
     console: parts.console,
@@ -73,6 +77,7 @@ export function createSimPlatform(parts: SimPlatformParts & { time?: VirtualTime
     log: parts.log,
     ...(parts.ota ? { ota: parts.ota } : {}),
     ...(parts.http ? { http: parts.http } : {}),
+    ...(parts.onWatchdogReset ? { watchdog: simWatchdog(clock, time, (line) => parts.log("error", line), parts.onWatchdogReset) } : {}),
   };
   return { platform, board, time };
 }

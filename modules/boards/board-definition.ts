@@ -23,7 +23,7 @@ export interface BoardDefinition {
   readonly pwm: readonly number[];
   /** The RS-485 transceiver: UART number, its TX/RX pins and the driver-enable (DE) pin. */
   readonly rs485: { readonly uart: number; readonly tx: number; readonly rx: number; readonly de: number };
-  /** GPIOs a technician must not use, and why (flash, console, USB). */
+  /** GPIOs a technician must not use, and why (flash, PSRAM, console, USB, strapping pins that can stop the boot). */
   readonly reserved: Readonly<Record<number, string>>;
 }
 

@@ -1,7 +1,6 @@
 /**
  * The whole-config rules of sensor channels, checked at `save` (and on load
- * and import): each channel's quantity belongs to its type, its pins are not
- * used twice (channels on one chip share them), its interval fits the
+ * and import): each channel's quantity belongs to its type, its interval fits the
  * telemetry, and its type's own cross-field rules (SensorType.check: a
  * computed channel's expression, an analog range, ...) hold.
  */
@@ -9,9 +8,8 @@ import { sensorType } from "../io/sensor-registry.js";
 import type { ChannelView } from "../io/sensor-type.js";
 import type { RawConfig } from "./schema.js";
 
-/** Pushes one message per broken rule onto `problems`; `claimPin(pin, owner)` reports a pin used twice. */
-export function checkChannels(raw: RawConfig, channels: readonly string[], maxIntervalS: number, claimPin: (pin: unknown, owner: string) => void, problems: string[]): void {
-  const chips = new Set<string>();
+/** Pushes one message per broken rule onto `problems` (a pin used twice is pin-uses.ts's rule). */
+export function checkChannels(raw: RawConfig, channels: readonly string[], maxIntervalS: number, problems: string[]): void {
   for (const name of channels) {
     const get = (field: string) => raw.get(`ch.${name}.${field}`);
     const typeName = String(get("type"));
@@ -31,12 +29,6 @@ export function checkChannels(raw: RawConfig, channels: readonly string[], maxIn
     // A quantity without a unit of its own (the simulator's probe) may stay without one.
     if (!raw.has(`ch.${name}.unit`) && quantity?.unit !== "") problems.push(`ch.${name}.unit must be set`);
     for (const field of type.chip) if (get(field) === undefined) problems.push(`ch.${name}.${field} must be set for ${typeName}`);
-    // Channels on one chip share its pins: claim each chip's pins once.
-    const chip = `${typeName}@${type.chip.map((f) => String(get(f))).join(",")}`;
-    if (type.pins && type.pins.length > 0 && !chips.has(chip)) {
-      chips.add(chip);
-      for (const field of type.pins) claimPin(get(field), `ch.${name}`);
-    }
     const interval = Number(get("interval"));
     if (!type.computed && interval > maxIntervalS * 1000) problems.push(`ch.${name}.interval ${interval} ms is longer than telemetry.max_interval ${maxIntervalS} s`);
     if (type.check) {

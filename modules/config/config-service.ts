@@ -20,7 +20,7 @@ import { ADMIN_KEYS, FallbackRecord } from "./fallback-record.js";
 import { factoryDefaults, fillInstance, GROUP_NAME, GROUPS, KEYS, lookupKey, REMOTE_ADMIN, type GroupId, type KeySpec, type RawConfig, type Value } from "./schema.js";
 import { ConfigStore, type LoadResult } from "./store.js";
 import { clearTypeFields, followMeasure } from "./channel-fields.js";
-import { checkConfig, checkValue, parseText, requireKey, showValue, UnknownKeyError } from "./validate.js";
+import { checkConfig, checkValue, ConfigRuleError, parseText, requireKey, showValue, UnknownKeyError } from "./validate.js";
 
 /**
  * One refused key of `applyRemote`, with its code of the one vocabulary
@@ -186,6 +186,8 @@ export class ConfigService {
       next.set(key, value);
       if (ref.field === "type") fillInstance(next, ref.group, ref.name);
       if (ref.field === "measure" && ref.group === "ch") followMeasure(next, ref.name, previous);
+      const refused = this.setRule?.(key, next);
+      if (refused !== undefined) throw new ConfigRuleError(refused);
       this.#pending = next;
       return;
     }
@@ -215,6 +217,13 @@ export class ConfigService {
     if (ref.spec.default !== undefined) this.#pending.set(key, ref.spec.default);
     else this.#pending.delete(key);
   }
+
+  /**
+   * The rule `set` checks on the one group key it stages (the board's pin
+   * map for a pin key): given the key and the pending config with the new
+   * value, the refusal (thrown as ConfigRuleError, nothing staged) or undefined.
+   */
+  setRule: ((key: string, raw: RawConfig) => string | undefined) | undefined;
 
   /** Rules only `save` adds to the whole-config check (the board's pin map); each pushes its problems. */
   saveRules: ((raw: RawConfig, problems: string[]) => void) | undefined;

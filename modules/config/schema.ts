@@ -11,6 +11,7 @@ import { channelFieldSpec, CHANNEL_FIELDS, COMMON_CHANNEL_FIELDS, fillChannel } 
 import type { KeySpec, Value } from "./key-spec.js";
 import { MODBUS_ACTUATOR_FIELDS, MODBUS_DEVICE_FIELDS } from "./modbus-fields.js";
 import { pattern } from "../util/pattern.js";
+import { certificateProblem } from "../mqtt/client-identity.js";
 import { RULE_FIELDS } from "./rule-fields.js";
 
 export type { KeySpec, Value } from "./key-spec.js";
@@ -49,7 +50,7 @@ export const KEYS: Readonly<Record<string, KeySpec>> = Object.freeze({
   "mqtt.prefix": { type: "string", default: "fieldnode", pattern: pattern(String.raw`^[A-Za-z0-9_-]{1,32}(\/[A-Za-z0-9_-]{1,32}){0,3}$`), patternHelp: "1-4 topic levels of A-Z a-z 0-9 _ -, no wildcards", help: "topic prefix", restart: true },
   [REMOTE_ADMIN]: { type: "bool", default: false, help: "let MQTT cmd/set change the broker, credential and Wi-Fi keys; whoever can publish to this node's cmd topics can then move it to another broker: enable only for a planned change, and turn off again" },
   "mqtt.keepalive": { type: "int", default: 30, min: 5, max: 3600, unit: "s", help: "MQTT keepalive", restart: true, remote: true },
-  "mqtt.tls_ca": { type: "string", default: "", maxBytes: 2800, pattern: pattern(String.raw`^[A-Za-z0-9+/=]*$`), patternHelp: "base64 of a DER certificate (empty: the host's store)", help: "CA certificate for mqtts:// (base64 DER)", restart: true, admin: true },
+  "mqtt.tls_ca": { type: "string", default: "", maxBytes: 2800, pattern: pattern(String.raw`^[A-Za-z0-9+/=]*$`), patternHelp: "base64 of a DER certificate (empty: the host's store)", check: certificateProblem, help: "CA certificate for mqtts:// (base64 DER)", restart: true, admin: true },
   "mqtt.tls_cert": { type: "string", default: "", maxBytes: 2800, pattern: pattern(String.raw`^[A-Za-z0-9+/=]*$`), patternHelp: "base64 of a DER certificate (empty: no client certificate)", help: "this node's client certificate for mqtts:// (base64 DER), with mqtt.tls_key", restart: true, admin: true },
   "mqtt.tls_key": { type: "string", default: "", maxBytes: 2400, pattern: pattern(String.raw`^[A-Za-z0-9+/=]*$`), patternHelp: "base64 of a DER PKCS#8 private key (empty: none)", help: "the private key of mqtt.tls_cert (base64 DER PKCS#8)", secret: true, restart: true, admin: true },
   "mqtt.tls_fingerprint": { type: "string", default: "", pattern: pattern(String.raw`^([0-9a-f]{64})?$`), patternHelp: "64 lower-case hex digits (SHA-256), or empty", help: "pin the broker's certificate by SHA-256 fingerprint", restart: true, admin: true },

@@ -7,6 +7,7 @@
 import { escapeControls } from "../util/escape-controls.js";
 import { utf8Length } from "../util/utf8.js";
 import { checkChannels } from "./channel-rules.js";
+import { checkPinSharing } from "./pin-uses.js";
 import { checkClientCertificate } from "./client-cert-rule.js";
 import { checkRules } from "./rule-checks.js";
 import { channelFieldNames } from "./channel-fields.js";
@@ -194,19 +195,9 @@ export function checkConfig(raw: RawConfig, extraRules?: (raw: RawConfig, proble
   if (!(keepalive > 0)) problems.push("mqtt.keepalive must be set");
   if (!(maxInterval > 0)) problems.push("telemetry.max_interval must be set");
 
-  const pins = new Map<number, string>();
-  const claimPin = (pin: unknown, owner: string) => {
-    if (typeof pin !== "number") return;
-    const other = pins.get(pin);
-    if (other) problems.push(`${owner} and ${other} both use pin ${pin}`);
-    else pins.set(pin, owner);
-  };
-  checkChannels(raw, channels, maxInterval, claimPin, problems);
+  checkChannels(raw, channels, maxInterval, problems);
+  checkPinSharing(raw, problems);
   checkModbus(raw, problems);
-  for (const name of actuators) {
-    claimPin(raw.get(`act.${name}.pin`), `act.${name}`);
-    claimPin(raw.get(`act.${name}.feedback_pin`), `act.${name}.feedback_pin`);
-  }
   checkActuatorTypes(raw, problems);
   for (const key of raw.keys()) {
     const ref = lookupKey(key);

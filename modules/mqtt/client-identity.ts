@@ -69,6 +69,18 @@ function same(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
+ * Why base64 `text` is not one DER X.509 certificate with a readable subject
+ * public key (RFC 5280 section 4.1), or undefined when it is (and for ""):
+ * the check of `mqtt.tls_ca` at `set`. Never throws.
+ */
+export function certificateProblem(text: string): string | undefined {
+  if (text === "") return undefined;
+  const der = decodeBase64(text);
+  if (!der || typeof certificateKey(der) === "string") return "not a DER X.509 certificate (base64 of one DER certificate: openssl x509 -outform DER | base64 -w0)";
+  return undefined;
+}
+
+/**
  * Checks that `mqtt.tls_key` (base64 DER PKCS#8) belongs to `mqtt.tls_cert`
  * (base64 DER X.509): same algorithm, and the key's public part (an RSA
  * key's modulus and exponent, an EC key's embedded public point) equals the

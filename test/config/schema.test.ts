@@ -69,6 +69,9 @@ const BAD: [string, string, new (...args: any[]) => Error, string][] = [
   ["ch.temp.filter", "compress(0.05, 0)", RangeError, "ch.temp.filter: column 16: compress: max_s must be above 0 and at most 86400, got 0"],
   ["ch.temp.filter", "ema(NaN)", RangeError, 'ch.temp.filter: column 5: ema: alpha must be a finite number, got "NaN"'],
   ["ch.temp.filter", "rate|".repeat(50), RangeError, "ch.temp.filter must be at most 200 bytes, got 250"],
+  ["mqtt.tls_ca", "AAAA", RangeError, "mqtt.tls_ca: not a DER X.509 certificate (base64 of one DER certificate: openssl x509 -outform DER | base64 -w0)"],
+  ["mqtt.tls_ca", "MAA=", RangeError, "mqtt.tls_ca: not a DER X.509 certificate (base64 of one DER certificate: openssl x509 -outform DER | base64 -w0)"],
+  ["mqtt.tls_ca", "QUJD", RangeError, "mqtt.tls_ca: not a DER X.509 certificate (base64 of one DER certificate: openssl x509 -outform DER | base64 -w0)"],
 ];
 
 for (const [key, text, type, message] of BAD)
@@ -110,7 +113,7 @@ const RULES: [Record<string, unknown>, string][] = [
   [{ "mqtt.url": "mqtts://b.example:99999" }, "mqtt.url port must be 1..65535, got 99999"],
   [{ "mqtt.url": "mqtts://b.example" }, 'mqtt.url: mqtts:// needs an explicit port (usually 8883), got "mqtts://b.example"'],
   [{ "mqtt.tls_fingerprint": "a".repeat(64) }, "mqtt.tls_ca / mqtt.tls_fingerprint need an mqtts:// mqtt.url"],
-  [{ "act.a.type": "relay", "act.a.pin": 5, "act.a.safe_state": 0, "act.b.type": "relay", "act.b.pin": 5, "act.b.safe_state": 0 }, "act.b and act.a both use pin 5"],
+  [{ "act.a.type": "relay", "act.a.pin": 5, "act.a.safe_state": 0, "act.b.type": "relay", "act.b.pin": 5, "act.b.safe_state": 0 }, "act.b.pin and act.a.pin both use pin 5"],
   [{ "act.a.type": "relay", "act.a.pin": 5, "act.a.safe_state": 50 }, "act.a.safe_state of a relay must be 0 (off) or 100 (on), got 50"],
   [{ "act.a.type": "relay" }, "act.a.pin must be set"],
   [{ "ch.temp.interval": 20000 }, "ch.temp.interval 20000 ms is longer than telemetry.max_interval 10 s"],

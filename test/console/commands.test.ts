@@ -32,7 +32,7 @@ const CASES: [string, RegExp][] = [
   ["unset ch.nope", /^ERR unknown-key no channel "nope"/],
   ["unset mqtt.keepalive", /^mqtt.keepalive = 30 s\r\nOK\r\n$/],
   ["set act.pump.pin 6", /^act.pump.pin = 6 .*OK\r\n$/s],
-  ["save", /^ERR rule act.pump and act.fan both use pin 6\r\n$/],
+  ["save", /^ERR rule act.pump.pin and act.fan.pin both use pin 6\r\n$/],
   ["discard", /^discarded 2 unsaved change\(s\)\r\nOK\r\n$/],
   ["set mqtt.url mqtts://b.example", /OK\r\n$/],
   ["save", /^ERR rule mqtt.url: mqtts:\/\/ needs an explicit port/],

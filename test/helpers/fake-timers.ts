@@ -96,6 +96,16 @@ export class FakeTimers implements Timers, Clock {
   }
 
   /**
+   * Time passes by `ms` with no timer firing, as when one callback blocks
+   * the loop that long; the timers that fell due on the way fire late, at
+   * the next `advance`, each seeing the time then. Throws RangeError for a
+   * negative `ms`.
+   */
+  stall(ms: number): void {
+    this.#now = this.#target(ms);
+  }
+
+  /**
    * As `advance`, but awaits `settle` before the first firing and after each
    * one, so that promise jobs a callback queued run at its due time.
    * Resolves with the number of firings; rejects like `advance` throws.
@@ -119,7 +129,8 @@ export class FakeTimers implements Timers, Clock {
 
   #fire(timer: FakeTimer, fired: number): number {
     if (++fired > MAX_FIRINGS) throw new RangeError(`more than ${MAX_FIRINGS} timer firings in one advance`);
-    this.#now = timer.due;
+    // A timer overdue after a stall fires at the time now, never earlier.
+    if (timer.due > this.#now) this.#now = timer.due;
     if (timer.interval > 0) {
       timer.due += timer.interval;
       timer.order = this.#order++;

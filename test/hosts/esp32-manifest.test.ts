@@ -33,3 +33,17 @@ test("no firmware module creates a RegExp at module level (a preloaded one crash
   }
   t.deepEqual(found, []);
 });
+
+test("every embedded:network/* module the board host imports is mapped and preloaded by manifest.json (the SDK keeps those clients among its examples, which no included manifest brings: xsl stops with 'module not found')", (t) => {
+  const manifest = JSON.parse(readFileSync(join(root, "manifest.json"), "utf8"));
+  const imported = new Set<string>();
+  for (const path of firmware) {
+    const text = readFileSync(join(root, path), "utf8");
+    for (const match of text.matchAll(/from\s+["'](embedded:network\/[^"']+)["']/g)) imported.add(match[1]);
+  }
+  t.true(imported.has("embedded:network/http/client") && imported.has("embedded:network/mqtt/client"), [...imported].join(", "));
+  for (const specifier of imported) {
+    t.truthy(manifest.modules[specifier], `${specifier} mapped in "modules"`);
+    t.true((manifest.preload as string[]).includes(specifier), `${specifier} preloaded`);
+  }
+});

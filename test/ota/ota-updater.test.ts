@@ -127,6 +127,9 @@ const refusedAtStart: [string, Partial<OtaSettings>, (img: ReturnType<typeof sig
   ["no size", {}, (img) => { const c = command(img); c.delete("size"); return c; }, "bad_request", /"size"/],
   ["size over the slot", {}, (img) => command(img, { size: SLOT + 17 }), "out_of_range", /exceeds the slot/],
   ["sha256 not hex", {}, (img) => command(img, { sha256: "zz".repeat(32) }), "bad_request", /"sha256" must be 64 hex/],
+  ["no sha256", {}, (img) => { const c = command(img); c.delete("sha256"); return c; }, "bad_request", /"sha256" must be 64 hex/],
+  ["sig too short", {}, (img) => command(img, { sig: "ab".repeat(63) }), "bad_request", /"sig" must be 128 hex/],
+  ["size not a number", {}, (img) => command(img, { size: "1000" }), "bad_request", /"size"/],
   ["no sig", {}, (img) => { const c = command(img); c.delete("sig"); return c; }, "bad_request", /"sig" must be 128 hex/],
   ["bad version", {}, (img) => command(img, { version: "1.2" }), "bad_request", /"version"/],
   ["no key set", { key: "" }, (img) => command(img), "not_allowed", /set ota.key at the console/],
@@ -161,6 +164,7 @@ test("a second OTA while one runs is refused busy; the first goes on", (t) => {
 type Img = ReturnType<typeof signedImage>;
 const failedLater: [string, Partial<OtaSettings>, () => Img, (r: ReturnType<typeof rig>, img: Img) => void, string, RegExp][] = [
   ["wrong digest", {}, () => ({ ...signedImage(KEY.privateKey, "1.1.0", 500), sha256: "00".repeat(32) }), (r, img) => { r.http.send(img.image); r.http.handlers!.onDone(); r.mem.advance(0); }, "bad_request", /SHA-256 .* does not match/],
+  ["unsigned: an all-zero signature", {}, () => ({ ...signedImage(KEY.privateKey, "1.1.0", 500), sig: "00".repeat(64) }), (r, img) => { r.http.send(img.image); r.http.handlers!.onDone(); r.mem.advance(0); }, "forbidden", /signature does not verify/],
   ["signed by another key", {}, () => signedImage(updateKey().privateKey, "1.1.0", 500), (r, img) => { r.http.send(img.image); r.http.handlers!.onDone(); r.mem.advance(0); }, "forbidden", /signature does not verify/],
   ["truncated", {}, () => signedImage(KEY.privateKey, "1.1.0", 500), (r, img) => { r.http.send(img.image.subarray(0, 300)); r.http.handlers!.onDone(); }, "failed", /truncated: 300 of 516/],
   ["longer than size", {}, () => signedImage(KEY.privateKey, "1.1.0", 500), (r, img) => { r.http.send(img.image); r.http.handlers!.onChunk(new Uint8Array(1)); }, "failed", /more than "size" 516/],

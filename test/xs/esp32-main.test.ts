@@ -41,6 +41,7 @@ test("hosts/esp32/main.ts boots in XS on Moddable service doubles: console on UA
   await run.command("advance", 2_000);
   const status = asText(await run.command<number[]>("type", bytes("status\r")));
   t.regex(status, /reset reason: watchdog/, "the resetReason module's Task WDT is reported as watchdog");
+  t.regex(status, /watchdog: armed, timeout 30 s, fed by the main loop \(\d+ feeds\)/, "the firmware's loop feeds the host's loop watchdog");
   t.regex(status, /up 192\.168\.1\.50/);
   t.regex(status, /OK\r\n/);
 
@@ -56,4 +57,31 @@ test("hosts/esp32/main.ts boots in XS on Moddable service doubles: console on UA
 
   const pin = asText(await run.command<number[]>("type", bytes("set act.pump.type relay\rset act.pump.pin 34\rsave\r")));
   t.regex(pin, /ERR rule .*act\.pump\.pin: GPIO 34 cannot drive an output on esp32-devkitc/, "the DevKitC map is checked at save");
+  const bus = asText(await run.command<number[]>("type", bytes("set act.pump.pin 21\rset ch.door.type digital\rset ch.door.pin 4\r")));
+  t.regex(bus, /ERR rule act\.pump\.pin: GPIO 21 is the I2C bus's SDA on esp32-devkitc\r\n/, "a relay on the I2C bus is refused at set");
+  t.regex(bus, /ERR rule ch\.door\.pin: GPIO 4 is the RS-485 transceiver's DE on esp32-devkitc\r\n/, "a contact on the RS-485 DE pin is refused at set");
+});
+
+test("hosts/esp32 in XS: a firmware loop that does not turn for 30 s makes the loop watchdog restart the board, and the next boot reports reset reason watchdog", async (t) => {
+  const run = await runOnXS("test/xs/entries/esp32-main.ts", { replace: DOUBLES, onLog: (line) => t.log(line) });
+  t.teardown(() => run.close());
+  await run.command<string>("boot", { "fieldnode.host": "esp32", "fieldnode.network": "host", "fieldnode.console": "uart0", "fieldnode.board": "esp32-devkitc" });
+  await run.command("advance", 30_000);
+  // 15 s blocked is the ESP-IDF task watchdog's to catch (its 10 s; not modelled by the doubles), not the loop watchdog's 30 s.
+  const short = await run.command<{ restarts: number; out: string }>("stall", 15_000);
+  t.is(short.restarts, 0, "15 s blocked is within the loop watchdog's timeout");
+  const long = await run.command<{ restarts: number; out: string }>("stall", 35_000);
+  t.is(long.restarts, 1, "System.restart() was called");
+  t.regex(long.out, /watchdog: the main loop was not fed for 3[5-9]\d{3} ms \(timeout 30000 ms\): restarting/);
+  const state = await run.command<{ preferenceKeys: [string, string[]][] }>("state");
+  t.deepEqual(state.preferenceKeys.find(([domain]) => domain === "fnwdt"), ["fnwdt", ["trip"]], "the mark is in NVS for the next boot");
+  // ESP-IDF reports the restart as Software; the mark makes it watchdog, once.
+  const boot = await run.command<string>("reboot", "Software");
+  t.regex(boot, /\(#2\)/);
+  const status = asText(await run.command<number[]>("type", bytes("status\r")));
+  t.regex(status, /reset reason: watchdog/);
+  const after = await run.command<{ preferenceKeys: [string, string[]][] }>("state");
+  t.deepEqual(after.preferenceKeys.find(([domain]) => domain === "fnwdt")?.[1], [], "the mark is taken");
+  await run.command<string>("reboot", "Software");
+  t.regex(asText(await run.command<number[]>("type", bytes("status\r"))), /reset reason: software/, "a later software restart is software again");
 });

@@ -7,13 +7,20 @@ import { ConsoleError } from "../../../modules/console/console-error.js";
 import type { ConsoleCommand } from "../../../modules/console/console.js";
 import type { RunningMachine } from "./machine.js";
 
-/** `sim`, `sim fault <chip|channel> <kind> [for <s>]`, `sim clear`; `summary` is the machine's one-line description. */
-export function simCommand(machine: () => RunningMachine | undefined, summary: string): ConsoleCommand {
+/** Longest `sim stall`, s. */
+const STALL_MAX_S = 3600;
+
+/**
+ * `sim`, `sim fault <chip|channel> <kind> [for <s>]`, `sim clear`, `sim stall <s>`;
+ * `summary` is the machine's one-line description, `stall(ms)` blocks the
+ * firmware's loop for that long (VirtualTime.stall; absent: `sim stall` is refused).
+ */
+export function simCommand(machine: () => RunningMachine | undefined, summary: string, stall?: (ms: number) => void): ConsoleCommand {
   return {
     name: "sim",
     summary: "the simulated machine: state and fault injection",
-    usage: "[fault <chip|channel> nack|stuck|open|noise|spike|drift [for <s>] | clear]",
-    details: "Simulator only. sim: the machine, its channels' physical values and the active faults. sim fault: nack (the chip stops answering), open (a broken wire), stuck (the value freezes), noise, spike, drift; on a chip it hits every channel of it; for <s>: it ends by itself after that many seconds. sim clear: ends every fault.",
+    usage: "[fault <chip|channel> nack|stuck|open|noise|spike|drift [for <s>] | clear | stall <s>]",
+    details: "Simulator only. sim: the machine, its channels' physical values and the active faults. sim fault: nack (the chip stops answering), open (a broken wire), stuck (the value freezes), noise, spike, drift; on a chip it hits every channel of it; for <s>: it ends by itself after that many seconds. sim clear: ends every fault. sim stall <s>: the firmware's loop is blocked that long (at most 3600 s), as a handler that never returns: past 10 s the watchdog resets the node (reset reason watchdog).",
     run(args, reply) {
       const running = machine();
       if (!running) throw new ConsoleError("busy", "the machine is not running");
@@ -26,6 +33,13 @@ export function simCommand(machine: () => RunningMachine | undefined, summary: s
       }
       if (args[0] === "clear" && args.length === 1) {
         reply(`cleared ${running.faults.clear()} fault(s)`);
+        return;
+      }
+      if (args[0] === "stall" && args.length === 2 && stall) {
+        const seconds = Number(args[1]);
+        if (!/^[0-9]{1,4}(\.[0-9]{1,3})?$/.test(args[1]) || !(seconds > 0) || seconds > STALL_MAX_S) throw new ConsoleError("bad-value", `stall: seconds must be a number above 0 and at most ${STALL_MAX_S}, got ${JSON.stringify(args[1].slice(0, 20))}`);
+        reply(`the firmware's loop is blocked for ${seconds} s (virtual time jumps; what fell due runs late)`);
+        stall(Math.round(seconds * 1000));
         return;
       }
       if (args[0] === "fault" && (args.length === 3 || (args.length === 5 && args[3] === "for"))) {
@@ -41,7 +55,7 @@ export function simCommand(machine: () => RunningMachine | undefined, summary: s
         }
         return;
       }
-      throw new ConsoleError("usage", "usage: sim [fault <chip|channel> nack|stuck|open|noise|spike|drift [for <s>] | clear]");
+      throw new ConsoleError("usage", "usage: sim [fault <chip|channel> nack|stuck|open|noise|spike|drift [for <s>] | clear | stall <s>]");
     },
   };
 }

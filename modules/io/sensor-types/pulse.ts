@@ -21,7 +21,7 @@ export const pulse: SensorType = defineSensorType({
     rate: { unit: "/s", resolution: 0.01 },
   },
   fields: {
-    pin: { type: "int", default: 4, min: 0, max: 48, help: "GPIO of the meter's pulse output", restart: true },
+    pin: { type: "int", default: 14, min: 0, max: 48, help: "GPIO of the meter's pulse output", restart: true },
     pulses_per_unit: { type: "decimal", default: 1000, min: 1e-6, max: 1e9, help: "pulses per unit of the totaliser (e.g. 1000 per m3: 1 pulse a litre)", restart: true },
     window_s: { type: "int", default: 10, min: 1, max: 3600, unit: "s", help: "the flow is averaged over this window", restart: true },
     debounce_ms: { type: "int", default: 0, min: 0, max: 1000, unit: "ms", help: "without a hardware counter: a level must hold this long to count", restart: true },

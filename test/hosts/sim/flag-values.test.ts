@@ -9,7 +9,7 @@ const BAD: [string[], RegExp][] = [
   [["--override", "foo=1"], /^fieldnode-sim: --override foo=1: unknown key "foo"/],
   [["--override", "ch.temp.interval=5"], /^fieldnode-sim: --override ch\.temp\.interval=5: ch\.temp\.interval must be 100\.\.86400000 \(ms\), got 5$/],
   [["--override", "mqtt.keepalive=abc"], /^fieldnode-sim: --override mqtt\.keepalive=abc: mqtt\.keepalive must be an integer/],
-  [["--override", "mqtt.tls_ca=AAAA"], /^fieldnode-sim: --override mqtt\.tls_ca=AAAA: .*mqtts:\/\//],
+  [["--override", "mqtt.tls_ca=AAAA"], /^fieldnode-sim: --override mqtt\.tls_ca=AAAA: mqtt\.tls_ca: not a DER X\.509 certificate/],
   [["--uplink", "max-segments=0"], /^fieldnode-sim: --uplink max-segments=0: must be a whole number >= 1$/],
   [["--uplink", "in-flight=1.5"], /^fieldnode-sim: --uplink in-flight=1\.5: must be a whole number >= 1$/],
   [["--uplink", "rate=0"], /^fieldnode-sim: --uplink rate=0: must be > 0$/],

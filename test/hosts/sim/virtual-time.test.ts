@@ -93,3 +93,18 @@ test("still: time stands still while the function runs; timers it sets count fro
   t.deepEqual(seen, [50, 50]);
   t.is(time.monotonic(), 1000, "and runs on afterwards");
 });
+
+test("stall: virtual time jumps with no timer firing on the way; what fell due fires late, seeing the new time, and the clock goes on from there", async (t) => {
+  let real = 0;
+  const time = new VirtualTime({ speed: 1, realNow: () => real });
+  t.teardown(() => time.close());
+  const seen: number[] = [];
+  time.repeat(() => seen.push(time.monotonic()), 1000);
+  time.still(() => time.stall(15_000));
+  t.is(time.monotonic(), 15_000);
+  await until(() => seen.length >= 15);
+  t.deepEqual(seen.slice(0, 15), Array(15).fill(15_000), "the 15 overdue turns run back to back at 15 s");
+  real = 1_000;
+  t.is(time.monotonic(), 16_000, "the clock follows the host's from the jumped time on");
+  t.throws(() => time.stall(-1), { instanceOf: RangeError });
+});

@@ -29,13 +29,21 @@ export const world = {
       this.timers.sort((a, b) => a.due - b.due || a.id - b.id);
       const next = this.timers[0];
       if (!next || next.due > end) break;
-      this.now = next.due;
+      // A timer overdue after a stall fires at the time now, never earlier.
+      if (next.due > this.now) this.now = next.due;
       if (next.interval > 0) next.due += next.interval;
       else this.timers.shift();
       next.callback(next.id);
     }
     this.now = end;
   },
+  /** Time passes by `ms` with no timer firing (a handler blocked that long); what fell due fires late at the next advance. */
+  stall(ms: number): void {
+    this.now += ms;
+  },
+  /** What the `resetReason` module reports (its `string`), and how often `System.restart()` was called. */
+  resetReason: "Task WDT",
+  restarts: 0,
   /** Types bytes at the UART: they become readable and the firmware is told. */
   type(bytes: number[]): void {
     this.uartIn.push(...bytes);

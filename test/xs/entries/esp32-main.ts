@@ -31,6 +31,22 @@ xsHarness.on("type", async (bytes: number[]) => {
   for (let i = 0; i < 4; i++) await xsHarness.settle();
   return world.takeOutput();
 });
+// The SDK's ECMA-419 `System.restart()`: counted; a restarted board boots again through "reboot".
+(globalThis as { System?: { restart(): void } }).System = { restart: () => void world.restarts++ };
+xsHarness.on("stall", (ms: number) => {
+  world.stall(ms);
+  world.advance(1);
+  return { restarts: world.restarts, out: text(world.takeOutput()) };
+});
+xsHarness.on("reboot", (resetReason: string) => {
+  // A reset: the old machine's timers and UART are gone; NVS (world.preferences) stays.
+  world.timers = [];
+  world.onReadable = undefined;
+  world.resetReason = resetReason;
+  main();
+  world.advance(1_000);
+  return text(world.takeOutput());
+});
 xsHarness.on("advance", (ms: number) => {
   world.advance(ms);
   return text(world.takeOutput());

@@ -87,7 +87,7 @@ xsHarness.on("channels", (settings: [string, string][]) => {
   placeTransmitter(board, { adc: placeADS1115(board), ain: 2 }, () => 2.5, wiring, random);
   placeTransmitter(board, { pin: 35 }, () => 1, { ...wiring, shunt: 150 }, random).faults.open = true;
   placeMAX31855(board, 5, () => ({ thermocouple: -250, internal: -20 }), random);
-  placePulseMeter(board, 4, () => 20);
+  placePulseMeter(board, 14, () => 20); // the pulse type's default pin
   placeContact(board, 27, () => 1);
   const platform = { clock: time, timers: time, io: board.io, storage: flash, log: () => {} } as unknown as Platform;
   const channels = new Channels(platform, new Logger(platform), new Counters(), configs);
