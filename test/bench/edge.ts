@@ -5,8 +5,16 @@
  * same e (5 % of the channel's range in that file): points, ratio to the
  * floor, max and RMS error in units of e (all reconstructed by linear
  * interpolation, checked by test/helpers/series-check.ts); beside it the
- * optimum of a polyline with vertices at sample times (a DP, where cheap);
- * and the compute per sample on Node and inside XS (xsnap's meter).
+ * optimum of a polyline with vertices at sample times (a DP, where cheap)
+ * and the exact optimum of any linear reduction, points free in time and
+ * value (compression-min-link.ts): the lowest ratio any method can reach; and
+ * the compute per sample on Node and inside XS (xsnap's meter).
+ *
+ * The ratio is points / floor points, summed over a file's channels: a
+ * method's reported points (every point the stage emits) over the floor's
+ * segments + 1 per channel. The floor is not reachable by a connected
+ * series (its segments need not meet); the min-link column says how close
+ * any series can come.
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -16,6 +24,7 @@ import type { Sample } from "../../modules/edge/filter.js";
 import { seededRandom } from "../helpers/seeded-random.js";
 import { seriesError, type Point } from "../helpers/series-check.js";
 import { deadbandPoints, floorSegments, swingPoints } from "./compression-baselines.js";
+import { minLinkPoints } from "./compression-min-link.js";
 import { optimumPoints } from "./compression-optimum.js";
 import { loadSkab, SKAB_CHANNELS } from "./skab.js";
 import { CONSOLE, type BenchRow, type Details } from "./table.js";
@@ -74,6 +83,9 @@ interface Totals {
   compress: number;
   optimum: number;
   optimumFloor: number;
+  minLink: number;
+  /** Some channel's min-link count is a lower bound (see compression-min-link.ts). */
+  minLinkBound: boolean;
 }
 
 function channelRow(name: string, samples: Point[], totals: Totals): Row {
@@ -82,6 +94,9 @@ function channelRow(name: string, samples: Point[], totals: Totals): Row {
   const methods = { deadband: deadbandPoints(samples, e), swing: swingPoints(samples, e), compress: compressPoints(samples, e) };
   const cheap = samples.length / floor.segments < OPTIMUM_MAX_SEGMENT;
   const optimum = cheap ? optimumPoints(samples, e, 400) : undefined;
+  const minLink = minLinkPoints(samples, e);
+  totals.minLink += minLink.points;
+  if (!minLink.exact) totals.minLinkBound = true;
   totals.floor += floor.points;
   totals.deadband += methods.deadband.length;
   totals.swing += methods.swing.length;
@@ -97,6 +112,7 @@ function channelRow(name: string, samples: Point[], totals: Totals): Row {
     row[`${method} max|RMS /e`] = `${(error.max / e).toFixed(2)}|${(error.rms / e).toFixed(2)}`;
   }
   row["DP optimum@samples (×floor)"] = optimum === undefined ? "-" : `${optimum} (${(optimum / floor.points).toFixed(2)})`;
+  row["min-link optimum (×floor)"] = `${minLink.exact ? "" : "≥ "}${minLink.points} (${(minLink.points / floor.points).toFixed(2)})`;
   return row;
 }
 
@@ -110,10 +126,11 @@ function totalRow(label: string, totals: Totals, samples: number): Row {
     "swing pts (×floor)": ratio(totals.swing),
     "compress pts (×floor)": ratio(totals.compress),
     "DP optimum@samples (×floor)": totals.optimumFloor ? `(${(totals.optimum / totals.optimumFloor).toFixed(2)} on ${totals.optimumFloor === totals.floor ? "all" : "the noisy"} channels)` : "-",
+    "min-link optimum (×floor)": `${totals.minLinkBound ? "≥ " : ""}${ratio(totals.minLink)}`,
   };
 }
 
-const emptyTotals = (): Totals => ({ floor: 0, deadband: 0, swing: 0, compress: 0, optimum: 0, optimumFloor: 0 });
+const emptyTotals = (): Totals => ({ floor: 0, deadband: 0, swing: 0, compress: 0, optimum: 0, optimumFloor: 0, minLink: 0, minLinkBound: false });
 
 /** Node µs per sample of `run` over `count` samples, repeated for at least 300 ms. */
 function microsPerSample(run: () => void, count: number): number {
@@ -156,12 +173,14 @@ export async function edgeBench(dir: string, details: Details = CONSOLE): Promis
       "swing ×floor": +(totals.swing / totals.floor).toFixed(3),
       "deadband ×floor": +(totals.deadband / totals.floor).toFixed(3),
       "DP optimum@samples ×floor (noisy channels)": totals.optimumFloor ? +(totals.optimum / totals.optimumFloor).toFixed(3) : "-",
-      [`target ≤ ${TARGET}`]: ratio <= TARGET ? "met" : "NOT met",
+      "min-link optimum ×floor": `${totals.minLinkBound ? "≥ " : ""}${(totals.minLink / totals.floor).toFixed(3)}`,
+      "compress ×min-link": +(totals.compress / totals.minLink).toFixed(3),
+      [`target ≤ ${TARGET}`]: ratio <= TARGET ? "met" : totals.minLink > TARGET * totals.floor ? "NOT met (unreachable: min-link above it)" : "NOT met",
     });
     timing.push({ name: file, series });
   }
   if (summary.length) {
-    console.log("\nSKAB summary (all 8 channels per file):");
+    console.log("\nSKAB summary (all 8 channels per file; ratio = points / floor points, summed over the channels; min-link: the fewest points of any linear reduction, ≥ when some channel's count is a lower bound):");
     console.table(summary);
   }
   if (timing.length === 0) timing.push({ name: "synthetic", series: synthetic().map((s) => s.samples) });
