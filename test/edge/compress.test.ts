@@ -150,3 +150,47 @@ test("seeded property: every good or uncertain sample lies within e of the repor
   );
   t.pass();
 });
+
+test("seeded property, e to the signal's scale: joints between sample times happen and keep the bound", (t) => {
+  // The run above draws e apart from the signal's scale, so its segments are mostly one sample or all of them and it
+  // never reports a point between two samples; here e is 0.05–2 × the step size, as at 5 % of a noisy channel's range.
+  let offSample = 0;
+  let points = 0;
+  fc.assert(
+    fc.property(
+      fc.record({
+        share: fc.double({ min: 0.05, max: 2, noNaN: true }),
+        scale: fc.constantFrom(0.01, 1, 1000, 1e5),
+        smooth: fc.double({ min: 0, max: 1, noNaN: true }),
+        steps: fc.array(fc.record({ irregular: fc.integer({ min: 0, max: 9 }), dt: fc.integer({ min: 200, max: 1800 }), jump: fc.double({ min: -1, max: 1, noNaN: true }), noise: fc.double({ min: -1, max: 1, noNaN: true }), sync: fc.integer({ min: 0, max: 60 }) }), { minLength: 20, maxLength: 400, size: "max" }),
+      }),
+      ({ share, scale, smooth, steps }) => {
+        const e = share * scale;
+        const c = new Compress(e);
+        const out: Sample[] = [];
+        const emit = (s: Sample) => out.push(s);
+        const inputs: Sample[] = [];
+        let at = 0;
+        let level = 0;
+        for (const s of steps) {
+          at += s.irregular === 0 ? s.dt : 1000;
+          level += s.jump * scale;
+          const sample = { value: level + (1 - smooth) * s.noise * scale, at };
+          inputs.push(sample);
+          c.push(sample, emit);
+          if (s.sync === 0) c.sync(emit);
+        }
+        c.flush(emit);
+        for (let i = 1; i < out.length; i++) if (!(out[i].at > out[i - 1].at)) return false;
+        const times = new Set(inputs.map((s) => s.at));
+        offSample += out.filter((p) => !times.has(p.at)).length;
+        points += out.length;
+        const error = seriesError(inputs, out);
+        return error.uncovered === 0 && error.max <= e + 1e-9 * (Math.abs(level) + scale * 10 + e);
+      },
+    ),
+    { seed: 2027, numRuns: 300 },
+  );
+  t.log(`${offSample} of ${points} points between sample times`);
+  t.true(offSample > 100, `only ${offSample} of ${points} points between sample times`);
+});
