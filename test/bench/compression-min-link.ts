@@ -25,8 +25,8 @@
  * the two lowest non-empty levels are kept, each as a union of convex
  * polygons (dominated ones dropped). The answer is exact: the fewest k with
  * D_k(last) non-empty, + 1. Checked against a brute force (every partition,
- * joint or jump at each break, an LP per sign pattern) on 84 random cases of
- * 4–10 samples while it was written.
+ * joint or jump at each break, an LP per sign pattern) on 66 random cases of
+ * 4–8 samples while it was written.
  *
  * `tolerance` (default 1e-9 · e) widens every band: quantised recordings
  * (SKAB's pressure takes a few values) have optima that touch e exactly, so
