@@ -28,7 +28,7 @@ test("npm start: embedded broker, the pump skid with its console on stdin/stdout
     const [, url] = await sim.waitFor(/^dashboard: (http:\/\/127\.0\.0\.1:\d+\/)$/m, 10_000);
     const [, hint] = await sim.waitFor(/^watch the telemetry: npx fieldnode-monitor (.*)$/m, 10_000);
     t.is(hint, `--broker ${broker}`);
-    await sim.waitFor(/INFO sim: profile pump-skid: \d+ channels/, 10_000);
+    await sim.waitFor(/INFO sim: profile pump-skid: \d+ channels \(vib1, /, 10_000);
     const reply = await sim.command("status");
     t.regex(reply.join("\n"), /^actuators: .*pump/m, "the console answers on stdin/stdout");
     t.regex(reply[reply.length - 1], /^OK/);

@@ -69,9 +69,13 @@ function renderDetail() {
 
 function renderActuators() {
   const box = document.getElementById("actuators");
-  box.replaceChildren();
   const n = nodes.get(selected);
   const actuators = n && n.birth && Array.isArray(n.birth.actuators) ? n.birth.actuators : [];
+  // Redrawn only when something changed, so a value being typed in a register's box stays.
+  const signature = JSON.stringify([selected, actuators, n ? [...n.act] : []]);
+  if (box.dataset.signature === signature) return;
+  box.dataset.signature = signature;
+  box.replaceChildren();
   if (actuators.length === 0) box.append(el("span", "none in the birth"));
   for (const a of actuators) {
     if (!a || typeof a.n !== "string") continue;
@@ -79,17 +83,28 @@ function renderActuators() {
     row.dataset.actuator = a.n;
     const state = n.act.get(a.n);
     const value = state && typeof state.value === "number" ? state.value : undefined;
-    const shown = value === undefined ? `${a.n}: ?` : `${a.n}: ${value > 0 ? (a.kind === "pwm" ? `${value}%` : "on") : "off"} (${String(state.source)})`;
-    const span = el("span", shown, "state");
+    const onOff = a.kind === undefined || a.kind === "relay" || a.kind === "modbus_coil";
+    const text = value === undefined ? "?" : onOff ? (value > 0 ? "on" : "off") : a.kind === "pwm" ? `${value}%` : String(value);
+    const span = el("span", `${a.n}: ${text}${state ? ` (${String(state.source)})` : ""}`, "state");
     span.dataset.value = value === undefined ? "" : String(value);
     row.append(span);
-    const choices = a.kind === "pwm" ? [["0", 0], ["50%", 50], ["100%", 100]] : [["on", true], ["off", false]];
-    for (const [label, value] of choices) {
-      const button = el("button", `${a.n} ${label}`);
-      button.type = "button";
-      button.dataset.act = `${a.n}-${label.replace("%", "")}`;
-      button.addEventListener("click", () => command("act", { name: a.n, value }));
-      row.append(button);
+    const button = (label, key, value) => {
+      const b = el("button", `${a.n} ${label}`);
+      b.type = "button";
+      b.dataset.act = `${a.n}-${key}`;
+      b.addEventListener("click", () => command("act", { name: a.n, value: value() }));
+      row.append(b);
+    };
+    if (onOff) for (const on of [true, false]) button(on ? "on" : "off", on ? "on" : "off", () => on);
+    else if (a.kind === "pwm") for (const v of [0, 50, 100]) button(`${v}%`, String(v), () => v);
+    else {
+      // A register in its engineering unit (its min/max are the node's to check): a number to set.
+      const input = el("input");
+      input.type = "number";
+      input.step = "any";
+      input.dataset.actValue = a.n;
+      row.append(input);
+      button("set", "set", () => Number(input.value));
     }
     box.append(row);
   }

@@ -81,6 +81,15 @@ brokerTest("dashboard in headless Chromium: loads without errors, plots update w
     }
     t.regex(holders, /pump=off by remote/, "the node's own console says the relay is off, held by the remote command");
     await until(page, `document.querySelector('.actuator[data-actuator="pump"] .state')?.dataset.value === "0"`, 30_000);
+    // A register (the drive's speed setpoint over Modbus) takes a number in its unit.
+    await page.fill('input[data-act-value="drive_speed"]', "45");
+    await page.click('button[data-act="drive_speed-set"]');
+    let drive = "";
+    for (let i = 0; i < 50 && !/drive_speed=45\b.* by remote/.test(drive); i++) {
+      drive = (await sim.command("act")).join(" | ");
+      if (!/drive_speed=45\b.* by remote/.test(drive)) await new Promise((r) => setTimeout(r, 200));
+    }
+    t.regex(drive, /drive_speed=45\b.* by remote/, "the node set the drive's speed register");
 
     // A board on the same broker without the simulator's process: its reported points only, no console, no faults.
     await board.waitFor(/INFO mqtt: connected/, 30_000);
