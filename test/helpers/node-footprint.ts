@@ -88,6 +88,8 @@ export interface FootprintOptions {
   awayMinutes: readonly number[];
   /** The storage's capacity hint (the ESP32's: ESP32_CAPACITY_BYTES). */
   capacityBytes?: number;
+  /** After the outage: a power cut and a reboot on the same flash (the outbox restored full), measured 60 s later, still offline; default false. */
+  powerCut?: boolean;
   /** Connected sample cycles (1 s each at the default config) at which to measure, e.g. [1000, 10000]; default none. */
   cycles?: readonly number[];
   /** Per-step bound (default 300,000 ms). */
@@ -147,6 +149,11 @@ export async function measureFootprint(options: FootprintOptions): Promise<Footp
       await advance((minutes - done) * 60_000);
       done = minutes;
       await point(`then ${minutes < 60 ? `${minutes} min` : `${minutes / 60} h`} with the broker away`);
+    }
+    if (options.powerCut) {
+      await run.command("power-cut");
+      await advance(60_000);
+      await point("then a power cut: rebooted on that flash, 60 s, still offline");
     }
     return { baseline, loaded, points, worstSlots: Math.max(...points.map((p) => p.firmwareSlots)), worstChunkBytes: Math.max(...points.map((p) => p.firmwareChunkBytes)), compute };
   } finally {

@@ -6,7 +6,9 @@
  * closed connections) so that what stays in memory is the firmware's.
  * Commands: "boot", "run" (ms), "broker-away", "broker-back", "outbox",
  * "flash", "flash-copy" (hold a copy of the simulated flash, so its cost in
- * slots can be measured and subtracted), "counter" (name).
+ * slots can be measured and subtracted), "counter" (name), "power-cut"
+ * (the node and its platform dropped without a stop, a new one booted on the
+ * same flash: a reboot that restores a full outbox).
  */
 import { startNode, type NodeHandle } from "../../../modules/node.js";
 import type { XsGuest } from "../../helpers/xs.js";
@@ -15,7 +17,7 @@ import { createTestPlatform } from "../platform.js";
 
 declare const xsHarness: XsGuest;
 
-const test = createTestPlatform({ seed: 7, settle: () => xsHarness.settle() });
+let test = createTestPlatform({ seed: 7, settle: () => xsHarness.settle() });
 let away = false;
 let node: NodeHandle | undefined;
 
@@ -25,6 +27,20 @@ xsHarness.on("boot", (capacityBytes?: number) => {
   node = startNode(test.platform);
   test.mqtt.accept(false);
   (test.mqtt.connections[test.mqtt.connections.length - 1] as { accepted?: boolean }).accepted = true;
+  return { nodeId: node.nodeId };
+});
+
+/** Power cut and reboot: a fresh platform (the old one and its node become garbage) on the same flash, then boot. */
+xsHarness.on("power-cut", () => {
+  const old = test.storage;
+  test = createTestPlatform({ seed: 7, settle: () => xsHarness.settle() });
+  for (const [key, value] of old.map) test.storage.map.set(key, value);
+  test.storage.capacityBytes = old.capacityBytes;
+  node = startNode(test.platform);
+  if (!away) {
+    test.mqtt.accept(false);
+    (test.mqtt.connections[test.mqtt.connections.length - 1] as { accepted?: boolean }).accepted = true;
+  }
   return { nodeId: node.nodeId };
 });
 
