@@ -131,7 +131,7 @@ async function main(argv: string[]): Promise<void> {
     const overrides: Record<string, string> = { ...checked.overrides, "mqtt.url": brokerUrl };
     // A replay's channels replace the node's for this run; a profile's are the defaults until a save.
     node = startNode(platform, machine.replayOnly ? { overrides: { ...machine.config, ...overrides } } : { overrides, defaults: machine.config }, uplink);
-    node.registerCommand(simCommand(() => running, machine.summary, (ms) => time.stall(ms)));
+    node.registerCommand(simCommand(() => running, machine.summary, (ms) => time.stall(ms), rs485));
     attachSimNode(ui, node, consolePort, { targets: running?.faults.targets() ?? [], kinds: FAULT_KINDS });
   };
 

@@ -6,21 +6,25 @@
 import { ConsoleError } from "../../../modules/console/console-error.js";
 import type { ConsoleCommand } from "../../../modules/console/console.js";
 import type { RunningMachine } from "./machine.js";
+import type { RS485BusModel } from "../../../modules/io/models/rs485-bus-model.js";
+import { describeSlaves, setSlaveFault } from "./sim-modbus.js";
 
 /** Longest `sim stall`, s. */
 const STALL_MAX_S = 3600;
 
 /**
- * `sim`, `sim fault <chip|channel> <kind> [for <s>]`, `sim clear`, `sim stall <s>`;
- * `summary` is the machine's one-line description, `stall(ms)` blocks the
- * firmware's loop for that long (VirtualTime.stall; absent: `sim stall` is refused).
+ * `sim`, `sim fault <chip|channel> <kind> [for <s>]`, `sim clear`, `sim stall <s>`,
+ * `sim modbus [...]` (sim-modbus.ts); `summary` is the machine's one-line
+ * description, `stall(ms)` blocks the firmware's loop for that long
+ * (VirtualTime.stall; absent: `sim stall` is refused), `rs485` is the
+ * simulated bus (absent with --serial: `sim modbus` is refused).
  */
-export function simCommand(machine: () => RunningMachine | undefined, summary: string, stall?: (ms: number) => void): ConsoleCommand {
+export function simCommand(machine: () => RunningMachine | undefined, summary: string, stall?: (ms: number) => void, rs485?: RS485BusModel): ConsoleCommand {
   return {
     name: "sim",
     summary: "the simulated machine: state and fault injection",
-    usage: "[fault <chip|channel> nack|stuck|open|noise|spike|drift [for <s>] | clear | stall <s>]",
-    details: "Simulator only. sim: the machine, its channels' physical values and the active faults. sim fault: nack (the chip stops answering), open (a broken wire), stuck (the value freezes), noise, spike, drift; on a chip it hits every channel of it; for <s>: it ends by itself after that many seconds. sim clear: ends every fault. sim stall <s>: the firmware's loop is blocked that long (at most 3600 s), as a handler that never returns: past 10 s the watchdog resets the node (reset reason watchdog).",
+    usage: "[fault <chip|channel> nack|stuck|open|noise|spike|drift [for <s>] | clear | stall <s> | modbus [<unit> none|noanswer|crc|slow <ms>|exception <code>]]",
+    details: "Simulator only. sim: the machine, its channels' physical values and the active faults. sim fault: nack (the chip stops answering), open (a broken wire), stuck (the value freezes), noise, spike, drift; on a chip it hits every channel of it; for <s>: it ends by itself after that many seconds. sim clear: ends every fault. sim stall <s>: the firmware's loop is blocked that long (at most 3600 s), as a handler that never returns: past 10 s the watchdog resets the node (reset reason watchdog). sim modbus: the simulated Modbus slaves; sim modbus <unit> <fault>: that slave stops answering, answers with a bad CRC, answers <ms> late or answers exception <code>, until none.",
     run(args, reply) {
       const running = machine();
       if (!running) throw new ConsoleError("busy", "the machine is not running");
@@ -29,6 +33,19 @@ export function simCommand(machine: () => RunningMachine | undefined, summary: s
         for (const name of running.plant.names()) reply(`  ${name} = ${Number(running.plant.value(name).toPrecision(6))}`);
         const faults = running.faults.list();
         reply(faults.length ? `faults: ${faults.join("; ")}` : "faults: none");
+        return;
+      }
+      if (args[0] === "modbus") {
+        if (!rs485) throw new ConsoleError("busy", "no simulated RS-485 bus (--serial binds the port to a real device)");
+        if (args.length === 1) {
+          for (const line of describeSlaves(rs485)) reply(line);
+          return;
+        }
+        try {
+          reply(setSlaveFault(rs485, args.slice(1)));
+        } catch (error) {
+          throw new ConsoleError("bad-value", (error as Error).message);
+        }
         return;
       }
       if (args[0] === "clear" && args.length === 1) {
@@ -55,7 +72,7 @@ export function simCommand(machine: () => RunningMachine | undefined, summary: s
         }
         return;
       }
-      throw new ConsoleError("usage", "usage: sim [fault <chip|channel> nack|stuck|open|noise|spike|drift [for <s>] | clear | stall <s>]");
+      throw new ConsoleError("usage", "usage: sim [fault <chip|channel> nack|stuck|open|noise|spike|drift [for <s>] | clear | stall <s> | modbus [<unit> <fault>]]");
     },
   };
 }

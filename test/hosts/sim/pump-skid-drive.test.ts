@@ -50,3 +50,21 @@ test("--serial leaves the profile's simulated drive out: 8 channels, no mb.drive
   await sim.waitFor(/profile pump-skid: 8 channels \([^)]*flow\), 2 actuator\(s\)/, 30_000);
   t.regex((await sim.command("get mb.drive.address", 20_000)).join("\n"), /ERR unknown-key no Modbus device "drive"/);
 });
+
+test("sim modbus 2 noanswer: act drive_speed shows the failed write and its act_fault; sim modbus 2 none: the drive takes the latest value", async (t) => {
+  const sim = startSim(["--speed", "10", "--broker", "mqtt://127.0.0.1:1", "--state", state()], { ownDefault: true });
+  t.teardown(() => void sim.child.kill("SIGKILL"));
+  await sim.waitFor(/profile pump-skid: 9 channels/, 30_000);
+  await until(async () => Math.abs((await hz(sim)) - 30) < 0.01, "30 Hz at boot");
+  t.deepEqual(await sim.command("sim modbus 2 noanswer", 20_000), ["unit 2: fault noanswer", "OK"]);
+  t.regex((await sim.command("sim modbus 9 crc", 20_000)).join("\n"), /ERR bad-value no simulated slave at unit "9"; units: 2/);
+  t.regex((await sim.command("sim modbus 2 exception 7", 20_000)).join("\n"), /ERR bad-value usage: sim modbus <unit>/);
+  const from = sim.output.length;
+  t.is((await sim.command("act drive_speed 40", 20_000)).at(-1), "OK");
+  await sim.waitFor(/act_fault: drive_speed: register 0 of drive: writing 40 failed \(timeout/, 30_000, from);
+  await until(async () => /drive_speed=40 by console \(\d+ s left\) \[write failed: timeout/.test((await sim.command("act", 20_000)).join("\n")), "act shows the failed write");
+  t.regex((await sim.command("sim modbus", 20_000)).join("\n"), /unit 2: \d+ request\(s\), fault noanswer/);
+  t.deepEqual(await sim.command("sim modbus 2 none", 20_000), ["unit 2: fault none", "OK"]);
+  await until(async () => Math.abs((await hz(sim)) - 40) < 0.01, "40 Hz once the drive answers again", 60_000);
+  await sim.waitFor(/act_fault_cleared: drive_speed: register 0 of drive took 40/, 30_000, from);
+});
