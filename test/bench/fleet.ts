@@ -1,10 +1,10 @@
 /**
- * The fleet row of `npm run bench`: how many nodes (8 channels at 1 Hz each)
+ * The fleet row of `npm run bench`: how many nodes (9 channels at 1 Hz each)
  * one `fieldnode-sim --nodes N` process keeps in real time against Mosquitto
  * on this machine, with CPU and memory per node, beside one node measured in
  * the same run. A size keeps up when its summary line (the one after the
  * first with every node connected) shows every node connected, samples/s at least
- * 97 % of N × 8 and event-loop lag p99 under 100 ms. Sizes double from 100
+ * 97 % of N × 9 and event-loop lag p99 under 100 ms. Sizes double from 100
  * until one does not keep up (or `maxNodes`).
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -15,8 +15,8 @@ import { join } from "node:path";
 import { startSim } from "../helpers/sim-process.js";
 import { CONSOLE, type BenchRow, type Details } from "./table.js";
 
-/** The default machine (pump-skid profile): 8 channels at 1 Hz per node. */
-const CHANNELS = 8;
+/** The default machine (pump-skid profile): 9 channels at 1 Hz per node (eight and the drive's Modbus frequency). */
+const CHANNELS = 9;
 
 /** One measured fleet size. */
 export interface FleetRow {
@@ -128,13 +128,13 @@ export async function fleetBench(details: Details = CONSOLE): Promise<BenchRow[]
   details.log(`\nFleet: one fieldnode-sim --nodes N process against Mosquitto, ${CHANNELS} channels at 1 Hz per node; kept in real time = all connected, samples/s >= 97 % of N x ${CHANNELS}, event-loop lag p99 < 100 ms (over the 10 s after the first summary with every node connected):`);
   const rows = await fleetFigures(3200, (line) => details.log(line));
   if (!rows || rows.length === 0) {
-    return [{ what: "fleet: nodes kept in real time (8 channels at 1 Hz each, one process, Mosquitto)", fieldnode: "not measured (needs Linux /proc and the mosquitto binary)", baseline: "-" }];
+    return [{ what: "fleet: nodes kept in real time (9 channels at 1 Hz each, one process, Mosquitto)", fieldnode: "not measured (needs Linux /proc and the mosquitto binary)", baseline: "-" }];
   }
   const base = rows[0];
   details.table(rows.map((r) => ({
     nodes: r.nodes,
     connected: r.connected,
-    "samples/s (of N x 8)": `${r.samplesPerS} (${r.expectedPerS})`,
+    "samples/s (of N x 9)": `${r.samplesPerS} (${r.expectedPerS})`,
     "lag p99 ms": r.lagP99Ms,
     "CPU cores": +r.cpuCores.toFixed(3),
     "CPU ms per node per s": +((r.cpuCores * 1000) / r.nodes).toFixed(2),
@@ -148,7 +148,7 @@ export async function fleetBench(details: Details = CONSOLE): Promise<BenchRow[]
   details.log(`  largest fleet kept in real time here: ${largest?.nodes ?? 0} nodes (${rows.length} sizes tried; the load average shows how much of the 2 cores other processes took)`);
   const perNode = (r: FleetRow) => `${((r.cpuCores * 1000) / r.nodes).toFixed(2)} CPU ms/s, ${r.nodes === 1 ? r.rssMiB.toFixed(0) + " MiB" : (((r.rssMiB - base.rssMiB) * 1024) / (r.nodes - 1)).toFixed(0) + " KiB"} per node`;
   return [{
-    what: `fleet: nodes kept in real time in one process against Mosquitto (8 channels at 1 Hz each; sizes doubled from 100 until one fell behind; load average ${rows[rows.length - 1].load.toFixed(1)} on this machine)`,
+    what: `fleet: nodes kept in real time in one process against Mosquitto (9 channels at 1 Hz each; sizes doubled from 100 until one fell behind; load average ${rows[rows.length - 1].load.toFixed(1)} on this machine)`,
     fieldnode: largest && largest.nodes > 1 ? `${largest.nodes} nodes: ${perNode(largest)}` : "none beyond 1 node",
     baseline: `1 node: ${perNode(base)}`,
   }];
