@@ -40,13 +40,20 @@ export function sixDigitTolerance(value: number): number {
 }
 
 /**
- * The value a reading is reported as: six significant digits (the
- * telemetry's stated precision) in the shortest exact CBOR form, or, when
- * the reading carries a `tolerance` (compress points, see
- * modules/edge/reported-compress.ts), the shortest number within it.
+ * What a reading's value may be reported as: any number within `tolerance`
+ * of `target`. With a `tolerance` (compress points, see
+ * modules/edge/reported-compress.ts) that is the value itself and the
+ * tolerance; without, the value to six significant digits (the telemetry's
+ * stated precision) and `sixDigitTolerance` of it.
  */
-export function reportedValue(value: number, tolerance: number | undefined): number {
-  if (tolerance !== undefined && tolerance > 0) return shortestWithin(value, tolerance);
+export function reportWindow(value: number, tolerance: number | undefined): { target: number; tolerance: number } {
+  if (tolerance !== undefined && tolerance > 0) return { target: value, tolerance };
   const six = Number.isInteger(value) || !Number.isFinite(value) ? value : Number(value.toPrecision(6));
-  return shortestWithin(six, sixDigitTolerance(six));
+  return { target: six, tolerance: sixDigitTolerance(six) };
+}
+
+/** The value a reading is reported as: the shortest number in its `reportWindow`. */
+export function reportedValue(value: number, tolerance: number | undefined): number {
+  const window = reportWindow(value, tolerance);
+  return shortestWithin(window.target, window.tolerance);
 }

@@ -97,15 +97,17 @@ test("quality on the wire: a `_q.<channel>` string record before an uncertain va
   ];
   const bytes = encodeTelemetryPack({ nodeId: "n1", bootId: "b00t", seq: 9, epochAtBoot: EPOCH }, mixed);
   const records = decodeSenmlPack(bytes) as SenmlRecord[];
+  // Channels with a reading not good keep one named record per reading (and the `_q` before it), first;
+  // then every all-good channel as a group under its own base name and unit.
   t.deepEqual(records.slice(2), [
-    { n: "temp", u: "Cel", v: 21.5 },
     { n: "_q.flow", vs: "uncertain:over_range" },
     { n: "flow", u: "l/s", v: 12.5 },
     { n: "_q.rh", vs: "bad:nack", t: 1 },
+    { bn: "n1:temp", bu: "Cel", v: 21.5 },
   ]);
   t.deepEqual((decodeTelemetryPack(bytes) as DecodedPack).readings, [
-    { n: "temp", u: "Cel", v: 21.5, t: 0 },
     { n: "flow", u: "l/s", v: 12.5, t: 0, q: "uncertain:over_range" },
+    { n: "temp", u: "Cel", v: 21.5, t: 0 },
     { n: "rh", t: 1, q: "bad:nack" },
   ]);
   t.true(bytes.byteLength <= telemetryPackBound({ nodeId: "n1", bootId: "b00t" }, mixed));
