@@ -17,12 +17,14 @@ interface ChannelQueue {
  *   would make one pack too big (`fits` says no), that channel's readings
  *   close as a pack of their own;
  * - **count**: when `batchSize` readings wait in all, all close;
- * - **age**: when the first reading still waiting is `maxAgeMs` old, all
- *   close.
+ * - **age**: when a channel's first waiting reading is `maxAgeMs` old, it
+ *   closes, in a pack filled up with the channels that waited longest next
+ *   (whole, while `fits` agrees); the others keep waiting, each at most
+ *   `maxAgeMs` from its first reading.
  *
- * Closing all makes as few packs as fit (whole channels joined while
- * `fits` agrees, each pack's readings in time order), so sparse channels
- * ride along with busy ones. With one channel, or `batchSize` small enough
+ * Closing all (count, `flush`) makes as few packs as fit (whole channels
+ * joined while `fits` agrees); each pack's readings are in time order. So
+ * sparse channels ride along with busy ones. With one channel, or `batchSize` small enough
  * that no channel fills a pack, this is one pack of everything waiting, as
  * before. Memory: at most `batchSize` readings wait (the overflow policy is
  * the count close). Throws RangeError for a bad option (`configure` too).
@@ -120,7 +122,35 @@ export class Batcher {
     for (const queue of this.#queues.values()) if (queue.since < oldest) oldest = queue.since;
     if (oldest === Infinity) return;
     const wait = Math.max(0, oldest + this.#maxAgeMs - this.#platform.clock.monotonic());
-    this.#timer = this.#platform.timers.once(() => this.flush(), wait);
+    this.#timer = this.#platform.timers.once(() => this.#closeAged(), wait);
+  }
+
+  /**
+   * The age close: packs that hold every channel waiting `maxAgeMs` or
+   * more, oldest first, each filled up with the next channels (by age) that
+   * fit whole; channels left out keep waiting, under their own age.
+   */
+  #closeAged(): void {
+    this.#timer = undefined;
+    const due = this.#platform.clock.monotonic() - this.#maxAgeMs;
+    const byAge = [...this.#queues.entries()].sort(([, a], [, b]) => a.since - b.since);
+    while (byAge.length > 0 && byAge[0][1].since <= due) {
+      let batch: Reading[] = [];
+      for (let i = 0; i < byAge.length;) {
+        const [channel, queue] = byAge[i];
+        const joined = batch.concat(queue.readings);
+        if (batch.length > 0 && !this.#fits(joined)) {
+          i++;
+          continue;
+        }
+        batch = joined;
+        byAge.splice(i, 1);
+        this.#queues.delete(channel);
+        this.#count -= queue.readings.length;
+      }
+      this.#onBatch(inTimeOrder(batch));
+    }
+    if (this.#timer === undefined) this.#arm();
   }
 }
 

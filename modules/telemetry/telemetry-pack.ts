@@ -38,8 +38,7 @@ export interface PackHeader {
  * form, so a receiver reads exactly the value the node reports.
  */
 export function buildTelemetryRecords(header: PackHeader, readings: readonly Reading[]): SenmlRecord[] {
-  let origin = readings.length > 0 ? readings[0].at : 0;
-  for (const r of readings) if (r.at < origin) origin = r.at;
+  const origin = baseTime(readings, header.epochAtBoot !== undefined);
   const toSeconds = (monotonic: number) =>
     header.epochAtBoot === undefined ? monotonic / 1000 : (header.epochAtBoot + monotonic) / 1000;
   const records: SenmlRecord[] = [
@@ -48,7 +47,6 @@ export function buildTelemetryRecords(header: PackHeader, readings: readonly Rea
   ];
   if (header.epochAtBoot === undefined) records.push({ n: "_clock", vs: "uptime" });
   if (header.historical) records.push({ n: "_hist", vb: true });
-  const relative = (at: number) => relativeSeconds(at - origin);
   const groups = new Map<string, Reading[]>();
   const mixed = new Set<string>();
   for (const reading of readings) {
@@ -59,7 +57,7 @@ export function buildTelemetryRecords(header: PackHeader, readings: readonly Rea
   }
   for (const reading of readings) {
     if (!mixed.has(reading.channel)) continue;
-    const t = relative(reading.at);
+    const t = relativeSeconds(reading.at - origin);
     if (reading.quality !== "good") {
       // Quality as metadata (QUALITY_PREFIX): a plain RFC 8428 decoder sees a string record it may ignore.
       const quality: SenmlRecord = { n: `${QUALITY_PREFIX}${reading.channel}`, vs: qualityText(reading) };
@@ -76,8 +74,11 @@ export function buildTelemetryRecords(header: PackHeader, readings: readonly Rea
   // Units persist (bu), so channels without one come first (a stable sort keeps the rest in order).
   good.sort(([, a], [, b]) => (a[0].unit === "" ? 0 : 1) - (b[0].unit === "" ? 0 : 1));
   let unit = "";
+  let base = origin;
   for (const [channel, group] of good) {
     const values = groupValues(group);
+    // Re-basing needs wall time: an uptime pack keeps one bt, the one preparePack re-bases.
+    const bases = header.epochAtBoot === undefined ? undefined : rebases(group, base, toSeconds);
     group.forEach((reading, i) => {
       const record: SenmlRecord = { v: values.v[i] };
       if (i === 0) {
@@ -85,12 +86,58 @@ export function buildTelemetryRecords(header: PackHeader, readings: readonly Rea
         if (reading.unit !== unit) record.bu = unit = reading.unit;
         record.bv = values.bv;
       }
-      const t = relative(reading.at);
+      const rebase = bases?.get(i);
+      if (rebase !== undefined) {
+        base = rebase;
+        record.bt = toSeconds(base);
+      }
+      const t = relativeSeconds(reading.at - base);
       if (t !== 0) record.t = t;
       records.push(record);
     });
   }
   return records;
+}
+
+/** One-byte relative times: CBOR integers -24..23, a window of 47 s. */
+const WINDOW_BEFORE_MS = 24_000;
+const WINDOW_MS = 47_000;
+
+/**
+ * Where a channel's group sets a new base time (index of the reading →
+ * monotonic ms of the new bt): greedily, windows of 47 s from a reading
+ * whose times would all be one-byte integers against a bt 24 s after it,
+ * each re-based only when the bytes its times save exceed the bt's own.
+ */
+function rebases(group: readonly Reading[], base: number, toSeconds: (ms: number) => number): Map<number, number> {
+  const out = new Map<number, number>();
+  const timeBytes = (t: number) => (t === 0 ? 0 : 1 + cborNumberSize(t));
+  for (let i = 0; i < group.length;) {
+    const candidate = group[i].at + WINDOW_BEFORE_MS;
+    let saved = 0;
+    let j = i;
+    for (; j < group.length && group[j].at - group[i].at <= WINDOW_MS; j++) saved += timeBytes(relativeSeconds(group[j].at - base)) - timeBytes(relativeSeconds(group[j].at - candidate));
+    if (saved > 1 + cborNumberSize(toSeconds(candidate))) {
+      out.set(i, candidate);
+      base = candidate;
+    }
+    i = j;
+  }
+  return out;
+}
+
+/**
+ * The pack's base time, so that relative times are small (CBOR writes
+ * -24..23 in one byte, -256..255 in two): the earliest reading's when the
+ * pack spans at most 23 s (t from 0, left out at 0); else, with wall time
+ * (`rebasing`: groups then set a new bt per window, see `rebases`), 24 s
+ * after it, opening the first window; else the middle reading's. 0 for none.
+ */
+function baseTime(readings: readonly Reading[], rebasing: boolean): number {
+  if (readings.length === 0) return 0;
+  const times = readings.map((r) => r.at).sort((a, b) => a - b);
+  if (times[times.length - 1] - times[0] <= WINDOW_MS - WINDOW_BEFORE_MS) return times[0];
+  return rebasing ? times[0] + WINDOW_BEFORE_MS : times[times.length >> 1];
 }
 
 /**
@@ -237,7 +284,8 @@ function readingsOf(records: readonly SenmlRecord[]): DecodedPack["readings"] {
     const name = bn + (r.n ?? "");
     const n = name.startsWith(prefix) ? name.slice(prefix.length) : name;
     if (n === "") continue;
-    const t = bt - bt0 + (r.t ?? 0);
+    // A group that re-bases its time (bt) is read relative to record 0's bt, to the microsecond (float noise of the subtraction off).
+    const t = bt === bt0 ? r.t ?? 0 : Math.round((bt - bt0 + (r.t ?? 0)) * 1e6) / 1e6;
     if (n.startsWith(QUALITY_PREFIX)) {
       flush();
       quality = { n: n.slice(QUALITY_PREFIX.length), t, q: String(r.vs) };

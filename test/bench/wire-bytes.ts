@@ -1,0 +1,189 @@
+/**
+ * `npm run bench`, wire bytes per acquired sample (issue 12 item 8, issue 10
+ * item 4): each SKAB recording (or synthetic data of the same shape)
+ * replayed through the firmware's own pack path — the channel pipeline with
+ * `compress(e)` at 5 % of each channel's range in that file (the chain
+ * registry's compress), the Batcher with the PackMaker's size check, the
+ * PackMaker's SenML-CBOR — and every pack counted as the whole MQTT PUBLISH
+ * frame mqtt-packet generates (fixed header, topic, packet id, payload).
+ * Beside it, measured on the same samples in the same run: one JSON object
+ * of all channels per period as Tasmota sends, one text topic per reading
+ * as ESPHome sends, and Sparkplug B report-by-exception encoded with the
+ * `sparkplug-payload` package.
+ */
+import { createRequire } from "node:module";
+import { Counters } from "../../modules/counters.js";
+import { ChannelPipeline } from "../../modules/edge/channel-pipeline.js";
+import type { Reading } from "../../modules/io/channels.js";
+import type { Platform } from "../../modules/platform.js";
+import { Batcher } from "../../modules/telemetry/batcher.js";
+import { PackMaker } from "../../modules/telemetry/pack-maker.js";
+import { FakeTimers } from "../helpers/fake-timers.js";
+import { loadSkab, SKAB_CHANNELS, syntheticSkab } from "./skab.js";
+
+const require = createRequire(import.meta.url);
+const mqtt = require("mqtt-packet") as { generate(packet: object): Uint8Array };
+const sparkplug = (require("sparkplug-payload") as { get(version: string): { encodePayload(payload: object): Uint8Array } }).get("spBv1.0");
+
+/** The bound as a share of each channel's range in its file. */
+export const E_SHARE = 0.05;
+
+/** Wall clock of the replays' first sample, with a millisecond fraction as a real boot has (bt then takes a float64). */
+export const EPOCH_AT_BOOT = Date.UTC(2026, 0, 1) + 437;
+export const NODE_ID = "pump-7";
+export const BOOT_ID = "9f3a01c2";
+export const TELE_TOPIC = `fieldnode/${NODE_ID}/tele`;
+
+/** How packs close: `telemetry.batch_size`, `telemetry.max_interval` (ms here). */
+export interface PackPolicy {
+  batchSize: number;
+  maxAgeMs: number;
+}
+
+/** What the firmware pack path made of a recording. */
+export interface FirmwareRun {
+  /** Payloads in the order they were made. */
+  packs: Uint8Array[];
+  /** What the pipeline emitted (the points the packs carry), in order. */
+  points: Reading[];
+  /** The compress bound e of each channel. */
+  bounds: Map<string, number>;
+}
+
+/** e per channel: `E_SHARE` of its range in `rows` (1 for a flat channel). */
+export function boundsOf(rows: readonly Reading[][]): Map<string, number> {
+  const bounds = new Map<string, number>();
+  const channels = rows[0]?.map((r) => r.channel) ?? [];
+  channels.forEach((channel, i) => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const row of rows) {
+      const v = row[i].value ?? NaN;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    bounds.set(channel, E_SHARE * (hi - lo || 1));
+  });
+  return bounds;
+}
+
+/**
+ * Replays `rows` (one array of readings per sampling instant) through the
+ * firmware: `compress(e)` per channel (`bounds`), Batcher and PackMaker at
+ * `policy`, on a fake clock whose monotonic time is the readings' `at`. The
+ * pipeline's last points are flushed at the end, as a clean stop does.
+ */
+export function firmwareRun(rows: readonly Reading[][], policy: PackPolicy, bounds = boundsOf(rows), maxPacketBytes?: number): FirmwareRun {
+  const timers = new FakeTimers();
+  const platform = { timers, clock: timers } as unknown as Platform;
+  const chains = new Map([...bounds].map(([channel, e]) => [channel, `compress(${e})`]));
+  const pipeline = new ChannelPipeline<Reading>(chains);
+  const maker = new PackMaker({ nodeId: NODE_ID, bootId: BOOT_ID, teleTopic: TELE_TOPIC, maxPacketBytes, epochAtBoot: () => EPOCH_AT_BOOT }, new Counters());
+  const packs: Uint8Array[] = [];
+  const points: Reading[] = [];
+  const batcher = new Batcher(platform, { ...policy, fits: (readings) => maker.fits(readings) }, (readings) => packs.push(maker.make(readings)));
+  const sink = (reading: Reading) => {
+    points.push(reading);
+    batcher.add(reading);
+  };
+  for (const row of rows) {
+    if (row[0].at > timers.monotonic()) timers.advance(row[0].at - timers.monotonic());
+    for (const reading of row) pipeline.push(reading, sink);
+  }
+  pipeline.flush(sink);
+  batcher.flush();
+  return { packs, points, bounds };
+}
+
+/** Bytes of the MQTT 3.1.1 PUBLISH that carries `payload` on `topic`, as mqtt-packet writes it. */
+export function publishBytes(topic: string, payload: Uint8Array | string, qos: 0 | 1, messageId = 1): number {
+  const body = typeof payload === "string" ? Buffer.from(payload) : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  return mqtt.generate({ cmd: "publish", topic, payload: body, qos, messageId: qos > 0 ? messageId : undefined, retain: false, dup: false }).byteLength;
+}
+
+/** A reading's value as the baselines print it: the recording's six significant digits. */
+const text = (value: number) => String(Number(value.toPrecision(6)));
+const iso = (at: number) => new Date(EPOCH_AT_BOOT + at).toISOString().slice(0, 19);
+
+/** Tasmota: one `tele/<topic>/SENSOR` JSON object of all channels per period (here every sample period), QoS 0. */
+export function tasmotaBytes(rows: readonly Reading[][]): number {
+  let bytes = 0;
+  for (const row of rows) {
+    const sensor: Record<string, number> = {};
+    for (const r of row) sensor[r.channel] = Number(text(r.value ?? NaN));
+    bytes += publishBytes(`tele/${NODE_ID}/SENSOR`, JSON.stringify({ Time: iso(row[0].at), SKAB: sensor }), 0);
+  }
+  return bytes;
+}
+
+/** ESPHome: one `<node>/sensor/<name>/state` text payload per reading, QoS 0. */
+export function esphomeBytes(rows: readonly Reading[][]): number {
+  let bytes = 0;
+  for (const row of rows) for (const r of row) bytes += publishBytes(`${NODE_ID}/sensor/${r.channel}/state`, text(r.value ?? NaN), 0);
+  return bytes;
+}
+
+/**
+ * Sparkplug B report by exception: per period one NDATA with the metrics
+ * whose value changed since last reported (by alias, as after an NBIRTH,
+ * Float as the recording's precision fits), payload timestamp and seq;
+ * `spBv1.0/<group>/NDATA/<node>`, QoS 0 as the specification has NDATA.
+ */
+export function sparkplugBytes(rows: readonly Reading[][]): number {
+  let bytes = 0;
+  const last = new Map<string, number>();
+  let seq = 0;
+  for (const row of rows) {
+    const metrics = [];
+    for (const [alias, r] of row.entries()) {
+      const value = Math.fround(r.value ?? NaN);
+      if (last.get(r.channel) === value) continue;
+      last.set(r.channel, value);
+      metrics.push({ alias, type: "Float", value });
+    }
+    if (metrics.length === 0) continue;
+    const payload = sparkplug.encodePayload({ timestamp: EPOCH_AT_BOOT + row[0].at, seq, metrics });
+    seq = (seq + 1) % 256;
+    bytes += publishBytes(`spBv1.0/plant/NDATA/${NODE_ID}`, payload, 0);
+  }
+  return bytes;
+}
+
+/** The pack policies the table shows: the defaults, and longer max ages for sparse points. */
+export const POLICIES: readonly { label: string; policy: PackPolicy }[] = [
+  { label: "10 readings / 10 s (defaults)", policy: { batchSize: 10, maxAgeMs: 10_000 } },
+  { label: "100 readings / 60 s", policy: { batchSize: 100, maxAgeMs: 60_000 } },
+  { label: "1000 readings / 300 s", policy: { batchSize: 1000, maxAgeMs: 300_000 } },
+  { label: "1000 readings / 600 s", policy: { batchSize: 1000, maxAgeMs: 600_000 } },
+];
+
+/** One row per recording: bytes per acquired sample for fieldnode at each policy and the baselines. */
+export function wireRows(recordings: readonly { name: string; rows: Reading[][] }[]): Record<string, string | number>[] {
+  const table: Record<string, string | number>[] = [];
+  for (const { name, rows } of recordings) {
+    const samples = rows.length * rows[0].length;
+    const per = (bytes: number) => +(bytes / samples).toFixed(2);
+    const row: Record<string, string | number> = { recording: name, samples };
+    for (const { label, policy } of POLICIES) {
+      const run = firmwareRun(rows, policy);
+      const bytes = run.packs.reduce((sum, pack, i) => sum + publishBytes(TELE_TOPIC, pack, 1, (i % 65535) + 1), 0);
+      if (label === POLICIES[POLICIES.length - 1].label) row.points = run.points.length;
+      row[`fieldnode ${label}`] = per(bytes);
+    }
+    row["Tasmota JSON/period"] = per(tasmotaBytes(rows));
+    row["ESPHome text/reading"] = per(esphomeBytes(rows));
+    row["Sparkplug B RBE"] = per(sparkplugBytes(rows));
+    table.push(row);
+  }
+  return table;
+}
+
+/** The SKAB recordings in `dir` (every *.csv with the test bed's columns), or one hour of synthetic data. */
+export function recordingsIn(files: readonly string[]): { name: string; rows: Reading[][] }[] {
+  const out: { name: string; rows: Reading[][] }[] = [];
+  for (const file of files) {
+    const skab = loadSkab(file);
+    if (skab && skab.rows > 0) out.push({ name: file.slice(file.lastIndexOf("/") + 1), rows: skab.readings });
+  }
+  return out.length > 0 ? out : [{ name: `synthetic (${SKAB_CHANNELS.length} channels, 1 h)`, rows: syntheticSkab(3600) }];
+}
