@@ -74,6 +74,7 @@ export function buildTelemetryRecords(header: PackHeader, readings: readonly Rea
   // Units persist (bu), so channels without one come first (a stable sort keeps the rest in order).
   good.sort(([, a], [, b]) => (a[0].unit === "" ? 0 : 1) - (b[0].unit === "" ? 0 : 1));
   let unit = "";
+  let bv = 0;
   let base = origin;
   for (const [channel, group] of good) {
     const values = groupValues(group);
@@ -84,7 +85,8 @@ export function buildTelemetryRecords(header: PackHeader, readings: readonly Rea
       if (i === 0) {
         record.bn = `${header.nodeId}:${channel}`;
         if (reading.unit !== unit) record.bu = unit = reading.unit;
-        record.bv = values.bv;
+        // A base value carries on to later groups (RFC 8428 section 4.6): one without its own resets it.
+        if ((values.bv ?? 0) !== bv) record.bv = bv = values.bv ?? 0;
       }
       const rebase = bases?.get(i);
       if (rebase !== undefined) {

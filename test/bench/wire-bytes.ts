@@ -11,7 +11,9 @@
  * as ESPHome sends, and Sparkplug B report-by-exception encoded with the
  * `sparkplug-payload` package.
  */
+import { existsSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { Counters } from "../../modules/counters.js";
 import { ChannelPipeline } from "../../modules/edge/channel-pipeline.js";
 import type { Reading } from "../../modules/io/channels.js";
@@ -186,4 +188,15 @@ export function recordingsIn(files: readonly string[]): { name: string; rows: Re
     if (skab && skab.rows > 0) out.push({ name: file.slice(file.lastIndexOf("/") + 1), rows: skab.readings });
   }
   return out.length > 0 ? out : [{ name: `synthetic (${SKAB_CHANNELS.length} channels, 1 h)`, rows: syntheticSkab(3600) }];
+}
+
+/** The wire table of `npm run bench` for the recordings in `dir`: its title and rows. */
+export function wireTable(dir: string): { title: string; rows: Record<string, string | number>[] } {
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".csv")).sort().map((f) => join(dir, f)) : [];
+  const recordings = recordingsIn(files);
+  const title = `Wire bytes per acquired sample (whole MQTT PUBLISH frames from mqtt-packet: fixed header, topic, packet id, payload), ${files.length > 0 ? `SKAB recordings in ${dir}` : "synthetic data (no recordings found)"}, ` +
+    `8 channels at 1 Hz. fieldnode: compress(e) at ${E_SHARE * 100} % of each channel's range, SenML-CBOR packs of ≤ 1,024 B on "${TELE_TOPIC}", QoS 1, per telemetry.batch_size / max_interval; ` +
+    `baselines every sample, six significant digits: Tasmota one JSON object of all channels per period ("tele/${NODE_ID}/SENSOR", QoS 0), ESPHome one text topic per reading ("${NODE_ID}/sensor/<name>/state", QoS 0), ` +
+    `Sparkplug B NDATA report-by-exception (changed metrics by alias, Float, sparkplug-payload, QoS 0). points = what compress reported:`;
+  return { title, rows: wireRows(recordings) };
 }
