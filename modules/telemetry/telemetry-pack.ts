@@ -217,6 +217,14 @@ export function telemetryPackBound(header: Pick<PackHeader, "nodeId" | "bootId">
   return bound;
 }
 
+/**
+ * Most bytes the header fields of a channel's group take in its first
+ * record (bn `<nodeId>:<channel>`, bu, a bv that may reset the one before).
+ */
+export function groupHeaderBound(nodeId: string, reading: Pick<Reading, "channel" | "unit">): number {
+  return LABEL + textBound(`${nodeId}:${reading.channel}`) + LABEL + textBound(reading.unit) + LABEL + NUMBER_BOUND;
+}
+
 /** Encodes a telemetry pack as SenML-CBOR. */
 export function encodeTelemetryPack(header: PackHeader, readings: readonly Reading[]): Uint8Array {
   return encodeSenmlPack(buildTelemetryRecords(header, readings));

@@ -14,88 +14,15 @@
 import { existsSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { Counters } from "../../modules/counters.js";
-import { ChannelPipeline } from "../../modules/edge/channel-pipeline.js";
 import type { Reading } from "../../modules/io/channels.js";
-import type { Platform } from "../../modules/platform.js";
-import { Batcher } from "../../modules/telemetry/batcher.js";
-import { PackMaker } from "../../modules/telemetry/pack-maker.js";
-import { FakeTimers } from "../helpers/fake-timers.js";
+import { E_SHARE, EPOCH_AT_BOOT, firmwareRun, NODE_ID, TELE_TOPIC, type PackPolicy } from "../helpers/pack-path.js";
 import { loadSkab, SKAB_CHANNELS, syntheticSkab } from "./skab.js";
 
 const require = createRequire(import.meta.url);
 const mqtt = require("mqtt-packet") as { generate(packet: object): Uint8Array };
 const sparkplug = (require("sparkplug-payload") as { get(version: string): { encodePayload(payload: object): Uint8Array } }).get("spBv1.0");
 
-/** The bound as a share of each channel's range in its file. */
-export const E_SHARE = 0.05;
-
-/** Wall clock of the replays' first sample, with a millisecond fraction as a real boot has (bt then takes a float64). */
-export const EPOCH_AT_BOOT = Date.UTC(2026, 0, 1) + 437;
-export const NODE_ID = "pump-7";
-export const BOOT_ID = "9f3a01c2";
-export const TELE_TOPIC = `fieldnode/${NODE_ID}/tele`;
-
-/** How packs close: `telemetry.batch_size`, `telemetry.max_interval` (ms here). */
-export interface PackPolicy {
-  batchSize: number;
-  maxAgeMs: number;
-}
-
-/** What the firmware pack path made of a recording. */
-export interface FirmwareRun {
-  /** Payloads in the order they were made. */
-  packs: Uint8Array[];
-  /** What the pipeline emitted (the points the packs carry), in order. */
-  points: Reading[];
-  /** The compress bound e of each channel. */
-  bounds: Map<string, number>;
-}
-
-/** e per channel: `E_SHARE` of its range in `rows` (1 for a flat channel). */
-export function boundsOf(rows: readonly Reading[][]): Map<string, number> {
-  const bounds = new Map<string, number>();
-  const channels = rows[0]?.map((r) => r.channel) ?? [];
-  channels.forEach((channel, i) => {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const row of rows) {
-      const v = row[i].value ?? NaN;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    bounds.set(channel, E_SHARE * (hi - lo || 1));
-  });
-  return bounds;
-}
-
-/**
- * Replays `rows` (one array of readings per sampling instant) through the
- * firmware: `compress(e)` per channel (`bounds`), Batcher and PackMaker at
- * `policy`, on a fake clock whose monotonic time is the readings' `at`. The
- * pipeline's last points are flushed at the end, as a clean stop does.
- */
-export function firmwareRun(rows: readonly Reading[][], policy: PackPolicy, bounds = boundsOf(rows), maxPacketBytes?: number): FirmwareRun {
-  const timers = new FakeTimers();
-  const platform = { timers, clock: timers } as unknown as Platform;
-  const chains = new Map([...bounds].map(([channel, e]) => [channel, `compress(${e})`]));
-  const pipeline = new ChannelPipeline<Reading>(chains);
-  const maker = new PackMaker({ nodeId: NODE_ID, bootId: BOOT_ID, teleTopic: TELE_TOPIC, maxPacketBytes, epochAtBoot: () => EPOCH_AT_BOOT }, new Counters());
-  const packs: Uint8Array[] = [];
-  const points: Reading[] = [];
-  const batcher = new Batcher(platform, { ...policy, fits: (readings) => maker.fits(readings) }, (readings) => packs.push(maker.make(readings)));
-  const sink = (reading: Reading) => {
-    points.push(reading);
-    batcher.add(reading);
-  };
-  for (const row of rows) {
-    if (row[0].at > timers.monotonic()) timers.advance(row[0].at - timers.monotonic());
-    for (const reading of row) pipeline.push(reading, sink);
-  }
-  pipeline.flush(sink);
-  batcher.flush();
-  return { packs, points, bounds };
-}
+export { BOOT_ID, boundsOf, E_SHARE, EPOCH_AT_BOOT, firmwareRun, NODE_ID, TELE_TOPIC, type FirmwareRun, type PackPolicy } from "../helpers/pack-path.js";
 
 /** Bytes of the MQTT 3.1.1 PUBLISH that carries `payload` on `topic`, as mqtt-packet writes it. */
 export function publishBytes(topic: string, payload: Uint8Array | string, qos: 0 | 1, messageId = 1): number {
