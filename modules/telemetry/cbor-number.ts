@@ -1,14 +1,18 @@
 /**
  * CBOR numbers in their shortest exact form (RFC 8949 section 4.2.1, as
  * deterministic encoding asks, extended to floats per section 4.2.2's
- * "preferred serialization"): an integer as a CBOR integer (1, 2, 3, 5 or
- * 9 bytes), any other value as float16 when half precision holds it exactly,
+ * "preferred serialization"): an integer up to 2^32 − 1 in magnitude as a
+ * CBOR integer (1, 2, 3 or 5 bytes), any other value as float16 when half precision holds it exactly,
  * else float32 when single precision does, else float64. A decoder reads
  * back the very double that was written, whatever its size.
  */
 
-/** Largest integer written as a CBOR integer: beyond it a double is not exact anyway. */
-const MAX_INT = Number.MAX_SAFE_INTEGER;
+/**
+ * Largest integer written as a CBOR integer: 2^32 − 1. Beyond it CBOR needs
+ * 8 bytes (9 with the head), no shorter than a float64, and decoders such
+ * as cbor-x return a BigInt, which a receiver cannot add to a number.
+ */
+const MAX_INT = 0xffffffff;
 
 /** 2^k as a double (exact for -1074 ≤ k ≤ 1023). */
 function pow2(k: number): number {
