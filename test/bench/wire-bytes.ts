@@ -17,6 +17,7 @@ import { join } from "node:path";
 import type { Reading } from "../../modules/io/channels.js";
 import { E_SHARE, EPOCH_AT_BOOT, firmwareRun, NODE_ID, TELE_TOPIC, type PackPolicy } from "../helpers/pack-path.js";
 import { loadSkab, SKAB_CHANNELS, syntheticSkab } from "./skab.js";
+import { fmt, type BenchContext, type BenchRow } from "./table.js";
 
 const require = createRequire(import.meta.url);
 const mqtt = require("mqtt-packet") as { generate(packet: object): Uint8Array };
@@ -117,13 +118,27 @@ export function recordingsIn(files: readonly string[]): { name: string; rows: Re
   return out.length > 0 ? out : [{ name: `synthetic (${SKAB_CHANNELS.length} channels, 1 h)`, rows: syntheticSkab(3600) }];
 }
 
-/** The wire table of `npm run bench` for the recordings in `dir`: its title and rows. */
-export function wireTable(dir: string): { title: string; rows: Record<string, string | number>[] } {
+/**
+ * The table rows (issue 12 item 8, issue 10 item 4): per recording in
+ * `context.recordings` (synthetic data when none), fieldnode's wire bytes
+ * per acquired sample at compress(5 % of range) with the compact-pack
+ * policy (1000 readings / 600 s) beside the three baselines; every policy
+ * in the detailed table.
+ */
+export function compactWireRows(context: BenchContext): BenchRow[] {
+  const dir = context.recordings;
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".csv")).sort().map((f) => join(dir, f)) : [];
   const recordings = recordingsIn(files);
-  const title = `Wire bytes per acquired sample (whole MQTT PUBLISH frames from mqtt-packet: fixed header, topic, packet id, payload), ${files.length > 0 ? `SKAB recordings in ${dir}` : "synthetic data (no recordings found)"}, ` +
-    `8 channels at 1 Hz. fieldnode: compress(e) at ${E_SHARE * 100} % of each channel's range, SenML-CBOR packs of ≤ 1,024 B on "${TELE_TOPIC}", QoS 1, per telemetry.batch_size / max_interval; ` +
-    `baselines every sample, six significant digits: Tasmota one JSON object of all channels per period ("tele/${NODE_ID}/SENSOR", QoS 0), ESPHome one text topic per reading ("${NODE_ID}/sensor/<name>/state", QoS 0), ` +
-    `Sparkplug B NDATA report-by-exception (changed metrics by alias, Float, sparkplug-payload, QoS 0). points = what compress reported:`;
-  return { title, rows: wireRows(recordings) };
+  const table = wireRows(recordings);
+  context.details.log(`\nWire bytes per acquired sample (whole MQTT PUBLISH frames from mqtt-packet), ${files.length > 0 ? `SKAB recordings in ${dir}` : "synthetic data (no recordings found)"}, 8 channels at 1 Hz. ` +
+    `fieldnode: compress(e) at ${E_SHARE * 100} % of each channel's range, SenML-CBOR packs ≤ 1,024 B on "${TELE_TOPIC}", QoS 1, per telemetry.batch_size / max_interval; baselines send every sample (six significant digits):`);
+  context.details.table(table);
+  const best = `fieldnode ${POLICIES[POLICIES.length - 1].label}`;
+  const other = `fieldnode ${POLICIES[POLICIES.length - 2].label}`;
+  const defaults = `fieldnode ${POLICIES[0].label}`;
+  return table.map((row) => ({
+    what: `wire bytes per acquired sample, compress(5 % of range), ${row.recording} (${fmt(Number(row.samples))} samples; whole PUBLISH frames)`,
+    fieldnode: `${Number(row[best]).toFixed(2)} B at batch_size / max_interval ${POLICIES[POLICIES.length - 1].label} (${fmt(Number(row.points))} points); ${Number(row[other]).toFixed(2)} B at ${POLICIES[POLICIES.length - 2].label}; ${Number(row[defaults]).toFixed(2)} B at the defaults`,
+    baseline: `Tasmota JSON per period ${Number(row["Tasmota JSON/period"]).toFixed(2)} B; ESPHome text topic per reading ${Number(row["ESPHome text/reading"]).toFixed(2)} B; Sparkplug B RBE ${Number(row["Sparkplug B RBE"]).toFixed(2)} B`,
+  }));
 }

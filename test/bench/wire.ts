@@ -35,7 +35,7 @@ function firmwarePacks(rows: Reading[][], batchSize: number, maxAgeMs: number, m
   const timers = new FakeTimers();
   const out: Reading[][] = [];
   const fits = (readings: Reading[]) => encodeTelemetryPack({ ...CONTEXT, seq: 0xffffffff }, readings).byteLength <= limit;
-  const batcher = new Batcher({ timers } as unknown as Platform, { batchSize, maxAgeMs, fits }, (batch) => out.push(batch));
+  const batcher = new Batcher({ timers, clock: timers } as unknown as Platform, { batchSize, maxAgeMs, fits }, (batch) => out.push(batch));
   for (const second of rows) {
     timers.advance(second[0].at - timers.monotonic());
     for (const reading of second) batcher.add(reading);
