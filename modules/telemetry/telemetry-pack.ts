@@ -22,10 +22,11 @@ export interface PackHeader {
 
 /**
  * Builds the SenML records of one telemetry pack. Layout (see README and
- * docs/contracts.md): record 0 carries bn (`<nodeId>:`), bt (time of the
- * earliest reading, seconds) and the metadata `_seq` (v); record 1 `_boot`
+ * docs/contracts.md): record 0 carries bn (`<nodeId>:`), bt (a base time
+ * near the readings, seconds: `baseTime`) and the metadata `_seq` (v); record 1 `_boot`
  * (vs); optional `_clock` (vs "uptime") and `_hist` (vb true). Then the
- * readings of every channel that has one not good in this pack, one record
+ * readings of every channel that has one not good in this pack (or so few
+ * that names are shorter than a group: one, or two with a long unit), one record
  * each with n, u, v and t relative to bt, a reading that is not good preceded
  * by `_q.<channel>` (vs "uncertain:<reason>" or "bad:<reason>", same t; a bad
  * one has no value record at all). Then one group per other channel: its
@@ -55,6 +56,8 @@ export function buildTelemetryRecords(header: PackHeader, readings: readonly Rea
     if (group) group.push(reading);
     else groups.set(reading.channel, [reading]);
   }
+  // A channel with one reading or two is shorter as named records than as a group under its own base name.
+  for (const [channel, group] of groups) if (namedIsShorter(header.nodeId, channel, group)) mixed.add(channel);
   for (const reading of readings) {
     if (!mixed.has(reading.channel)) continue;
     const t = relativeSeconds(reading.at - origin);
@@ -99,6 +102,18 @@ export function buildTelemetryRecords(header: PackHeader, readings: readonly Rea
     });
   }
   return records;
+}
+
+/**
+ * Whether a channel's readings take fewer bytes as named records (n and u
+ * in each) than as a group (bn `<nodeId>:<channel>` and bu once), v and t
+ * aside: true for a single reading, and for two with a long unit.
+ */
+function namedIsShorter(nodeId: string, channel: string, group: readonly Reading[]): boolean {
+  const unit = group[0].unit ? 2 + utf8Length(group[0].unit) : 0;
+  const named = group.length * (2 + utf8Length(channel) + unit);
+  const grouped = 3 + utf8Length(nodeId) + utf8Length(channel) + unit;
+  return named <= grouped;
 }
 
 /** One-byte relative times: CBOR integers -24..23, a window of 47 s. */
