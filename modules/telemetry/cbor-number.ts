@@ -34,6 +34,8 @@ export function halfBits(x: number): number {
   const a = Math.abs(x);
   if (a === 0) return sign;
   if (a === Infinity) return sign | 0x7c00;
+  // What float32 cannot hold exactly, float16 cannot either: most doubles stop here, cheaply.
+  if (Math.fround(a) !== a) return -1;
   const e = exponentOf(a);
   if (e > 15) return -1;
   if (e < -14) {
@@ -63,8 +65,8 @@ export function headSize(n: number): number {
 /** Bytes `writeCborNumber` writes for `x`. */
 export function cborNumberSize(x: number): number {
   if (Number.isInteger(x) && Math.abs(x) <= MAX_INT && !Object.is(x, -0)) return headSize(x < 0 ? -1 - x : x);
-  if (halfBits(x) >= 0) return 3;
-  return Math.fround(x) === x ? 5 : 9;
+  if (Math.fround(x) !== x && !Number.isNaN(x)) return 9;
+  return halfBits(x) >= 0 ? 3 : 5;
 }
 
 /**

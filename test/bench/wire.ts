@@ -123,7 +123,7 @@ export function wireRows(context: BenchContext): BenchRow[] {
     },
     {
       what: "encode a pack of 80 readings, Node µs (200 packs)",
-      fieldnode: `${((cborMs * 1000) / sample.length).toFixed(1)} µs (SenML-CBOR, cbor-x)`,
+      fieldnode: `${((cborMs * 1000) / sample.length).toFixed(1)} µs (SenML-CBOR, modules/telemetry/senml.ts)`,
       baseline: `SenML-JSON (JSON.stringify) ${((jsonMs * 1000) / sample.length).toFixed(1)} µs`,
     },
   ];
