@@ -1,6 +1,7 @@
 import { Calibrate } from "./calibrate.js";
 import { Clamp } from "./clamp.js";
-import { Compress, COMPRESS_DEFAULT_MAX_S } from "./compress.js";
+import { COMPRESS_DEFAULT_MAX_S } from "./compress.js";
+import { ReportedCompress } from "./reported-compress.js";
 import { Deadband } from "./deadband.js";
 import { Ema } from "./ema.js";
 import type { Filter } from "./filter.js";
@@ -65,7 +66,7 @@ export const FILTERS: Readonly<Record<string, FilterSpec>> = Object.freeze({
   rate: { args: [], required: 0, create: () => new Rate() },
   throttle: { args: [above("s", 0, MAX_SECONDS)], required: 1, create: (a) => new Throttle(a[0]) },
   heartbeat: { args: [above("s", 0, MAX_SECONDS)], required: 1, create: (a) => new Heartbeat(a[0]) },
-  compress: { args: [above("e", 0, Number.MAX_VALUE), above("max_s", 0, MAX_SECONDS)], required: 1, create: (a) => new Compress(a[0], a[1] ?? COMPRESS_DEFAULT_MAX_S) },
+  compress: { args: [above("e", 0, Number.MAX_VALUE), above("max_s", 0, MAX_SECONDS)], required: 1, create: (a) => new ReportedCompress(a[0], a[1] ?? COMPRESS_DEFAULT_MAX_S) },
 });
 
 /** The names in FILTERS, in order. */

@@ -19,6 +19,12 @@ export interface Sample {
   at: number;
   quality?: Quality;
   reason?: string;
+  /**
+   * How far telemetry may move the value to encode it shorter: set on
+   * compress points (reported-compress.ts), dropped by any stage that
+   * changes the value (`withValue`).
+   */
+  tolerance?: number;
 }
 
 /** Where a filter hands its output. */
@@ -49,7 +55,8 @@ export function usable(sample: Sample): boolean {
   return (sample.quality === undefined || sample.quality === "good") && Number.isFinite(sample.value);
 }
 
-/** The reading with a new value, keeping its time, quality and reason. */
+/** The reading with a new value, keeping its time, quality and reason (not a compress point's tolerance: that was for the old value). */
 export function withValue(sample: Sample, value: number): Sample {
-  return { ...sample, value };
+  const { tolerance: _tolerance, ...rest } = sample;
+  return { ...rest, value };
 }

@@ -133,9 +133,11 @@ export class Channels {
    */
   #schedule(config: ChannelConfig, slot: Slot): void {
     let paced: TimerHandle | undefined;
-    const tick = () => {
+    // A scheduled sample is stamped with its due time (drift-free: start + k × interval, so a
+    // pack's relative times are whole intervals); a paced one (a replay) when it is read.
+    const tick = (due?: number) => {
       paced = undefined;
-      this.#publish(this.read(config.name));
+      this.#publish(this.read(config.name, due));
       const next = slot.sensor?.nextSampleIn?.();
       if (next === undefined) {
         if (!schedule.running) schedule.start();
@@ -143,7 +145,7 @@ export class Channels {
       }
       schedule.stop();
       if (next === "end") return;
-      paced = this.#platform.timers.once(tick, Math.max(0, next));
+      paced = this.#platform.timers.once(() => tick(), Math.max(0, next));
     };
     const schedule = new SampleSchedule(this.#platform.timers, this.#platform.clock, config.intervalMs, tick, (n) => this.#counters.add("samples_skipped", n));
     this.#stops.push(() => {
@@ -153,12 +155,16 @@ export class Channels {
     schedule.start();
   }
 
-  /** Samples one channel now (a computed one: from its inputs' latest readings); undefined for an unknown channel. */
-  read(name: string): Reading | undefined {
+  /**
+   * Samples one channel now (a computed one: from its inputs' latest
+   * readings), stamped `at` (default: now; the schedule passes the due time
+   * it stands for); undefined for an unknown channel.
+   */
+  read(name: string, at?: number): Reading | undefined {
     const config = this.#configs.find((c) => c.name === name);
     const state = this.#states.get(name);
     if (!config || !state) return undefined;
-    const now = this.#platform.clock.monotonic();
+    const now = at ?? this.#platform.clock.monotonic();
     const computed = this.#computed.get(name);
     const reading = computed
       ? computed.compute((input) => this.#latest.get(input), (input) => this.#configs.find((c) => c.name === input)?.intervalMs ?? 1000, now)

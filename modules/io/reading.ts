@@ -10,6 +10,12 @@ export type Reading = {
   unit: string;
   /** Monotonic ms when sampled. */
   at: number;
+  /**
+   * How far telemetry may move the value to encode it shorter (set on
+   * compress points: modules/edge/reported-compress.ts); absent: the value
+   * is reported to six significant digits.
+   */
+  tolerance?: number;
 } & (
   | { quality: "good"; value: number; reason?: undefined }
   | { quality: "uncertain"; value: number; reason: QualityReason }

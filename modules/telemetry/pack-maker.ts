@@ -1,12 +1,21 @@
 import type { Counters } from "../counters.js";
 import type { Reading } from "../io/channels.js";
 import { utf8Length } from "../util/utf8.js";
-import { encodeTelemetryPack, packLimit, telemetryPackBound } from "./telemetry-pack.js";
+import { encodeTelemetryPack, groupHeaderBound, packLimit, telemetryPackBound } from "./telemetry-pack.js";
 
 /** Default largest MQTT packet the node sends (`UplinkOptions.maxPacketBytes`). */
 export const DEFAULT_MAX_PACKET = 1024;
 /** The smallest pack budget a `maxPacketBytes` may leave. */
 export const PACK_LIMIT_MIN = 64;
+
+/**
+ * Most bytes one good reading adds to a pack whose readings are all good:
+ * its record in its channel's group (map header 1, v 1 + 9, t 1 + 9) and a
+ * new base time for its window (1 + 9).
+ */
+export const GROUP_READING_BOUND = 31;
+/** Readings of a channel below which a pack may name each (telemetry-pack.ts, namedIsShorter) rather than group them. */
+const NAMED_MAX = 3;
 
 /** Who the packs are from, and the packet budget. */
 export interface PackMakerOptions {
@@ -37,6 +46,8 @@ export class PackMaker {
   #options: PackMakerOptions;
   #counters: Counters;
   #seq = 0;
+  /** The last readings `fits` encoded: their first, how many, the size, whether all were good. */
+  #last: { first: Reading; n: number; size: number; good: boolean; channels: Map<string, number> } | undefined;
 
   constructor(options: PackMakerOptions, counters: Counters) {
     this.maxPacketBytes = options.maxPacketBytes ?? DEFAULT_MAX_PACKET;
@@ -59,10 +70,37 @@ export class PackMaker {
     return payload;
   }
 
-  /** Whether `readings` make one pack small enough. */
+  /**
+   * Whether `readings` make one pack small enough. Asked before each
+   * reading joins a pack, so it encodes as seldom as it can: a cheap bound
+   * first; then, when `readings` extend the last ones it encoded (same first
+   * reading, longer, all good), that size plus the most each added reading
+   * can add (`GROUP_READING_BOUND`, and a group's header for a channel
+   * with fewer than three readings so far); only then an encoding.
+   */
   fits(readings: readonly Reading[]): boolean {
     if (telemetryPackBound(this.#options, readings) <= this.limit) return true;
-    return this.#encode(readings, 0xffffffff).byteLength <= this.limit;
+    const last = this.#last;
+    if (last && last.good && readings[0] === last.first && readings.length > last.n) {
+      let size = last.size;
+      const channels = new Map(last.channels);
+      for (let i = last.n; i < readings.length && size <= this.limit; i++) {
+        const r = readings[i];
+        const count = channels.get(r.channel) ?? 0;
+        channels.set(r.channel, count + 1);
+        // A reading not good turns its channel's group into named records: only an encoding tells.
+        if (r.quality !== "good") size = Infinity;
+        // A channel with few readings may go from named records to a group: its header comes on top.
+        else size += GROUP_READING_BOUND + (count < NAMED_MAX ? groupHeaderBound(this.#options.nodeId, r) : 0);
+      }
+      if (size <= this.limit) return true;
+    }
+    const size = this.#encode(readings, 0xffffffff).byteLength;
+    if (size > this.limit) return false;
+    const channels = new Map<string, number>();
+    for (const r of readings) channels.set(r.channel, (channels.get(r.channel) ?? 0) + 1);
+    this.#last = { first: readings[0], n: readings.length, size, good: readings.every((r) => r.quality === "good"), channels };
+    return true;
   }
 
   #encode(readings: readonly Reading[], seq: number): Uint8Array {

@@ -1,5 +1,6 @@
 import { Decoder } from "cbor-x/decode";
-import { Encoder, FLOAT32_OPTIONS } from "cbor-x/encode";
+import { cborNumberSize, headSize, writeCborNumber, writeHead } from "./cbor-number.js";
+import { encodeUtf8, utf8Length } from "../util/utf8.js";
 
 /**
  * SenML labels in the CBOR representation (RFC 8428 section 6, table 4).
@@ -29,6 +30,7 @@ export interface SenmlRecord {
   bt?: number;
   bu?: string;
   bv?: number;
+  bs?: number;
   bver?: number;
   n?: string;
   u?: string;
@@ -44,36 +46,68 @@ export interface SenmlRecord {
 /** Content format of what `encodeSenmlPack` returns (RFC 8428 section 12.3, CoAP id 112). */
 export const SENML_CBOR_CONTENT_TYPE = "application/senml+cbor";
 
-// cbor-x's typings lack `useTag259ForMaps`, hence the widened options type.
-const options: ConstructorParameters<typeof Encoder>[0] & { useTag259ForMaps: boolean } = {
-  useRecords: false,
-  // Integer-keyed maps, plain: no tag 259 that SenML receivers would not expect.
-  useTag259ForMaps: false,
-  variableMapSize: true,
-  tagUint8Array: false,
-  // A float32 on the wire when it keeps the value's decimal digits: half the bytes.
-  useFloat32: FLOAT32_OPTIONS.DECIMAL_FIT,
-};
-const encoder = new Encoder(options);
-
 const ORDER = ["bver", "bn", "bt", "bu", "bv", "bs", "n", "u", "v", "vs", "vb", "vd", "s", "t", "ut"] as const;
 
+type Field = string | number | boolean | Uint8Array;
+
 /**
- * Encodes records as a SenML pack in CBOR: an array of maps with integer
- * labels. Fields that are `undefined` are left out; record order is kept.
+ * Encodes records as a SenML pack in CBOR (RFC 8428 section 6): an array of
+ * maps with integer labels, plain (no tags), in label order bver, bn, bt,
+ * bu, bv, bs, n, u, v, vs, vb, vd, s, t, ut. Fields that are `undefined` are
+ * left out; record order is kept. Every number takes its shortest exact
+ * form (cbor-number.ts: an integer, or float16/float32 only when they hold
+ * the value exactly, else float64), so a decoder reads back exactly the
+ * numbers given, and decoding then encoding again gives the same bytes.
  */
 export function encodeSenmlPack(records: readonly SenmlRecord[]): Uint8Array {
-  const pack = records.map((record) => {
-    const map = new Map<number, unknown>();
+  let size = headSize(records.length);
+  for (const record of records) {
+    let fields = 0;
     for (const name of ORDER) {
-      const value = record[name as keyof SenmlRecord];
-      if (value !== undefined) map.set(SENML[name], value);
+      const value = record[name] as Field | undefined;
+      if (value === undefined) continue;
+      fields++;
+      size += 1 + fieldSize(value);
     }
-    return map;
-  });
-  const bytes = encoder.encode(pack);
-  // A copy: the encoder reuses its buffer, and no host buffer type may leak out.
-  return new Uint8Array(bytes);
+    size += headSize(fields);
+  }
+  const out = new Uint8Array(size);
+  let at = writeHead(out, 0, 4, records.length);
+  for (const record of records) {
+    let fields = 0;
+    for (const name of ORDER) if (record[name] !== undefined) fields++;
+    at = writeHead(out, at, 5, fields);
+    for (const name of ORDER) {
+      const value = record[name] as Field | undefined;
+      if (value === undefined) continue;
+      const label = SENML[name];
+      at = label < 0 ? writeHead(out, at, 1, -1 - label) : writeHead(out, at, 0, label);
+      at = writeField(out, at, value);
+    }
+  }
+  return out;
+}
+
+function fieldSize(value: Field): number {
+  if (typeof value === "number") return cborNumberSize(value);
+  if (typeof value === "boolean") return 1;
+  if (typeof value === "string") {
+    const n = utf8Length(value);
+    return headSize(n) + n;
+  }
+  return headSize(value.byteLength) + value.byteLength;
+}
+
+function writeField(out: Uint8Array, at: number, value: Field): number {
+  if (typeof value === "number") return writeCborNumber(out, at, value);
+  if (typeof value === "boolean") {
+    out[at] = value ? 0xf5 : 0xf4;
+    return at + 1;
+  }
+  const bytes = typeof value === "string" ? encodeUtf8(value) : value;
+  at = writeHead(out, at, typeof value === "string" ? 3 : 2, bytes.byteLength);
+  out.set(bytes, at);
+  return at + bytes.byteLength;
 }
 
 const LABELS = new Map<number, string>(ORDER.map((name) => [SENML[name], name]));

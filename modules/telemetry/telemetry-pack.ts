@@ -1,6 +1,8 @@
 import { qualityText, type Reading } from "../io/reading.js";
 import { decodeSenmlPack, encodeSenmlPack, type SenmlRecord } from "./senml.js";
 import { utf8Length } from "../util/utf8.js";
+import { cborNumberSize } from "./cbor-number.js";
+import { reportedValue, reportWindow, shortestWithin } from "./report-value.js";
 
 /** What a receiver needs to place one pack: who, which boot, which message. */
 export interface PackHeader {
@@ -19,16 +21,25 @@ export interface PackHeader {
 }
 
 /**
- * Builds the SenML records of one telemetry pack. Layout (see README):
- * record 0 carries bn (`<nodeId>:`), bt (time of the first reading, seconds)
- * and the metadata `_seq` (v); record 1 `_boot` (vs); optional `_clock`
- * (vs "uptime") and `_hist` (vb true); then one record per reading with
- * n, u, v and t relative to bt. A reading that is not good is preceded by
- * `_q.<channel>` (vs "uncertain:<reason>" or "bad:<reason>", same t); a bad
- * one has no value record at all. Names starting with "_" are metadata.
+ * Builds the SenML records of one telemetry pack. Layout (see README and
+ * docs/contracts.md): record 0 carries bn (`<nodeId>:`), bt (a base time
+ * near the readings, seconds: `baseTime`) and the metadata `_seq` (v); record 1 `_boot`
+ * (vs); optional `_clock` (vs "uptime") and `_hist` (vb true). Then the
+ * readings of every channel that has one not good in this pack (or so few
+ * that names are shorter than a group: one, or two with a long unit), one record
+ * each with n, u, v and t relative to bt, a reading that is not good preceded
+ * by `_q.<channel>` (vs "uncertain:<reason>" or "bad:<reason>", same t; a bad
+ * one has no value record at all). Then one group per other channel: its
+ * first record sets bn to `<nodeId>:<channel>` and bu to its unit (left out
+ * when the group before had the same unit; channels without a unit come
+ * first, before any bu), and bv when a base value makes the group shorter;
+ * each record has only v (relative to bv) and t (left out when 0). Names
+ * starting with "_" are metadata. Values: `reportedValue` (six significant
+ * digits, or within a compress point's tolerance) in the shortest exact CBOR
+ * form, so a receiver reads exactly the value the node reports.
  */
 export function buildTelemetryRecords(header: PackHeader, readings: readonly Reading[]): SenmlRecord[] {
-  const origin = readings.length > 0 ? readings[0].at : 0;
+  const origin = baseTime(readings, header.epochAtBoot !== undefined);
   const toSeconds = (monotonic: number) =>
     header.epochAtBoot === undefined ? monotonic / 1000 : (header.epochAtBoot + monotonic) / 1000;
   const records: SenmlRecord[] = [
@@ -37,8 +48,19 @@ export function buildTelemetryRecords(header: PackHeader, readings: readonly Rea
   ];
   if (header.epochAtBoot === undefined) records.push({ n: "_clock", vs: "uptime" });
   if (header.historical) records.push({ n: "_hist", vb: true });
+  const groups = new Map<string, Reading[]>();
+  const mixed = new Set<string>();
   for (const reading of readings) {
-    const t = (reading.at - origin) / 1000;
+    if (reading.quality !== "good") mixed.add(reading.channel);
+    const group = groups.get(reading.channel);
+    if (group) group.push(reading);
+    else groups.set(reading.channel, [reading]);
+  }
+  // A channel with one reading or two is shorter as named records than as a group under its own base name.
+  for (const [channel, group] of groups) if (namedIsShorter(header.nodeId, channel, group)) mixed.add(channel);
+  for (const reading of readings) {
+    if (!mixed.has(reading.channel)) continue;
+    const t = relativeSeconds(reading.at - origin);
     if (reading.quality !== "good") {
       // Quality as metadata (QUALITY_PREFIX): a plain RFC 8428 decoder sees a string record it may ignore.
       const quality: SenmlRecord = { n: `${QUALITY_PREFIX}${reading.channel}`, vs: qualityText(reading) };
@@ -47,11 +69,131 @@ export function buildTelemetryRecords(header: PackHeader, readings: readonly Rea
       if (reading.quality === "bad") continue;
     }
     // A channel without a unit (a replayed CSV column) leaves `u` out.
-    const record: SenmlRecord = reading.unit ? { n: reading.channel, u: reading.unit, v: roundValue(reading.value) } : { n: reading.channel, v: roundValue(reading.value) };
+    const record: SenmlRecord = reading.unit ? { n: reading.channel, u: reading.unit, v: reportedValue(reading.value, reading.tolerance) } : { n: reading.channel, v: reportedValue(reading.value, reading.tolerance) };
     if (t !== 0) record.t = t;
     records.push(record);
   }
+  const good = [...groups.entries()].filter(([channel]) => !mixed.has(channel));
+  // Units persist (bu), so channels without one come first (a stable sort keeps the rest in order).
+  good.sort(([, a], [, b]) => (a[0].unit === "" ? 0 : 1) - (b[0].unit === "" ? 0 : 1));
+  let unit = "";
+  let bv = 0;
+  let base = origin;
+  for (const [channel, group] of good) {
+    const values = groupValues(group);
+    // Re-basing needs wall time: an uptime pack keeps one bt, the one preparePack re-bases.
+    const bases = header.epochAtBoot === undefined ? undefined : rebases(group, base, toSeconds);
+    group.forEach((reading, i) => {
+      const record: SenmlRecord = { v: values.v[i] };
+      if (i === 0) {
+        record.bn = `${header.nodeId}:${channel}`;
+        if (reading.unit !== unit) record.bu = unit = reading.unit;
+        // A base value carries on to later groups (RFC 8428 section 4.6): one without its own resets it.
+        if ((values.bv ?? 0) !== bv) record.bv = bv = values.bv ?? 0;
+      }
+      const rebase = bases?.get(i);
+      if (rebase !== undefined) {
+        base = rebase;
+        record.bt = toSeconds(base);
+      }
+      const t = relativeSeconds(reading.at - base);
+      if (t !== 0) record.t = t;
+      records.push(record);
+    });
+  }
   return records;
+}
+
+/**
+ * Whether a channel's readings take fewer bytes as named records (n and u
+ * in each) than as a group (bn `<nodeId>:<channel>` and bu once), v and t
+ * aside: true for a single reading, and for two with a long unit.
+ */
+function namedIsShorter(nodeId: string, channel: string, group: readonly Reading[]): boolean {
+  const unit = group[0].unit ? 2 + utf8Length(group[0].unit) : 0;
+  const named = group.length * (2 + utf8Length(channel) + unit);
+  const grouped = 3 + utf8Length(nodeId) + utf8Length(channel) + unit;
+  return named <= grouped;
+}
+
+/** One-byte relative times: CBOR integers -24..23, a window of 47 s. */
+const WINDOW_BEFORE_MS = 24_000;
+const WINDOW_MS = 47_000;
+
+/**
+ * Where a channel's group sets a new base time (index of the reading →
+ * monotonic ms of the new bt): greedily, windows of 47 s from a reading
+ * whose times would all be one-byte integers against a bt 24 s after it,
+ * each re-based only when the bytes its times save exceed the bt's own.
+ */
+function rebases(group: readonly Reading[], base: number, toSeconds: (ms: number) => number): Map<number, number> {
+  const out = new Map<number, number>();
+  const timeBytes = (t: number) => (t === 0 ? 0 : 1 + cborNumberSize(t));
+  for (let i = 0; i < group.length;) {
+    const candidate = group[i].at + WINDOW_BEFORE_MS;
+    let saved = 0;
+    let j = i;
+    for (; j < group.length && group[j].at - group[i].at <= WINDOW_MS; j++) saved += timeBytes(relativeSeconds(group[j].at - base)) - timeBytes(relativeSeconds(group[j].at - candidate));
+    if (saved > 1 + cborNumberSize(toSeconds(candidate))) {
+      out.set(i, candidate);
+      base = candidate;
+    }
+    i = j;
+  }
+  return out;
+}
+
+/**
+ * The pack's base time, so that relative times are small (CBOR writes
+ * -24..23 in one byte, -256..255 in two): the earliest reading's when the
+ * pack spans at most 23 s (t from 0, left out at 0); else, with wall time
+ * (`rebasing`: groups then set a new bt per window, see `rebases`), 24 s
+ * after it, opening the first window; else the middle reading's. 0 for none.
+ */
+function baseTime(readings: readonly Reading[], rebasing: boolean): number {
+  if (readings.length === 0) return 0;
+  const times = readings.map((r) => r.at).sort((a, b) => a - b);
+  if (times[times.length - 1] - times[0] <= WINDOW_MS - WINDOW_BEFORE_MS) return times[0];
+  return rebasing ? times[0] + WINDOW_BEFORE_MS : times[times.length >> 1];
+}
+
+/**
+ * Seconds from a pack's base time, from ms: whole ms when the difference is
+ * one up to float noise (a drift-free schedule's stamps, origin + k ×
+ * interval, differ by whole ms up to a rounding of the origin's fraction).
+ */
+function relativeSeconds(ms: number): number {
+  const whole = Math.round(ms);
+  return (Math.abs(ms - whole) < 1e-6 ? whole : ms) / 1000;
+}
+
+/**
+ * The reported values of one channel's group, as v relative to a base value
+ * `bv` when one makes the group shorter (bv = the first reported value, then
+ * every v is bv + v exactly as a receiver adds them, within the reading's
+ * tolerance), else plain (bv undefined).
+ */
+function groupValues(group: readonly Reading[]): { bv?: number; v: number[] } {
+  const windows = group.map((r) => reportWindow(r.value as number, r.tolerance));
+  const plain = windows.map((w) => shortestWithin(w.target, w.tolerance));
+  if (group.length < 2) return { v: plain };
+  const bv = plain[0];
+  const based: number[] = [0];
+  for (let i = 1; i < group.length; i++) {
+    const { target, tolerance } = windows[i];
+    const fits = (v: number) => Math.abs(bv + v - target) <= tolerance;
+    let v = shortestWithin(target - bv, tolerance);
+    if (!fits(v)) v = target - bv;
+    if (!fits(v)) return { v: plain };
+    based.push(v);
+  }
+  let plainBytes = 0;
+  let basedBytes = 1 + cborNumberSize(bv);
+  for (let i = 0; i < group.length; i++) {
+    plainBytes += cborNumberSize(plain[i]);
+    basedBytes += cborNumberSize(based[i]);
+  }
+  return basedBytes < plainBytes ? { bv, v: based } : { v: plain };
 }
 
 /** Name prefix of the quality record of a reading that is not good: `_q.<channel>`. */
@@ -68,8 +210,9 @@ const LABEL = 1;
 /**
  * An upper bound of `encodeTelemetryPack(header, readings).byteLength`,
  * without encoding: cheap enough to ask before each reading joins a pack.
- * Every record counts all its fields at their largest CBOR form, the
- * optional `_clock` and `_hist` records included.
+ * Every record counts all its fields at their largest CBOR form (name and
+ * unit on every reading, a channel's group base name and base value once),
+ * the optional `_clock` and `_hist` records included.
  */
 export function telemetryPackBound(header: Pick<PackHeader, "nodeId" | "bootId">, readings: readonly Reading[]): number {
   const field = (bytes: number) => LABEL + bytes;
@@ -78,21 +221,28 @@ export function telemetryPackBound(header: Pick<PackHeader, "nodeId" | "bootId">
   bound += MAP_BOUND + field(textBound("_boot")) + field(textBound(header.bootId));
   bound += MAP_BOUND + field(textBound("_clock")) + field(textBound("rebased"));
   bound += MAP_BOUND + field(textBound("_hist")) + field(1);
+  const channels = new Set<string>();
   for (const r of readings) {
+    // A channel's group opens with bn "<nodeId>:<channel>" and a bv.
+    if (!channels.has(r.channel)) bound += field(textBound(`${header.nodeId}:${r.channel}`)) + field(NUMBER_BOUND);
+    channels.add(r.channel);
     bound += MAP_BOUND + field(textBound(r.channel)) + field(textBound(r.unit)) + field(NUMBER_BOUND) + field(NUMBER_BOUND);
     if (r.quality !== "good") bound += MAP_BOUND + field(textBound(QUALITY_PREFIX + r.channel)) + field(textBound(qualityText(r))) + field(NUMBER_BOUND);
   }
   return bound;
 }
 
+/**
+ * Most bytes the header fields of a channel's group take in its first
+ * record (bn `<nodeId>:<channel>`, bu, a bv that may reset the one before).
+ */
+export function groupHeaderBound(nodeId: string, reading: Pick<Reading, "channel" | "unit">): number {
+  return LABEL + textBound(`${nodeId}:${reading.channel}`) + LABEL + textBound(reading.unit) + LABEL + NUMBER_BOUND;
+}
+
 /** Encodes a telemetry pack as SenML-CBOR. */
 export function encodeTelemetryPack(header: PackHeader, readings: readonly Reading[]): Uint8Array {
   return encodeSenmlPack(buildTelemetryRecords(header, readings));
-}
-
-/** Six significant digits: beyond any sensor's accuracy, and float32-friendly. */
-function roundValue(value: number): number {
-  return Number.isInteger(value) ? value : Number(value.toPrecision(6));
 }
 
 /** A telemetry pack as a receiver reads it (see docs/contracts.md). */
@@ -105,7 +255,7 @@ export interface DecodedPack {
   /** "wall" (synchronised), "uptime" (seconds since boot) or "rebased" (uptime re-based after the clock synchronised). */
   clock: "wall" | "uptime" | "rebased";
   historical: boolean;
-  /** Channel readings in pack order; `q` ("uncertain:<reason>", "bad:<reason>") when not good; a bad one has no `v`. */
+  /** Channel readings in time order (pack order at equal times); `q` ("uncertain:<reason>", "bad:<reason>") when not good; a bad one has no `v`. */
   readings: { n: string; u?: string; v?: number; t: number; q?: string }[];
 }
 
@@ -131,22 +281,42 @@ export function decodeTelemetryPack(bytes: Uint8Array): DecodedPack | string {
   };
 }
 
-/** The channel records of a pack, with the quality of each `_q.<channel>` record joined to the value of the same name and t. */
+/**
+ * The channel records of a pack, resolved as RFC 8428 section 4.6 says (bn,
+ * bt, bu and bv carry on to later records until redefined; name = bn + n,
+ * unit = u or bu, value = bv + v), named relative to record 0's base name
+ * and timed relative to its base time, with the quality of each
+ * `_q.<channel>` record joined to the value of the same name and t.
+ */
 function readingsOf(records: readonly SenmlRecord[]): DecodedPack["readings"] {
   const readings: DecodedPack["readings"] = [];
+  const prefix = records[0].bn ?? "";
+  const bt0 = records[0].bt ?? 0;
+  let bn = "";
+  let bt = 0;
+  let bu: string | undefined;
+  let bv = 0;
   let quality: { n: string; t: number; q: string } | undefined;
   const flush = () => {
     if (quality) readings.push({ n: quality.n, t: quality.t, q: quality.q });
     quality = undefined;
   };
   for (const r of records) {
-    if (r.n === undefined) continue;
-    if (r.n.startsWith(QUALITY_PREFIX)) {
+    if (r.bn !== undefined) bn = r.bn;
+    if (r.bt !== undefined) bt = r.bt;
+    if (r.bu !== undefined) bu = r.bu;
+    if (r.bv !== undefined) bv = r.bv;
+    const name = bn + (r.n ?? "");
+    const n = name.startsWith(prefix) ? name.slice(prefix.length) : name;
+    if (n === "") continue;
+    // A group that re-bases its time (bt) is read relative to record 0's bt, to the microsecond (float noise of the subtraction off).
+    const t = bt === bt0 ? r.t ?? 0 : Math.round((bt - bt0 + (r.t ?? 0)) * 1e6) / 1e6;
+    if (n.startsWith(QUALITY_PREFIX)) {
       flush();
-      quality = { n: r.n.slice(QUALITY_PREFIX.length), t: r.t ?? 0, q: String(r.vs) };
-    } else if (!r.n.startsWith("_")) {
-      const reading: DecodedPack["readings"][number] = { n: r.n, u: r.u, v: r.v, t: r.t ?? 0 };
-      if (quality && quality.n === r.n && quality.t === reading.t) {
+      quality = { n: n.slice(QUALITY_PREFIX.length), t, q: String(r.vs) };
+    } else if (!n.startsWith("_")) {
+      const reading: DecodedPack["readings"][number] = { n, u: r.u ?? bu, v: r.v === undefined ? undefined : bv + r.v, t };
+      if (quality && quality.n === n && quality.t === reading.t) {
         reading.q = quality.q;
         quality = undefined;
       } else flush();
@@ -154,7 +324,8 @@ function readingsOf(records: readonly SenmlRecord[]): DecodedPack["readings"] {
     }
   }
   flush();
-  return readings;
+  // Channel by channel on the wire; in time order for the reader (stable: pack order at equal times).
+  return readings.sort((a, b) => a.t - b.t);
 }
 
 /** How a queued pack must change before it is sent. */

@@ -10,6 +10,7 @@ import { flashRows, outboxRowsOfTable, packRows } from "./node-sections.js";
 import { SKAB_DIR } from "./skab.js";
 import { CONSOLE, markdownTable, QUIET, type BenchContext, type BenchRow, type BenchSection } from "./table.js";
 import { wireRows } from "./wire.js";
+import { compactWireRows } from "./wire-bytes.js";
 
 /**
  * The sections of the table, in order. Each returns rows of
@@ -20,6 +21,7 @@ import { wireRows } from "./wire.js";
 const SECTIONS: BenchSection[] = [
   { name: "pack", rows: () => packRows() },
   { name: "wire", rows: (context) => wireRows(context) },
+  { name: "compact", rows: (context) => compactWireRows(context) },
   { name: "outbox", rows: (context) => outboxRowsOfTable(context) },
   { name: "flash", rows: (context) => flashRows(context) },
   { name: "edge", rows: (context) => edgeBench(context.recordings, context.details) },

@@ -11,6 +11,7 @@ import { ACTUATOR_FIELDS, CHANNEL_FIELDS, KEYS } from "../../modules/config/sche
 import { MemoryStorage } from "../helpers/memory-platform.js";
 import { bootNode, newTrace, type Trace } from "../helpers/node-rig.js";
 import { ManualHttp, MemoryOtaSlots } from "../helpers/memory-ota.js";
+import { decodeTelemetryPack, type DecodedPack } from "../../modules/telemetry/telemetry-pack.js";
 import { signedImage, updateKey } from "../helpers/ota-image.js";
 
 type Via = "console" | "remote";
@@ -47,7 +48,7 @@ async function change(t: ExecutionContext, node: Node, via: Via, key: string, va
 }
 
 const logSince = (trace: Trace, from: number) => trace.text.slice(from).join("\n");
-const packs = (trace: Trace) => trace.published.filter((p) => p.topic.endsWith("/tele")).map((p) => (decode(p.payload) as { 0?: string }[]).filter((r) => typeof r[0] === "string" && !r[0].startsWith("_")).length);
+const packs = (trace: Trace) => trace.published.filter((p) => p.topic.endsWith("/tele")).map((p) => (decodeTelemetryPack(p.payload) as DecodedPack).readings.length);
 const births = (trace: Trace) => trace.published.filter((p) => p.topic.endsWith("/birth")).map((p) => decode(p.payload) as { site: string });
 
 /** A node with OTA slots and a hand-fed HTTP client; `ota(id, image)` sends cmd/ota for it. */

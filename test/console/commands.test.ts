@@ -147,7 +147,7 @@ test("applyRemote: all or nothing, only remotely-settable keys, saved at once", 
   const gen = rig.config.generation!;
   const bad = rig.config.applyRemote({ "mqtt.keepalive": 60, "mqtt.prefix": "x", "telemetry.batch_size": 0 });
   t.false(bad.ok);
-  if (!bad.ok) t.deepEqual(bad.errors.map((e) => e.message), ["mqtt.prefix is not remotely settable", "telemetry.batch_size must be 1..100 (readings), got 0"]);
+  if (!bad.ok) t.deepEqual(bad.errors.map((e) => e.message), ["mqtt.prefix is not remotely settable", "telemetry.batch_size must be 1..1000 (readings), got 0"]);
   t.is(rig.config.generation, gen);
   t.is(rig.config.get("mqtt.keepalive").value, 30);
   const good = rig.config.applyRemote(new Map<string, unknown>([["mqtt.keepalive", "60"], ["act.pump.min_on_s", 30]]));

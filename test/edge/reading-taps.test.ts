@@ -98,8 +98,15 @@ test("a booted node's observer sees raw, filtered and reported readings; the rep
   t.true(of("reported", "temp").length < of("raw", "temp").length, "compress reports fewer points");
   t.is(of("filtered", "rh").length, 0, "rh has no compress");
   t.is(of("reported", "rh").length, of("raw", "rh").length, "rh without a chain reports every reading");
-  // The packs carry exactly the reported temp points, at the times the tap gave (bt + t, to the pack's precision).
+  // The packs carry exactly the reported temp points, at the times the tap gave (bt + t, to the pack's precision),
+  // each value within the point's reporting tolerance (compress's e / 64: the pack may send a shorter number).
   const packed = trace.published.filter((p) => p.topic.endsWith("/tele")).map((p) => decodeTelemetryPack(p.payload))
-    .flatMap((pack) => (typeof pack === "string" ? [] : pack.readings.filter((r) => r.n === "temp").map((r) => [Math.round((pack.bt + r.t) * 1000), Number(r.v!.toPrecision(6))])));
-  t.deepEqual(packed, of("reported", "temp").map((r) => [Math.round(r.time * 1000), Number(r.reading.value!.toPrecision(6))]));
+    .flatMap((pack) => (typeof pack === "string" ? [] : pack.readings.filter((r) => r.n === "temp").map((r) => ({ at: Math.round((pack.bt + r.t) * 1000), v: r.v! }))));
+  const reported = of("reported", "temp");
+  t.deepEqual(packed.map((p) => p.at), reported.map((r) => Math.round(r.time * 1000)));
+  reported.forEach((r, i) => {
+    const tolerance = r.reading.tolerance ?? 0;
+    t.true(tolerance > 0 && tolerance <= 0.05 / 64 + 1e-12, `point ${i}: tolerance ${tolerance}`);
+    t.true(Math.abs(packed[i].v - r.reading.value!) <= tolerance, `point ${i}: ${packed[i].v} within ${tolerance} of ${r.reading.value}`);
+  });
 });

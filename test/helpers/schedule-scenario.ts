@@ -55,9 +55,11 @@ export interface ScheduleStats {
   name: string;
   intervalMs: number;
   samples: number;
-  /** Least and most (sample time − due time), ms. */
+  /** Least and most (time the sample was taken − due time), ms. */
   minLateMs: number;
   maxLateMs: number;
+  /** Most |stamp − due time|, ms: a scheduled reading is stamped with its due time. */
+  maxStampErrorMs: number;
 }
 
 const constant = defineSensorType({ name: "constant", help: "test: always 1", quantities: { level: { unit: "m", resolution: 1 } }, fields: {}, chip: [], open: () => ({ sample: () => ({ level: 1 }), close() {} }) });
@@ -76,11 +78,12 @@ export function runSchedule(intervals: readonly number[], durationMs: number, ma
   const configs: ChannelConfig[] = intervals.map((intervalMs, i) => ({ name: `c${i}`, type: "constant", measure: "level", intervalMs, unit: "m" }));
   const counters = new Counters();
   const channels = new Channels(platform, new Logger(platform), counters, configs, { types: { constant } });
-  const stats = new Map<string, ScheduleStats>(configs.map((c) => [c.name, { name: c.name, intervalMs: c.intervalMs, samples: 0, minLateMs: Number.POSITIVE_INFINITY, maxLateMs: Number.NEGATIVE_INFINITY }]));
+  const stats = new Map<string, ScheduleStats>(configs.map((c) => [c.name, { name: c.name, intervalMs: c.intervalMs, samples: 0, minLateMs: Number.POSITIVE_INFINITY, maxLateMs: Number.NEGATIVE_INFINITY, maxStampErrorMs: 0 }]));
   channels.start((reading) => {
     const s = stats.get(reading.channel)!;
     s.samples++;
-    const late = reading.at - s.samples * s.intervalMs;
+    const late = fake.monotonic() - s.samples * s.intervalMs;
+    s.maxStampErrorMs = Math.max(s.maxStampErrorMs, Math.abs(reading.at - s.samples * s.intervalMs));
     if (late < s.minLateMs) s.minLateMs = late;
     if (late > s.maxLateMs) s.maxLateMs = late;
   });

@@ -13,6 +13,7 @@ test("a simulated day of 8 channels at 1 s and one at 7 s: exactly the due sampl
     t.is(c.samples, Math.floor(DAY / c.intervalMs), c.name);
     t.is(c.minLateMs, 0, c.name);
     t.is(c.maxLateMs, 0, `${c.name}: sample k at exactly k × ${c.intervalMs} ms`);
+    t.is(c.maxStampErrorMs, 0, c.name);
   }
   t.is(channels.reduce((n, c) => n + c.samples, 0), 8 * 86_400 + 12_342);
   t.is(skipped, 0);
@@ -24,6 +25,7 @@ for (const [maxLate, seed] of [[300, 11], [999, 12], [50, 13]] as const) {
     for (const c of channels) {
       t.is(c.samples, Math.floor(DAY / c.intervalMs), c.name);
       t.true(c.minLateMs >= 0 && c.maxLateMs <= maxLate, `${c.name}: ${c.minLateMs}..${c.maxLateMs} ms late`);
+      t.is(c.maxStampErrorMs, 0, `${c.name}: stamped with the due time, not when the late timer fired`);
     }
     t.true(channels[0].maxLateMs > 0, "the timer was late");
     t.is(skipped, 0, "late by less than an interval: nothing skipped");

@@ -178,3 +178,81 @@ for (const { options, message } of rangeErrors) {
     t.throws(() => new Batcher({ timers } as unknown as Platform, options, () => {}), { instanceOf: RangeError, message });
   });
 }
+
+test("several channels: a channel that fills a pack goes alone; count and age close all, in as few packs as fit", (t) => {
+  const timers = new FakeTimers();
+  const platform = { timers, clock: timers } as unknown as Platform;
+  const batches: Reading[][] = [];
+  // A pack holds 4 readings.
+  const batcher = new Batcher(platform, { batchSize: 9, maxAgeMs: 1000, fits: (readings) => readings.length <= 4 }, (readings) => batches.push(readings));
+  const add = (channel: string, value: number) => batcher.add({ quality: "good", channel, unit: "", value, at: timers.monotonic() });
+  add("a", 1);
+  add("b", 1);
+  for (let v = 2; v <= 5; v++) add("a", v);
+  t.deepEqual(batches.map((b) => b.map((r) => `${r.channel}${r.value}`)), [["a1", "a2", "a3", "a4"]], "a's fifth would not fit: a's four go alone, b waits");
+  t.is(batcher.pending, 2);
+  timers.advance(1000);
+  t.deepEqual(batches.slice(1).map((b) => b.map((r) => `${r.channel}${r.value}`)), [["b1", "a5"]], "b's age closes it, a rides along");
+});
+
+test("the age close takes the channels that are due, filled up with the next oldest; the others keep waiting", (t) => {
+  const timers = new FakeTimers();
+  const platform = { timers, clock: timers } as unknown as Platform;
+  const batches: { at: number; readings: string[] }[] = [];
+  const batcher = new Batcher(platform, { batchSize: 100, maxAgeMs: 1000, fits: (readings) => readings.length <= 3 }, (readings) =>
+    batches.push({ at: timers.monotonic(), readings: readings.map((r) => `${r.channel}${r.value}`) }));
+  const add = (channel: string, value: number) => batcher.add({ quality: "good", channel, unit: "", value, at: timers.monotonic() });
+  add("a", 1);
+  timers.advance(300);
+  add("b", 1);
+  add("b", 2);
+  timers.advance(300);
+  add("c", 1);
+  add("c", 2);
+  timers.advance(400);
+  t.deepEqual(batches, [{ at: 1000, readings: ["a1", "b1", "b2"] }], "a is due; b (next oldest) fits beside it; c does not and waits");
+  timers.advance(599);
+  t.is(batches.length, 1);
+  timers.advance(1);
+  t.deepEqual(batches[1], { at: 1600, readings: ["c1", "c2"] }, "c at its own age");
+});
+
+test("seeded random run, several channels: every reading out once, each channel in order, no pack too big, none waits past maxAgeMs", (t) => {
+  const random = seededRandom(0xc4a7);
+  for (let run = 0; run < 200; run++) {
+    const timers = new FakeTimers();
+    const platform = { timers, clock: timers } as unknown as Platform;
+    const batchSize = 1 + randomInt(random, 30);
+    const maxAgeMs = 1 + randomInt(random, 2000);
+    const capacity = 1 + randomInt(random, 12);
+    const weight = (r: Reading) => 1 + (r.channel.charCodeAt(0) % 3);
+    const batches: { at: number; readings: Reading[] }[] = [];
+    const batcher = new Batcher(platform, { batchSize, maxAgeMs, fits: (readings) => readings.reduce((n, r) => n + weight(r), 0) <= capacity }, (readings) =>
+      batches.push({ at: timers.monotonic(), readings }));
+    const added: Reading[] = [];
+    let peak = 0;
+    for (let step = 0; step < 300; step++) {
+      const pick = random();
+      if (pick < 0.6) {
+        const reading: Reading = { quality: "good", channel: "abcde"[randomInt(random, 5)], unit: "", value: step, at: timers.monotonic() };
+        added.push(reading);
+        batcher.add(reading);
+        peak = Math.max(peak, batcher.pending);
+      } else if (pick < 0.97) timers.advance(randomInt(random, maxAgeMs));
+      else batcher.flush();
+    }
+    batcher.flush();
+    const where = `run ${run}, batchSize ${batchSize}, maxAgeMs ${maxAgeMs}, capacity ${capacity}`;
+    const out = batches.flatMap((b) => b.readings);
+    t.is(out.length, added.length, `${where}: all out`);
+    t.deepEqual(out.map((r) => r.value).sort((x, y) => (x ?? 0) - (y ?? 0)), added.map((r) => r.value), `${where}: each once`);
+    for (const channel of "abcde") t.deepEqual(out.filter((r) => r.channel === channel).map((r) => r.value), added.filter((r) => r.channel === channel).map((r) => r.value), `${where}: ${channel} in order`);
+    t.true(peak < batchSize, `${where}: at most batchSize - 1 wait`);
+    for (const [i, batch] of batches.entries()) {
+      const size = batch.readings.reduce((n, r) => n + weight(r), 0);
+      // A single reading heavier than the capacity still goes (the node counts it as oversize).
+      t.true(size <= capacity || batch.readings.length === 1, `${where}: batch ${i} size ${size}`);
+      for (const r of batch.readings) t.true(batch.at - r.at <= maxAgeMs, `${where}: batch ${i} waited ${batch.at - r.at} ms`);
+    }
+  }
+});

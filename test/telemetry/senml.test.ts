@@ -11,8 +11,9 @@ const clean = (spaced: string) => spaced.replace(/\s+/g, "");
  * n 0, u 1, v 2, vs 3, vb 4, s 5, t 6, ut 7, vd 8); within a record they come
  * in the encoder's fixed order (bver bn bt bu bv n u v vs vb vd s t ut).
  * Headers are minimal: array 0x80+n, map 0xa0+n, text 0x60+n (0x78 nn from
- * 24 bytes). A number is a CBOR integer when it is one, a float32 (0xfa) when
- * that keeps its decimal digits, a float64 (0xfb) otherwise. No tag 259.
+ * 24 bytes). A number is a CBOR integer when it is one, else a float16 (0xf9)
+ * or float32 (0xfa) only when that holds it exactly, a float64 (0xfb)
+ * otherwise: a decoder reads back the very number given. No tag 259.
  */
 const fixtures: { label: string; records: SenmlRecord[]; hex: string }[] = [
   {
@@ -26,15 +27,15 @@ const fixtures: { label: string; records: SenmlRecord[]; hex: string }[] = [
     hex: "81 a0", // array(1), map(0)
   },
   {
-    label: "name, unit, float32 value",
+    label: "name, unit, float16 value",
     records: [{ n: "temp", u: "Cel", v: 21.5 }],
     hex: `81 a3
           00 64 74656d70      # 0 n: text(4) "temp"
           01 63 43656c        # 1 u: text(3) "Cel"
-          02 fa 41ac0000      # 2 v: float32 21.5`,
+          02 f9 4d60          # 2 v: float16 21.5 (exact in half precision)`,
   },
   {
-    label: "base fields of the RFC 8428 section 5.1.2 example, float32 and float64",
+    label: "base fields of the RFC 8428 section 5.1.2 example, float64 where nothing shorter is exact",
     records: [{ bn: "urn:dev:ow:10e2073a01080063:", bt: 1.276020076001e9, bu: "A", bver: 5, n: "voltage", u: "V", v: 120.1 }],
     hex: `81 a7
           20 05                                  # -1 bver: 5
@@ -44,7 +45,7 @@ const fixtures: { label: string; records: SenmlRecord[]; hex: string }[] = [
           23 61 41                               # -4 bu: text(1) "A"
           00 67 766f6c74616765                   # 0 n: text(7) "voltage"
           01 61 56                               # 1 u: text(1) "V"
-          02 fa 42f03333                         # 2 v: float32 120.1 (7 digits survive)`,
+          02 fb 405e066666666666                 # 2 v: float64 120.1 (no float32 is exactly it)`,
   },
   {
     label: "integers stay integers, of minimal size",
@@ -57,13 +58,17 @@ const fixtures: { label: string; records: SenmlRecord[]; hex: string }[] = [
           a1 06 1a 59682f00       # t: 1500000000 (uint32)`,
   },
   {
-    label: "float32 only when decimal-fit",
-    records: [{ v: 0.1 }, { v: 22.1 }, { v: Math.PI }, { v: 1e40 }],
-    hex: `84
-          a1 02 fa 3dcccccd           # v: 0.1 as float32
-          a1 02 fa 41b0cccd           # v: 22.1 as float32
+    label: "float16 and float32 only when exact",
+    records: [{ v: 0.25 }, { v: -65504 - 0.5 }, { v: Math.fround(0.1) }, { v: 0.1 }, { v: Math.PI }, { v: 1e40 }, { v: 2 ** -24 }, { v: 1.5 * 2 ** -24 }],
+    hex: `88
+          a1 02 f9 3400               # v: 0.25, float16
+          a1 02 fa c77fe080           # v: -65504.5: float16's range ends at 65504, float32
+          a1 02 fa 3dcccccd           # v: the float32 nearest 0.1 is a float32
+          a1 02 fb 3fb999999999999a   # v: 0.1 itself needs float64
           a1 02 fb 400921fb54442d18   # v: pi needs float64
-          a1 02 fb 483d6329f1c35ca5   # v: 1e40 overflows float32`,
+          a1 02 fb 483d6329f1c35ca5   # v: 1e40 overflows float32
+          a1 02 f9 0001               # v: 2^-24, float16's smallest subnormal
+          a1 02 fa 33c00000           # v: 1.5 × 2^-24 is below it, float32`,
   },
   {
     label: "string, boolean and data values",
@@ -87,7 +92,7 @@ const fixtures: { label: string; records: SenmlRecord[]; hex: string }[] = [
   {
     label: "undefined fields are left out",
     records: [{ bn: undefined, n: "x", u: undefined, v: 0.5, vs: undefined }],
-    hex: "81 a2 00 61 78 02 fa 3f000000", // map(2): n "x", v float32 0.5
+    hex: "81 a2 00 61 78 02 f9 3800", // map(2): n "x", v float16 0.5
   },
   {
     label: "record order is kept",
@@ -156,14 +161,12 @@ test("decodes back with cbor-x to integer-keyed maps holding the same values", (
     for (const [name, value] of fields) {
       const got = map.get(SENML[name as keyof typeof SENML]);
       if (value instanceof Uint8Array) t.deepEqual(new Uint8Array(got as Uint8Array), value, `record ${i} ${name}`);
-      // A float32 on the wire comes back as the float32 nearest the value.
-      else if (typeof value === "number" && got !== value) t.is(got, Math.fround(value), `record ${i} ${name}`);
       else t.is(got, value, `record ${i} ${name}`);
     }
   });
-  // The float64 base time survives exactly; 45.3 only to float32 precision.
+  // Every number survives exactly, whatever size it took on the wire.
   t.is(decoded[0].get(-3), 1.276020076001e9);
-  t.is(decoded[4].get(2), Math.fround(45.3));
+  t.is(decoded[4].get(2), 45.3);
 });
 
 test("the result is a copy: a later encoding does not change it", (t) => {

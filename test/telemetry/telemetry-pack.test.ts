@@ -14,9 +14,10 @@ const EPOCH = 1_750_000_000_000;
 test("a pack carries node, boot and seq where a receiver finds them", (t) => {
   const pack = decodeTelemetryPack(encodeTelemetryPack({ nodeId: "n1", bootId: "b00t", seq: 42, epochAtBoot: EPOCH }, readings));
   t.like(pack, { nodeId: "n1", bootId: "b00t", seq: 42, bt: (EPOCH + 5000) / 1000, clock: "wall", historical: false });
+  // In time order; at equal times in pack order (rh, alone, as a named record before temp's group).
   t.deepEqual((pack as { readings: unknown[] }).readings, [
-    { n: "temp", u: "Cel", v: 21.5, t: 0 },
     { n: "rh", u: "%RH", v: 40.25, t: 0 },
+    { n: "temp", u: "Cel", v: 21.5, t: 0 },
     { n: "temp", u: "Cel", v: 21.625, t: 1 },
   ]);
 });
@@ -97,6 +98,8 @@ test("quality on the wire: a `_q.<channel>` string record before an uncertain va
   ];
   const bytes = encodeTelemetryPack({ nodeId: "n1", bootId: "b00t", seq: 9, epochAtBoot: EPOCH }, mixed);
   const records = decodeSenmlPack(bytes) as SenmlRecord[];
+  // Channels with a reading not good (and one with a single reading, shorter named than grouped) keep one
+  // named record per reading, the `_q` before it; a channel with more readings, all good, would be a group.
   t.deepEqual(records.slice(2), [
     { n: "temp", u: "Cel", v: 21.5 },
     { n: "_q.flow", vs: "uncertain:over_range" },
@@ -109,4 +112,23 @@ test("quality on the wire: a `_q.<channel>` string record before an uncertain va
     { n: "rh", t: 1, q: "bad:nack" },
   ]);
   t.true(bytes.byteLength <= telemetryPackBound({ nodeId: "n1", bootId: "b00t" }, mixed));
+});
+
+test("a channel with several good readings is a group: its base name and unit once, a base value when shorter, reset by the next group", (t) => {
+  const at = (s: number) => 10_000 + s * 1000;
+  const grouped: Reading[] = [
+    ...[30288.14, 30290.06, 29993.53].map((value, i): Reading => ({ quality: "good", channel: "pressure", unit: "Pa", value, at: at(i), tolerance: 78 })),
+    ...[0, 1, 2].map((value, i): Reading => ({ quality: "good", channel: "count", unit: "/s", value, at: at(i) })),
+  ];
+  const bytes = encodeTelemetryPack({ nodeId: "n1", bootId: "b00t", seq: 1, epochAtBoot: EPOCH }, grouped);
+  const records = decodeSenmlPack(bytes) as SenmlRecord[];
+  t.deepEqual(records.slice(2), [
+    { bn: "n1:pressure", bu: "Pa", bv: 30211, v: 0 }, // within 78 Pa of each point: the shortest numbers (integers of least magnitude), relative to the first
+    { v: 2, t: 1 },
+    { v: -140, t: 2 },
+    { bn: "n1:count", bu: "/s", bv: 0, v: 0 }, // its values are shortest as they are: the base value goes back to 0
+    { v: 1, t: 1 },
+    { v: 2, t: 2 },
+  ]);
+  t.deepEqual((decodeTelemetryPack(bytes) as DecodedPack).readings.filter((r) => r.n === "count").map((r) => r.v), [0, 1, 2]);
 });

@@ -2,6 +2,7 @@ import test from "ava";
 import { Decoder } from "cbor-x";
 import type { RecordedPublish } from "./platform.js";
 import { runOnXS, type XsRun } from "../helpers/xs.js";
+import { resolvedRecords } from "../helpers/senml-records.js";
 
 const BOOT = "test/xs/entries/boot-node.ts";
 const decoder = new Decoder({ mapsAsObjects: false, useRecords: false });
@@ -46,23 +47,21 @@ test("startNode boots on XS, connects, and publishes SenML-CBOR telemetry with p
     t.is(head.get(0), "_seq");
     t.is(head.get(2), index + 1, "sequence numbers count from 1 without gaps");
     t.is(boot2.get(3), boot.bootId, "boot id");
-    const temps = records.filter((r) => r.get(0) === "temp");
-    const rh = records.filter((r) => r.get(0) === "rh");
+    // Resolved as RFC 8428 says (a channel's records share its base name and unit).
+    const resolved = resolvedRecords(publish.payload);
+    const temps = resolved.filter((r) => r.n === "temp");
+    const rh = resolved.filter((r) => r.n === "rh");
     t.true(temps.length > 0 && rh.length > 0);
     for (const r of temps) {
-      t.is(r.get(1), "Cel");
-      const v = r.get(2) as number;
-      t.true(v > 10 && v < 35, `temperature ${v} °C is plausible`);
+      t.is(r.u, "Cel");
+      t.true(r.v! > 10 && r.v! < 35, `temperature ${r.v} °C is plausible`);
     }
     for (const r of rh) {
-      t.is(r.get(1), "%RH");
-      const v = r.get(2) as number;
-      t.true(v > 0 && v < 100, `humidity ${v} %RH is plausible`);
+      t.is(r.u, "%RH");
+      t.true(r.v! > 0 && r.v! < 100, `humidity ${r.v} %RH is plausible`);
     }
-    for (const r of records.slice(2)) {
-      const dt = r.get(6);
-      t.true(dt === undefined || (typeof dt === "number" && dt >= 0 && dt < 10), "t is relative to bt");
-    }
+    const bt = head.get(-3) as number;
+    for (const r of resolved.slice(2)) t.true(Math.abs(r.at - bt) < 30, "times lie near bt");
   });
 
   await run.command("ack", ids);

@@ -22,7 +22,7 @@ test("the firmware's worst state (6 h with the broker away, outbox full and thin
   const outage = footprint.points.find((p) => p.state.includes("6 h"));
   t.regex(outage?.outbox ?? "", /123\/123 segments/, "the outbox was full: the worst state was reached");
   const rebooted = footprint.points[footprint.points.length - 1];
-  t.regex(rebooted.outbox, /1[0-9]{3} packs, 12[0-3]\/123 segments/, "the reboot restored the full outbox");
+  t.regex(rebooted.outbox, /[1-9][0-9]{3} packs, 12[0-3]\/123 segments/, "the reboot restored the full outbox (thousands of packs: how many depends on their size)");
   const needed = footprint.worstSlots + TLS_HANDSHAKE_SLOTS;
   t.true(needed <= budget.slots, `worst ${footprint.worstSlots} slots + ${TLS_HANDSHAKE_SLOTS} for a TLS handshake = ${needed}, over the ESP32 heap of ${budget.slots} slots`);
   const chunks = footprint.worstChunkBytes + TLS_HANDSHAKE_CHUNK_BYTES;

@@ -60,7 +60,7 @@ const clip = (text: string) => (text.length > BODY_CHARS ? `${text.slice(0, BODY
 
 /**
  * One readable line for a message and the findings of its sequence number:
- * `<kind> <node> …`, telemetry as `boot=… seq=… <time> name=value unit …`
+ * `<kind> <node> …`, telemetry as `boot=… seq=… <time of the earliest reading> name=value unit @+dt …`
  * with flags HIST and UPTIME, findings after `!!`, warnings starting `WARN`;
  * control characters escaped.
  */
@@ -71,11 +71,13 @@ export function formatText(message: MonitorMessage, findings: readonly Finding[]
       const { pack } = message;
       const flags = [pack.historical ? "HIST" : "", pack.clock === "uptime" ? "UPTIME" : "", pack.clock === "rebased" ? "REBASED" : ""]
         .filter((f) => f !== "");
+      // The line's time is the earliest reading's (bt may lie inside the pack); the others are relative to it.
+      const start = pack.readings[0]?.time ?? pack.bt;
       const readings = pack.readings.map((r) => {
-        const dt = Number((r.time - pack.bt).toFixed(3));
+        const dt = Number((r.time - start).toFixed(3));
         return `${r.local}=${formatValue(r)}${dt !== 0 ? ` @${dt > 0 ? "+" : ""}${dt}s` : ""}`;
       });
-      line = [`tele ${message.node} boot=${pack.boot} seq=${pack.seq} ${formatTime(pack.bt, pack.clock)}`, ...flags, readings.join(", ")]
+      line = [`tele ${message.node} boot=${pack.boot} seq=${pack.seq} ${formatTime(start, pack.clock)}`, ...flags, readings.join(", ")]
         .filter((part) => part !== "").join(" ");
       break;
     }

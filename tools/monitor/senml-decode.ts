@@ -131,6 +131,8 @@ export function decodeTelemetry(bytes: Uint8Array): TelemetryPack | string {
   if (boot?.stringValue === undefined) return "no _boot record with a string value";
   const first = records.at(0)!;
   const bn = first.name.slice(0, first.name.length - first.local.length);
+  // Channel groups set their own base name (`<node>:<channel>`, no n): name them relative to record 0's.
+  const named = records.map((r) => (r.name.startsWith(bn) ? { ...r, local: r.name.slice(bn.length) } : r));
   return {
     node: bn.endsWith(":") ? bn.slice(0, -1) : bn,
     boot: boot.stringValue,
@@ -138,7 +140,8 @@ export function decodeTelemetry(bytes: Uint8Array): TelemetryPack | string {
     bt: head.time,
     clock: records.find((r) => r.local === "_clock")?.stringValue ?? "wall",
     historical: records.some((r) => r.local === "_hist" && r.boolValue === true),
-    readings: withQuality(records),
+    // Channel by channel on the wire; shown in time order (stable: pack order at equal times).
+    readings: withQuality(named).sort((a, b) => a.time - b.time),
   };
 }
 

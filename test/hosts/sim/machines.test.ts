@@ -2,13 +2,12 @@ import test from "ava";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Decoder } from "cbor-x";
 import { brokerTest, startMosquitto } from "../../helpers/mosquitto.js";
 import { mosquittoSub } from "../../helpers/mosquitto-sub.js";
+import { resolvedRecords } from "../../helpers/senml-records.js";
 import { startSim, type SimProcess } from "../../helpers/sim-process.js";
 
 /** A SenML-CBOR pack with integer labels kept as Map keys (RFC 8428 §6). */
-const decodePack = (bytes: Uint8Array) => new Decoder({ mapsAsObjects: false, useRecords: false }).decode(bytes) as Map<number, unknown>[];
 
 const state = () => mkdtempSync(join(tmpdir(), "fieldnode-machine-"));
 
@@ -177,10 +176,10 @@ brokerTest("npm start's default, the pump skid: nine channels (eight and the dri
   try {
     const [, list] = await sim.waitFor(/profile pump-skid: 9 channels \(([^)]*)\)/, 30_000);
     const names = list.split(", ");
-    const records = () => sub.messages.flatMap((m) => decodePack(m.payload)).filter((r) => !String(r.get(0)).startsWith("_"));
+    const records = () => sub.messages.flatMap((m) => resolvedRecords(m.payload)).filter((r) => !r.n.startsWith("_"));
     // A converter's first reading may be not_ready: wait until each channel has sent a value.
-    await sub.until(() => names.every((n) => records().some((r) => r.get(0) === n && typeof r.get(2) === "number")), 60_000);
-    const units = new Map(records().filter((r) => typeof r.get(2) === "number").map((r) => [String(r.get(0)), r.get(1)]));
+    await sub.until(() => names.every((n) => records().some((r) => r.n === n && typeof r.v === "number")), 60_000);
+    const units = new Map(records().filter((r) => typeof r.v === "number").map((r) => [r.n, r.u]));
     t.deepEqual([...units.keys()].sort(), [...names].sort(), "every channel in the telemetry: the eight of the skid and the drive's frequency");
     for (const [name, unit] of units) t.true(typeof unit === "string" && unit.length > 0, `${name} has a SenML unit, got ${String(unit)}`);
     const flow = await read(sim, "flow");

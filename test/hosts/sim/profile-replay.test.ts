@@ -1,12 +1,11 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Decoder } from "cbor-x";
 import { brokerTest, startMosquitto } from "../../helpers/mosquitto.js";
 import { mosquittoSub } from "../../helpers/mosquitto-sub.js";
+import { resolvedRecords } from "../../helpers/senml-records.js";
 import { startSim } from "../../helpers/sim-process.js";
 
-const decode = (bytes: Uint8Array) => new Decoder({ mapsAsObjects: false, useRecords: false }).decode(bytes) as Map<number, unknown>[];
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString("utf8");
 
 brokerTest("--profile pump-skid --replay FILE: after the last row the node delivers what it holds, publishes offline and exits 0", async (t) => {
@@ -31,9 +30,9 @@ brokerTest("--profile pump-skid --replay FILE: after the last row the node deliv
     t.is(states.at(-1), "offline");
     const currents = sub.messages
       .filter((m) => m.topic === `fieldnode/${id}/tele`)
-      .flatMap((m) => decode(m.payload))
-      .filter((r) => r.get(0) === "current")
-      .map((r) => r.get(2) as number);
+      .flatMap((m) => resolvedRecords(m.payload))
+      .filter((r) => r.n === "current")
+      .map((r) => r.v as number);
     t.true(currents.some((v) => Math.abs(v - 3.5) < 0.02), `early rows delivered: ${currents.join(", ")}`);
     t.true(Math.abs(currents.at(-1)! - 4.5) < 0.02, `the last row delivered: ${currents.join(", ")}`);
   } finally {

@@ -2,14 +2,13 @@ import test from "ava";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Decoder } from "cbor-x";
 import { brokerTest, startMosquitto } from "../../helpers/mosquitto.js";
 import { mosquittoSub } from "../../helpers/mosquitto-sub.js";
 import { seededRandom } from "../../helpers/seeded-random.js";
 import { seriesError } from "../../helpers/series-check.js";
+import { resolvedRecords } from "../../helpers/senml-records.js";
 import { startSim } from "../../helpers/sim-process.js";
 
-const decode = (bytes: Uint8Array) => new Decoder({ mapsAsObjects: false, useRecords: false }).decode(bytes) as Map<number, unknown>[];
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString("utf8");
 const E = 0.05;
 
@@ -51,9 +50,7 @@ brokerTest("--replay --override ch.pressure.filter=compress(e): pressure sends f
     await sub.until((all) => all.some((m) => m.topic === `fieldnode/${id}/state` && text(m.payload) === "offline"), 10_000);
     const readings: { n: string; v: number; at: number }[] = [];
     for (const m of sub.messages.filter((m) => m.topic === `fieldnode/${id}/tele`)) {
-      const pack = decode(m.payload);
-      const bt = pack[0].get(-3) as number;
-      for (const r of pack) readings.push({ n: String(r.get(0)), v: r.get(2) as number, at: bt + ((r.get(6) as number | undefined) ?? 0) });
+      for (const r of resolvedRecords(m.payload)) readings.push({ n: r.n, v: r.v as number, at: r.at });
     }
     const flow = readings.filter((r) => r.n === "flow");
     const first = Math.min(...flow.map((r) => r.at));

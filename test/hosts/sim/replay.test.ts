@@ -6,6 +6,7 @@ import { Decoder } from "cbor-x";
 import { brokerTest, startMosquitto } from "../../helpers/mosquitto.js";
 import { mosquittoSub } from "../../helpers/mosquitto-sub.js";
 import { seededRandom } from "../../helpers/seeded-random.js";
+import { resolvedRecords } from "../../helpers/senml-records.js";
 import { startSim } from "../../helpers/sim-process.js";
 
 /** Integer-labelled maps stay Maps, as a SenML-CBOR receiver sees them (RFC 8428 §6). */
@@ -51,14 +52,12 @@ function asWritten(v: number): number {
 }
 
 /** Every reading of `packs` as (channel, value, seconds after the first record of the run). */
-function readingsOf(packs: Map<number, unknown>[][]) {
+function readingsOf(packs: Uint8Array[]) {
   const out: { n: string; v: number; at: number; u: unknown }[] = [];
   for (const pack of packs) {
-    const bt = pack[0].get(-3) as number;
-    for (const r of pack) {
-      const n = String(r.get(0));
-      if (n.startsWith("_")) continue;
-      out.push({ n, v: asWritten(r.get(2) as number), at: bt + ((r.get(6) as number | undefined) ?? 0), u: r.get(1) });
+    for (const r of resolvedRecords(pack)) {
+      if (r.n.startsWith("_")) continue;
+      out.push({ n: r.n, v: asWritten(r.v as number), at: r.at, u: r.u });
     }
   }
   const first = Math.min(...out.map((r) => r.at));
@@ -76,8 +75,9 @@ async function replay(t: import("ava").ExecutionContext, rows: number, speed: nu
   try {
     t.is(await sim.exited, 0, `exit code; stderr: ${sim.stderr}`);
     await sub.until((all) => all.some((m) => m.topic === `fieldnode/${id}/state` && text(m.payload) === "offline"), 10_000);
-    const packs = sub.messages.filter((m) => m.topic === `fieldnode/${id}/tele`).map((m) => decode(m.payload));
-    const readings = readingsOf(packs);
+    const payloads = sub.messages.filter((m) => m.topic === `fieldnode/${id}/tele`).map((m) => m.payload);
+    const packs = payloads.map((p) => decode(p));
+    const readings = readingsOf(payloads);
     const seqs = packs.map((p) => p[0].get(2) as number);
     t.deepEqual(seqs, seqs.map((_, i) => i + 1), "every pack once, in order, none lost");
     t.false(sub.messages.some((m) => m.topic === `fieldnode/${id}/evt` && text(m.payload).includes("outbox_loss")));

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Decoder } from "cbor-x";
 import { brokerTest, startMosquitto } from "../../helpers/mosquitto.js";
 import { startSubscriber } from "../../helpers/mqtt-subscriber.js";
+import { resolvedRecords } from "../../helpers/senml-records.js";
 import { startSim } from "../../helpers/sim-process.js";
 
 const decode = (bytes: Uint8Array) => new Decoder({ mapsAsObjects: false, useRecords: false }).decode(bytes);
@@ -29,7 +30,7 @@ brokerTest("--override ch.temp.filter=compress(...): the birth publishes e, and 
     const readings = (name: string) =>
       sub.messages
         .filter((m) => m.topic === "fieldnode/edge-1/tele")
-        .flatMap((m) => (decode(m.payload) as Map<number, unknown>[]).filter((r) => r.get(0) === name));
+        .flatMap((m) => resolvedRecords(m.payload).filter((r) => r.n === name));
     await sub.waitFor(() => readings("rh").length >= 100, 60_000, "100 rh readings");
     const birth = sub.messages.find((m) => m.topic === "fieldnode/edge-1/birth");
     t.truthy(birth);

@@ -6,6 +6,7 @@ import { Decoder } from "cbor-x";
 import { brokerTest, startMosquitto } from "../../helpers/mosquitto.js";
 import { startSim } from "../../helpers/sim-process.js";
 import { mosquittoSub } from "../../helpers/mosquitto-sub.js";
+import { resolvedRecords } from "../../helpers/senml-records.js";
 
 const subscribe = mosquittoSub;
 
@@ -23,8 +24,9 @@ brokerTest("the simulator publishes SenML-CBOR telemetry, online and offline sta
     const state = sub.messages.filter((m) => m.topic === "fieldnode/itest-1/state");
     t.is(text(state[0].payload), "online");
 
-    const packs = sub.messages.filter((m) => m.topic === "fieldnode/itest-1/tele").map((m) => decode(m.payload) as Map<number, unknown>[]);
-    for (const [index, pack] of packs.entries()) {
+    const payloads = sub.messages.filter((m) => m.topic === "fieldnode/itest-1/tele").map((m) => m.payload);
+    for (const [index, payload] of payloads.entries()) {
+      const pack = decode(payload) as Map<number, unknown>[];
       t.true(Array.isArray(pack));
       const head = pack[0];
       t.true(head instanceof Map, "records are CBOR maps with integer labels");
@@ -34,13 +36,14 @@ brokerTest("the simulator publishes SenML-CBOR telemetry, online and offline sta
       t.is(head.get(2), index + 1, "sequence numbers count up from 1");
       t.is(pack[1].get(0), "_boot");
       t.regex(pack[1].get(3) as string, /^[0-9a-f]{8}$/);
-      const readings = pack.filter((r) => !String(r.get(0)).startsWith("_"));
+      // Resolved as RFC 8428 says: a channel's records share its base name and unit.
+      const readings = resolvedRecords(payload).filter((r) => !r.n.startsWith("_"));
       t.true(readings.length > 0);
       for (const r of readings) {
-        t.true(r.get(0) === "temp" || r.get(0) === "rh");
-        t.is(r.get(1), r.get(0) === "temp" ? "Cel" : "%RH");
-        const v = r.get(2) as number;
-        t.true(r.get(0) === "temp" ? v > 10 && v < 35 : v > 20 && v < 70, `plausible value ${v}`);
+        t.true(r.n === "temp" || r.n === "rh");
+        t.is(r.u, r.n === "temp" ? "Cel" : "%RH");
+        const v = r.v as number;
+        t.true(r.n === "temp" ? v > 10 && v < 35 : v > 20 && v < 70, `plausible value ${v}`);
       }
     }
 

@@ -75,9 +75,10 @@ test("the firmware's own encoder round-trips through the monitor's decoder", (t)
   const pack = decodeTelemetry(bytes);
   if (typeof pack === "string") return t.fail(pack);
   t.like(pack, { node: "pump-7", boot: "9f3a01c2", seq: 42, bt: 1764045000.25, historical: false });
+  // In time order; at equal times in pack order (rh, alone, as a named record before temp's group).
   t.deepEqual(pack.readings.map((r) => [r.name, r.unit, Math.fround(r.value!), r.time]), [
-    ["pump-7:temp", "Cel", Math.fround(21.37), 1764045000.25],
     ["pump-7:rh", "%RH", Math.fround(45.2), 1764045000.25],
+    ["pump-7:temp", "Cel", Math.fround(21.37), 1764045000.25],
     ["pump-7:temp", "Cel", Math.fround(21.38), 1764045001.25],
   ]);
 });
