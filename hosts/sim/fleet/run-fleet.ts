@@ -11,11 +11,13 @@ import { simulatedBoard, type SimulatedBoard } from "../../../modules/io/models/
 import { SimInputError } from "../machines/input-error.js";
 import { loadMachine, placeMachine, type Machine, type RunningMachine } from "../machines/machine.js";
 import { checkMachineConfig } from "../machines/sim-run.js";
+import { Scheduler } from "../scheduler.js";
 import { VirtualTime } from "../virtual-time.js";
 import { announceUi, openUiOrExit } from "../dashboard/open-ui.js";
 import { countingTransport, type LinkCount } from "./counting-transport.js";
 import { fleetSizeProblem, openFileLimit } from "./fd-limit.js";
 import { fleetIds } from "./fleet-ids.js";
+import { dueSamplesPerS } from "./due-rate.js";
 import { FleetStats } from "./fleet-stats.js";
 import { SyncBatch } from "./sync-batch.js";
 
@@ -23,6 +25,8 @@ import { SyncBatch } from "./sync-batch.js";
 const SUMMARY_MS = 10_000;
 /** Nodes booted per turn of the event loop, so the broker sees a ramp, not a wall of CONNECTs. */
 const BOOT_BATCH = 50;
+/** Timers fired back to back before sockets get a turn: a fleet's due timers come in thousands. */
+const SCHEDULER_BURST = 2000;
 /** A stop that hangs (broker gone) ends the process after this. */
 const STOP_LIMIT_MS = 10_000;
 
@@ -51,8 +55,9 @@ interface FleetNode {
  * ...), its own flash (`--state DIR/<id>`, default `.state/fleet-<prefix>`,
  * fsyncs batched by one SyncBatch) and its own board carrying the
  * `--profile` machine (pump-skid by default) with its seed + the node's
- * index, all on this process's one event loop (each node's virtual time,
- * hosts/sim/virtual-time.ts, keeps one host timer there), against `--broker` (or
+ * index, all on one shared scheduler (hosts/sim/scheduler.ts: one virtual
+ * timeline, one timer heap, one host timer; each node's VirtualTime is a
+ * view on it) on this process's one event loop, against `--broker` (or
  * the embedded broker). Prints a summary line every 10 s. SIGINT/SIGTERM
  * stop every node cleanly (offline published, sessions closed), sync the
  * flash and exit 0. Before anything starts, a fleet this process cannot
@@ -84,8 +89,11 @@ export async function runFleet(options: SimOptions, count: number): Promise<void
   }
   const root = options.stateDir ?? join(".state", `fleet-${prefix}`);
   const syncs = new SyncBatch();
+  // One timeline and one timer heap for every node: N nodes cost one host timer, not N.
+  const scheduler = new Scheduler({ speed: options.speed, burst: SCHEDULER_BURST });
+  const epochMs = Date.now();
   const nodes: FleetNode[] = ids.map((id, index) => {
-    const time = new VirtualTime({ speed: options.speed });
+    const time = new VirtualTime({ scheduler, epochMs });
     const board = simulatedBoard(() => time.monotonic(), index + 1);
     return { id, storage: new FileStorage(join(root, id), syncs), link: { connected: false, published: 0 }, time, board, resetReason: "power-on", samplesBefore: 0, ackedBefore: 0 };
   });
@@ -170,7 +178,8 @@ export async function runFleet(options: SimOptions, count: number): Promise<void
     for (const node of nodes) node.running?.stop();
     await Promise.all(nodes.map((node) => node.handle?.stop()));
     for (const node of nodes) node.time.close();
-    syncs.stop();
+    scheduler.close();
+    await syncs.stop();
     await ui?.close();
     await broker?.close();
     process.stdout.write(`fleet: stopped ${count} nodes\n`);
@@ -187,5 +196,8 @@ export async function runFleet(options: SimOptions, count: number): Promise<void
     node.time.still(() => boot(node, i));
     if ((i + 1) % BOOT_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
   }
-  process.stdout.write(`fleet: ${count} nodes booted\n`);
+  // What the summary's samples/s is to be read against: every node's channels at their intervals.
+  let due = 0;
+  for (const node of nodes) due += node.handle ? dueSamplesPerS(node.handle.config.resolved().channels) : 0;
+  if (!stopping) process.stdout.write(`fleet: ${count} nodes booted, ${+due.toFixed(1)} samples/s due (${+(due / count).toFixed(2)} per node)\n`);
 }

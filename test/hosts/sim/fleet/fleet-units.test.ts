@@ -56,7 +56,7 @@ test("--nodes N parses; absent means one node", (t) => {
   t.is(parseSimArgs([]).nodes, undefined);
 });
 
-test("a fleet's flash: writes land at once without their own fsync, the batch syncs each written file once", (t) => {
+test("a fleet's flash: writes land at once without their own fsync, the batch syncs each written file once", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "fieldnode-fleet-"));
   const syncs = new SyncBatch();
   const storage = new FileStorage(join(dir, "n1"), syncs);
@@ -66,20 +66,20 @@ test("a fleet's flash: writes land at once without their own fsync, the batch sy
   t.deepEqual([...readFileSync(join(dir, "n1", "a"))], [1, 2], "a kill now finds what the node wrote");
   t.deepEqual(storage.read("b"), Uint8Array.of(3));
   t.is(syncs.pending, 2, "two files wait for one fsync each");
-  syncs.flush();
+  await syncs.flush();
   t.is(syncs.synced, 2);
   t.is(syncs.pending, 0);
   storage.delete("b");
   storage.write("c", Uint8Array.of(4));
-  syncs.stop();
+  await syncs.stop();
   t.is(syncs.synced, 3);
   t.is(syncs.errors, 0);
   t.true(statSync(join(dir, "n1", "c")).isFile());
 });
 
-test("a file gone before its batched fsync is counted, not thrown", (t) => {
+test("a file gone before its batched fsync is counted, not thrown", async (t) => {
   const syncs = new SyncBatch();
   syncs.mark(join(tmpdir(), "fieldnode-no-such-dir", "x"));
-  t.notThrows(() => syncs.flush());
+  await t.notThrowsAsync(() => syncs.flush());
   t.is(syncs.errors, 1);
 });
