@@ -9,7 +9,7 @@
  * nodes' channels at their intervals, 8 per node for the pump skid) and the
  * event loop's lag p99 stays under 100 ms. Sizes: 1 (baseline), 1,000,
  * 10,000; when 10,000 falls behind, the size the 1,000 nodes' CPU per node
- * predicts for one core is measured too.
+ * predicts for one core is measured too, within about 3 minutes in all.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -58,11 +58,12 @@ export function benchFleetArgs(brokerUrl: string, nodes: number, stateDir: strin
 }
 
 /** Starts a bench fleet; resolves with the process and the samples/s its booted line states are due. */
-export async function startBenchFleet(brokerUrl: string, nodes: number, stateDir: string, bootTimeoutMs = 240_000): Promise<{ sim: SimProcess; duePerS: number; bootedAt: number; bootS: number }> {
+export async function startBenchFleet(brokerUrl: string, nodes: number, stateDir: string, bootTimeoutMs = 240_000, onStart?: (sim: SimProcess) => void): Promise<{ sim: SimProcess; duePerS: number; bootedAt: number; bootS: number }> {
   const started = performance.now();
   const sim = startSim(benchFleetArgs(brokerUrl, nodes, stateDir));
+  onStart?.(sim);
   const booted = await Promise.race([
-    sim.waitFor(BOOTED, bootTimeoutMs),
+    sim.waitFor(BOOTED, bootTimeoutMs).catch(() => Promise.reject(new Error(`not booted in ${bootTimeoutMs / 1000} s`))),
     sim.exited.then((code) => Promise.reject(new Error(`fieldnode-sim exited ${code}: ${sim.stderr.trim()}`))),
   ]);
   return { sim, duePerS: Number(booted[1]), bootedAt: (booted.index ?? 0) + booted[0].length, bootS: (performance.now() - started) / 1000 };
@@ -106,34 +107,54 @@ function rssMiB(pid: number): number {
   return Number(line.split(/\s+/)[1]) / 1024;
 }
 
-async function measure(broker: { url: string; child: ChildProcess }, nodes: number): Promise<FleetRow> {
+/** A summary line's figures. */
+function summaryOf(match: RegExpMatchArray): { connected: number; samplesPerS: number; packsPerS: number; ackedPerS: number; lagP99Ms: number } {
+  const [connected, samplesPerS, packsPerS, ackedPerS, lagP99Ms] = [1, 3, 4, 5, 6].map((i) => Number(match[i]));
+  return { connected, samplesPerS, packsPerS, ackedPerS, lagP99Ms };
+}
+
+async function measure(broker: { url: string; child: ChildProcess }, nodes: number, bootLimitMs: number): Promise<FleetRow> {
   const root = mkdtempSync(join(tmpdir(), "fieldnode-fleet-bench-"));
   let sim: SimProcess | undefined;
+  const empty = { nodes, connected: 0, samplesPerS: 0, duePerS: nodes * 8, packsPerS: 0, ackedPerS: 0, lagP99Ms: 0, bootS: 0, cpuCores: 0, brokerCores: 0, rssMiB: 0, keptUp: false };
   try {
-    const fleet = await startBenchFleet(broker.url, nodes, root);
+    const fleet = await startBenchFleet(broker.url, nodes, root, bootLimitMs, (started) => (sim = started));
     sim = fleet.sim;
     const pid = sim.child.pid!;
-    // The interval in which the last node booted still holds the boot ramp: wait it out, then measure the next one.
-    const ramp = await sim.waitFor(SUMMARY, 120_000, fleet.bootedAt);
-    const from = fleet.bootedAt + (ramp.index ?? 0) + ramp[0].length;
-    const cpu0 = cpuSeconds(pid);
-    const broker0 = cpuSeconds(broker.child.pid!);
-    const t0 = performance.now();
-    const match = await sim.waitFor(SUMMARY, 60_000, from);
-    const seconds = (performance.now() - t0) / 1000;
-    const cpu = (cpuSeconds(pid) - cpu0) / seconds;
-    const brokerCpu = (cpuSeconds(broker.child.pid!) - broker0) / seconds;
-    const rss = rssMiB(pid);
-    const [connected, samplesPerS, packsPerS, ackedPerS, lagP99Ms] = [1, 3, 4, 5, 6].map((i) => Number(match[i]));
-    const keptUp = connected === nodes && samplesPerS >= KEEP_UP * fleet.duePerS && lagP99Ms < LAG_BOUND_MS;
-    return { nodes, connected, samplesPerS, duePerS: fleet.duePerS, packsPerS, ackedPerS, lagP99Ms, bootS: fleet.bootS, cpuCores: cpu, brokerCores: brokerCpu, rssMiB: rss, load: loadavg()[0], keptUp };
+    // The interval in which the last node booted still holds the boot ramp, and the next ones may catch up on
+    // timers the ramp delayed (samples/s above due): measured is the first interval after it at most 1 % above due.
+    let from = fleet.bootedAt;
+    let match = await sim.waitFor(SUMMARY, 60_000, from);
+    from += (match.index ?? 0) + match[0].length;
+    let cpu = 0;
+    let brokerCpu = 0;
+    for (let interval = 0; interval < 4; interval++) {
+      const cpu0 = cpuSeconds(pid);
+      const broker0 = cpuSeconds(broker.child.pid!);
+      const t0 = performance.now();
+      match = await sim.waitFor(SUMMARY, 60_000, from);
+      from += (match.index ?? 0) + match[0].length;
+      const seconds = (performance.now() - t0) / 1000;
+      cpu = (cpuSeconds(pid) - cpu0) / seconds;
+      brokerCpu = (cpuSeconds(broker.child.pid!) - broker0) / seconds;
+      if (summaryOf(match).samplesPerS <= 1.01 * fleet.duePerS) break;
+    }
+    const figures = summaryOf(match);
+    const keptUp = figures.connected === nodes && figures.samplesPerS >= KEEP_UP * fleet.duePerS && figures.lagP99Ms < LAG_BOUND_MS;
+    return { nodes, ...figures, duePerS: fleet.duePerS, bootS: fleet.bootS, cpuCores: cpu, brokerCores: brokerCpu, rssMiB: rssMiB(pid), load: loadavg()[0], keptUp };
   } catch (error) {
-    return { nodes, connected: 0, samplesPerS: 0, duePerS: 0, packsPerS: 0, ackedPerS: 0, lagP99Ms: 0, bootS: 0, cpuCores: 0, brokerCores: 0, rssMiB: 0, load: loadavg()[0], keptUp: false, refused: (error as Error).message.split("\n")[0] };
+    // Not booted in time: the last summary shows how far it got.
+    const output = (sim as SimProcess | undefined)?.output ?? "";
+    const last = [...output.matchAll(new RegExp(SUMMARY.source, "gm"))].at(-1);
+    const pid = (sim as SimProcess | undefined)?.child.pid;
+    const rss = pid !== undefined && (sim as SimProcess | undefined)?.child.exitCode === null ? rssMiB(pid) : 0;
+    return { ...empty, ...(last ? summaryOf(last) : {}), rssMiB: rss, load: loadavg()[0], refused: (error as Error).message.split("\n")[0] };
   } finally {
-    if (sim) {
-      sim.child.kill("SIGINT");
-      const killer = setTimeout(() => sim!.child.kill("SIGKILL"), 30_000);
-      await sim.exited;
+    const running = sim as SimProcess | undefined;
+    if (running) {
+      running.child.kill("SIGINT");
+      const killer = setTimeout(() => running.child.kill("SIGKILL"), 20_000);
+      await running.exited;
       clearTimeout(killer);
     }
     rmSync(root, { recursive: true, force: true });
@@ -141,28 +162,36 @@ async function measure(broker: { url: string; child: ChildProcess }, nodes: numb
 }
 
 /**
- * Measures one node (the baseline), 1,000 and 10,000 nodes (`sizes`), and
- * when the largest falls behind, the size predicted from the CPU per node of
- * the largest that kept up; undefined without Linux /proc or Mosquitto.
+ * Measures one node (the baseline), then `sizes` (1,000 and 10,000), then,
+ * when the largest falls behind and time is left of `budgetS` (default
+ * 180 s), the size that the CPU per node of the largest one kept predicts
+ * for one core; each size's boot may take at most 90 s (a size that cannot
+ * boot in that time falls behind). Undefined without Linux /proc or Mosquitto.
  */
-export async function fleetFigures(sizes: readonly number[] = [1, 1000, 10_000], log: (line: string) => void = () => {}): Promise<FleetRow[] | undefined> {
+export async function fleetFigures(sizes: readonly number[] = [1, 1000, 10_000], log: (line: string) => void = () => {}, budgetS = 180): Promise<FleetRow[] | undefined> {
   if (process.platform !== "linux") return undefined;
   const dir = mkdtempSync(join(tmpdir(), "fieldnode-fleet-broker-"));
   const hard = openFileLimit()?.hard ?? 1024;
   const broker = await startBroker(dir, Math.min(hard, Math.max(...sizes) * 2 + 1024));
   if (!broker) return undefined;
+  const started = performance.now();
+  const left = () => budgetS * 1000 - (performance.now() - started);
   const rows: FleetRow[] = [];
   const run = async (nodes: number) => {
-    const row = await measure(broker, nodes);
-    log(`  fleet ${nodes}: ${row.refused ? `not measured: ${row.refused}` : `${row.connected} connected, ${row.samplesPerS}/${row.duePerS} samples/s, lag p99 ${row.lagP99Ms} ms, ${row.cpuCores.toFixed(2)} cores (broker ${row.brokerCores.toFixed(2)}), ${row.rssMiB.toFixed(0)} MiB, booted in ${row.bootS.toFixed(0)} s${row.keptUp ? "" : " (falls behind)"}`}`);
+    const row = await measure(broker, nodes, Math.max(30_000, Math.min(90_000, left() - 30_000)));
+    const figures = `${row.connected} connected, ${row.samplesPerS}/${row.duePerS} samples/s, lag p99 ${row.lagP99Ms} ms`;
+    log(`  fleet ${nodes}: ${row.refused ? `${row.refused} (last summary: ${figures}, ${row.rssMiB.toFixed(0)} MiB)` : `${figures}, ${row.cpuCores.toFixed(2)} cores (broker ${row.brokerCores.toFixed(2)}), ${row.rssMiB.toFixed(0)} MiB, booted in ${row.bootS.toFixed(0)} s${row.keptUp ? "" : " (falls behind)"}`}`);
     rows.push(row);
     return row;
   };
   try {
-    for (const nodes of sizes) await run(nodes);
+    for (const nodes of sizes) {
+      const row = await run(nodes);
+      if (!row.keptUp && nodes > 1) break;
+    }
     const kept = rows.filter((r) => r.keptUp && r.nodes > 1).sort((a, b) => b.nodes - a.nodes)[0];
-    const failed = rows.filter((r) => !r.keptUp && !r.refused).sort((a, b) => a.nodes - b.nodes)[0];
-    if (kept && failed && failed.nodes > kept.nodes) {
+    const failed = rows.filter((r) => !r.keptUp && r.nodes > 1).sort((a, b) => a.nodes - b.nodes)[0];
+    if (kept && failed && failed.nodes > kept.nodes && left() > 60_000) {
       // One core for the simulator at the CPU per node measured for the largest size kept, rounded down to 500.
       const predicted = Math.floor(kept.nodes / Math.max(kept.cpuCores, 0.01) / 500) * 500;
       const next = Math.min(failed.nodes - 500, Math.max(kept.nodes + 500, predicted));
@@ -197,7 +226,7 @@ export async function fleetBench(): Promise<FleetRow[] | undefined> {
     "RSS MiB": +r.rssMiB.toFixed(0),
     "RSS KiB per node above 1 node": r === base ? "(baseline)" : r.refused ? "-" : +(((r.rssMiB - base.rssMiB) * 1024) / (r.nodes - 1)).toFixed(0),
     "load avg": +r.load.toFixed(1),
-    "kept up": r.refused ? `no: ${r.refused}` : r.keptUp ? "yes" : "no",
+    "kept up": r.refused ? `no (${r.refused})` : r.keptUp ? "yes" : "no",
   })));
   const kept = rows.filter((r) => r.keptUp).map((r) => r.nodes);
   console.log(`  largest fleet kept in real time here: ${kept.length ? Math.max(...kept) : 0} nodes (the load average shows how much of the 2 cores other processes took)`);

@@ -35,5 +35,5 @@ export function fleetSizeProblem(nodes: number, limit: { soft: number; hard: num
   const needed = nodes + FD_RESERVE;
   if (needed <= limit.soft) return undefined;
   const raise = needed <= limit.hard ? `raise it with "ulimit -n ${needed}"` : `the hard limit is ${limit.hard}`;
-  return `--nodes ${nodes} needs ${needed} open files (one socket per node and ${FD_RESERVE} for the process); this process may open ${limit.soft} (${raise}), or split the fleet over several processes with --id prefixes (README "Fleet")`;
+  return `--nodes ${nodes} needs ${needed} open files (one socket per node and ${FD_RESERVE} for the process); this process may open ${limit.soft} (${raise}), or split the fleet over several processes with --first (README "Fleet")`;
 }

@@ -14,6 +14,7 @@ import { checkMachineConfig } from "../machines/sim-run.js";
 import { Scheduler } from "../scheduler.js";
 import { VirtualTime } from "../virtual-time.js";
 import { announceUi, openUiOrExit } from "../dashboard/open-ui.js";
+import { CoalescedTimers } from "./coalesced-timers.js";
 import { countingTransport, type LinkCount } from "./counting-transport.js";
 import { fleetSizeProblem, openFileLimit } from "./fd-limit.js";
 import { fleetIds } from "./fleet-ids.js";
@@ -52,10 +53,10 @@ interface FleetNode {
 /**
  * Runs `count` complete nodes in this process (`fieldnode-sim --nodes N`):
  * the same firmware (startNode), each with its own id (`<--id or "sim">-0001`
- * ...), its own flash (`--state DIR/<id>`, default `.state/fleet-<prefix>`,
+ * ..., numbered from `--first`, default 1), its own flash (`--state DIR/<id>`, default `.state/fleet-<prefix>`,
  * fsyncs batched by one SyncBatch) and its own board carrying the
  * `--profile` machine (pump-skid by default) with its seed + the node's
- * index, all on one shared scheduler (hosts/sim/scheduler.ts: one virtual
+ * number, all on one shared scheduler (hosts/sim/scheduler.ts: one virtual
  * timeline, one timer heap, one host timer; each node's VirtualTime is a
  * view on it) on this process's one event loop, against `--broker` (or
  * the embedded broker). Prints a summary line every 10 s. SIGINT/SIGTERM
@@ -83,7 +84,7 @@ export async function runFleet(options: SimOptions, count: number): Promise<void
   const prefix = options.id ?? "sim";
   let ids: string[] = [];
   try {
-    ids = fleetIds(prefix, count);
+    ids = fleetIds(prefix, count, options.first ?? 1);
   } catch (error) {
     fail((error as Error).message);
   }
@@ -92,9 +93,13 @@ export async function runFleet(options: SimOptions, count: number): Promise<void
   // One timeline and one timer heap for every node: N nodes cost one host timer, not N.
   const scheduler = new Scheduler({ speed: options.speed, burst: SCHEDULER_BURST });
   const epochMs = Date.now();
+  // The machines' 100 ms contact checks of all nodes share one timer per tick.
+  const machineTimers = new CoalescedTimers(new VirtualTime({ scheduler, epochMs }));
+  // A node's number (not its place in this process) seeds its board and machine: a fleet split over processes with --first runs the same nodes as one process.
+  const first = options.first ?? 1;
   const nodes: FleetNode[] = ids.map((id, index) => {
     const time = new VirtualTime({ scheduler, epochMs });
-    const board = simulatedBoard(() => time.monotonic(), index + 1);
+    const board = simulatedBoard(() => time.monotonic(), first + index);
     return { id, storage: new FileStorage(join(root, id), syncs), link: { connected: false, published: 0 }, time, board, resetReason: "power-on", samplesBefore: 0, ackedBefore: 0 };
   });
   let checked: ReturnType<typeof preflight> | undefined;
@@ -190,9 +195,9 @@ export async function runFleet(options: SimOptions, count: number): Promise<void
 
   for (let i = 0; i < nodes.length && !stopping; i++) {
     const node = nodes[i];
-    // Each node's machine varies by its seed: the profile's plus the node's index.
-    const own: Machine = { ...machine!, profile: { ...machine!.profile, seed: (machine!.profile.seed + i) >>> 0 } };
-    node.running = placeMachine(own, node.board, { now: () => node.time.monotonic(), once: (fn, ms) => node.time.once(fn, ms), clear: (h) => node.time.clear(h as never) });
+    // Each node's machine varies by its seed: the profile's plus the node's number less one.
+    const own: Machine = { ...machine!, profile: { ...machine!.profile, seed: (machine!.profile.seed + first - 1 + i) >>> 0 } };
+    node.running = placeMachine(own, node.board, machineTimers.clockFor(node.time));
     node.time.still(() => boot(node, i));
     if ((i + 1) % BOOT_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
   }

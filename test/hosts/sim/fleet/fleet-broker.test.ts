@@ -70,3 +70,33 @@ test("--nodes with --console pty: refused, exit 2", async (t) => {
   t.is(await sim.exited, 2);
   t.regex(sim.stderr, /a fleet \(--nodes\) runs without a console/);
 });
+
+brokerTest("a fleet split over two processes with --first: ids never collide, each process numbers its own range", async (t) => {
+  t.timeout(180_000);
+  const broker = await startMosquitto();
+  if (!broker) return;
+  const split = ["sp-0001", "sp-0002", "sp-0003", "sp-0004", "sp-0005"];
+  const sub = startSubscriber(broker.port, ["fieldnode/+/tele"], `fleet-split-${process.pid}`);
+  const state = mkdtempSync(join(tmpdir(), "fieldnode-fleet-"));
+  const a = startSim(["--nodes", "3", "--id", "sp", "--broker", broker.url, "--state", join(state, "a")]);
+  const b = startSim(["--nodes", "2", "--first", "4", "--id", "sp", "--broker", broker.url, "--state", join(state, "b")]);
+  try {
+    await sub.waitConnected(15_000);
+    await a.waitFor(/^fleet: 3 nodes sp-0001\.\.sp-0003 against/m, 30_000);
+    await b.waitFor(/^fleet: 2 nodes sp-0004\.\.sp-0005 against/m, 30_000);
+    await sub.waitFor((all) => split.every((id) => all.some((m) => m.topic === `fieldnode/${id}/tele`)), 120_000, "a pack from every node of both processes");
+    t.deepEqual(readdirSync(join(state, "a")).sort(), split.slice(0, 3));
+    t.deepEqual(readdirSync(join(state, "b")).sort(), split.slice(3));
+    const names = new Set(sub.messages.map((m) => m.topic.split("/")[1]));
+    t.deepEqual([...names].sort(), split, "no other id on the broker");
+    a.child.kill("SIGINT");
+    b.child.kill("SIGINT");
+    t.is(await a.exited, 0);
+    t.is(await b.exited, 0);
+  } finally {
+    a.child.kill("SIGKILL");
+    b.child.kill("SIGKILL");
+    sub.close();
+    await broker.stop();
+  }
+});

@@ -51,6 +51,23 @@ for (const bad of ["0", "-1", "1.5", "abc", "", "100001", "1e3"]) {
   });
 }
 
+for (const [args, message] of [
+  [["--nodes", "2", "--first", "0"], /--first must be a whole number 1\.\.999000000, got "0"/],
+  [["--nodes", "2", "--first", "x"], /--first must be a whole number/],
+  [["--nodes", "2", "--first", "1e3"], /--first must be a whole number/],
+  [["--nodes", "2", "--first", "999000001"], /--first must be a whole number/],
+  [["--first", "5"], /--first numbers a fleet's nodes: give --nodes too/],
+] as const) {
+  test(`${args.join(" ")} is a usage error`, (t) => {
+    t.throws(() => parseSimArgs([...args]), { instanceOf: UsageError, message });
+  });
+}
+
+test("--first K numbers a fleet from K; absent means 1", (t) => {
+  t.is(parseSimArgs(["--nodes", "5000", "--first", "5001"]).first, 5001);
+  t.is(parseSimArgs(["--nodes", "20"]).first, undefined);
+});
+
 test("--nodes N parses; absent means one node", (t) => {
   t.is(parseSimArgs(["--nodes", "20"]).nodes, 20);
   t.is(parseSimArgs([]).nodes, undefined);
