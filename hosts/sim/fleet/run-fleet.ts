@@ -70,7 +70,7 @@ export async function runFleet(options: SimOptions, count: number): Promise<void
     process.stderr.write(`fieldnode-sim: ${message}\n`);
     process.exit(2);
   };
-  const sizeProblem = fleetSizeProblem(count, openFileLimit());
+  const sizeProblem = fleetSizeProblem(count, openFileLimit(), options.broker === undefined);
   if (sizeProblem) fail(sizeProblem);
   if (options.console === "pty") fail("--console pty is one node's console; a fleet (--nodes) runs without a console");
   if (options.replay !== undefined) fail("--replay drives one node; a fleet (--nodes) runs a --profile");

@@ -37,6 +37,13 @@ const sizes: [nodes: number, limit: { soft: number; hard: number } | undefined, 
   [10_000, { soft: 1024, hard: 4096 }, /needs 10064 open files.*the hard limit is 4096.*split the fleet/],
   [100_000, undefined, undefined],
 ];
+test("with the embedded broker each node holds two sockets in this process", (t) => {
+  const limit = { soft: 1024, hard: 4096 };
+  t.is(fleetSizeProblem(480, limit, true), undefined);
+  t.regex(fleetSizeProblem(481, limit, true) ?? "", /--nodes 481 needs 1026 open files \(two sockets per node with the embedded broker and 64 for the process\); this process may open 1024 \(raise it with "ulimit -n 1026"\)/);
+  t.is(fleetSizeProblem(481, limit, false), undefined);
+});
+
 for (const [nodes, limit, expected] of sizes) {
   test(`fleet size ${nodes} with limit ${limit?.soft}: ${expected ?? "fits"}`, (t) => {
     const problem = fleetSizeProblem(nodes, limit);
