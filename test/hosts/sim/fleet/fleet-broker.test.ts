@@ -52,8 +52,8 @@ test("--nodes 0: a clear message and exit 2 before anything starts", async (t) =
 
 // Node raises its soft open-file limit to the hard one at start: a shell's "ulimit -n" (both) is what binds.
 const overLimit: [title: string, flags: string, expected: RegExp][] = [
-  ["the embedded broker's sockets counted", "", /--nodes 500 needs 1064 open files \(two sockets per node with the embedded broker and 64 for the process\); this process may open 256 \(the hard limit is 256\)/],
-  ["against --broker", "--broker mqtt://127.0.0.1:1", /--nodes 500 needs 564 open files \(one socket per node and 64 for the process\); this process may open 256 \(the hard limit is 256\)/],
+  ["the embedded broker's sockets counted", "", /--nodes 500 needs 1064 open files \(two sockets per node with the embedded broker and 64 for the process\); this process may open 256 \(the hard limit is 256; as root "ulimit -n \d+" raises it\), or split the fleet over several processes with --first/],
+  ["against --broker", "--broker mqtt://127.0.0.1:1", /--nodes 500 needs 564 open files \(one socket per node and 64 for the process\); this process may open 256 \(the hard limit is 256; as root "ulimit -n \d+" raises it\), or split the fleet over several processes with --first/],
 ];
 for (const [title, flags, expected] of overLimit) {
   test(`--nodes beyond the open-file limit (${title}): a clear message and exit 2 before anything starts`, async (t) => {
