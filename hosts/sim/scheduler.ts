@@ -98,6 +98,13 @@ export class Scheduler {
     this.#heap.cancel(timer);
   }
 
+  /** How far (host ms) the earliest due timer is overdue: 0 while the scheduler keeps up with the host's clock. */
+  behindMs(): number {
+    const next = this.#heap.peek();
+    if (!next) return 0;
+    return Math.max(0, this.#realNow() - (this.#realStart + next.due / this.speed));
+  }
+
   /** Timers waiting, all owners. */
   get pending(): number {
     return this.#heap.size;

@@ -7,7 +7,7 @@
  * in which the last node booted, every node is connected, samples/s is at
  * least 99 % of what the fleet itself states is due (its "booted" line: the
  * nodes' channels at their intervals, 8 per node for the pump skid) and the
- * event loop's lag p99 stays under 100 ms. Sizes: 1 (baseline), 1,000,
+ * event loop's lag p99 stays under 250 ms. Sizes: 1 (baseline), 1,000,
  * 10,000; when 10,000 falls behind, the size the 1,000 nodes' CPU per node
  * predicts for one core is measured too, within about 3 minutes in all.
  */
@@ -23,8 +23,8 @@ import { startSim, type SimProcess } from "../helpers/sim-process.js";
 export const BENCH_PROFILE = "pump-skid";
 /** Samples/s a size must reach, as a share of what is due. */
 const KEEP_UP = 0.99;
-/** Event-loop lag p99 (ms) a size must stay under. */
-const LAG_BOUND_MS = 100;
+/** Event-loop lag p99 (ms) a size must stay under (timestamps stay exact whatever the lag; it delays publishing). */
+const LAG_BOUND_MS = 250;
 
 /** One measured fleet size. */
 export interface FleetRow {
@@ -128,7 +128,7 @@ async function measure(broker: { url: string; child: ChildProcess }, nodes: numb
     from += (match.index ?? 0) + match[0].length;
     let cpu = 0;
     let brokerCpu = 0;
-    for (let interval = 0; interval < 4; interval++) {
+    for (let interval = 0; interval < 6; interval++) {
       const cpu0 = cpuSeconds(pid);
       const broker0 = cpuSeconds(broker.child.pid!);
       const t0 = performance.now();
@@ -223,6 +223,9 @@ export async function fleetBench(): Promise<FleetRow[] | undefined> {
     "sim CPU cores": +r.cpuCores.toFixed(3),
     "broker CPU cores": +r.brokerCores.toFixed(3),
     "CPU ms per node per s": r.nodes ? +((r.cpuCores * 1000) / r.nodes).toFixed(3) : 0,
+    // CPU per sample acquired does not depend on whether the process got the core it wanted (a loaded machine).
+    "CPU µs per sample": r.samplesPerS ? +((r.cpuCores * 1e6) / r.samplesPerS).toFixed(1) : "-",
+    "nodes per core at that": r.samplesPerS ? Math.floor(r.samplesPerS / (r.cpuCores * (r.duePerS / r.nodes))) : "-",
     "RSS MiB": +r.rssMiB.toFixed(0),
     "RSS KiB per node above 1 node": r === base ? "(baseline)" : r.refused ? "-" : +(((r.rssMiB - base.rssMiB) * 1024) / (r.nodes - 1)).toFixed(0),
     "load avg": +r.load.toFixed(1),

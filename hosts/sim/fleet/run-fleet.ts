@@ -26,6 +26,23 @@ import { SyncBatch } from "./sync-batch.js";
 const SUMMARY_MS = 10_000;
 /** Nodes booted per turn of the event loop, so the broker sees a ramp, not a wall of CONNECTs. */
 const BOOT_BATCH = 50;
+/** The boot ramp waits while the running nodes' timers are this late (host ms)... */
+const BOOT_BEHIND_MS = 50;
+/** ...but at most this long per batch, so a fleet too large for the process still boots (and shows it falls behind). */
+const BOOT_WAIT_MAX_MS = 2000;
+
+/**
+ * Resolves when the nodes already running are on time (their timers at most
+ * BOOT_BEHIND_MS late) or after BOOT_WAIT_MAX_MS: the boot ramp takes the
+ * CPU the running nodes leave, instead of making them fall behind and catch
+ * up later (a burst of samples/s above due, and lag, after the ramp).
+ */
+async function bootRoom(scheduler: Scheduler): Promise<void> {
+  const until = performance.now() + BOOT_WAIT_MAX_MS;
+  do await new Promise((resolve) => setTimeout(resolve, 5));
+  while (scheduler.behindMs() > BOOT_BEHIND_MS && performance.now() < until);
+}
+
 /** Timers fired back to back before sockets get a turn: a fleet's due timers come in thousands. */
 const SCHEDULER_BURST = 2000;
 /** A stop that hangs (broker gone) ends the process after this. */
@@ -199,7 +216,7 @@ export async function runFleet(options: SimOptions, count: number): Promise<void
     const own: Machine = { ...machine!, profile: { ...machine!.profile, seed: (machine!.profile.seed + first - 1 + i) >>> 0 } };
     node.running = placeMachine(own, node.board, machineTimers.clockFor(node.time));
     node.time.still(() => boot(node, i));
-    if ((i + 1) % BOOT_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
+    if ((i + 1) % BOOT_BATCH === 0) await bootRoom(scheduler);
   }
   // What the summary's samples/s is to be read against: every node's channels at their intervals.
   let due = 0;

@@ -1,12 +1,6 @@
 import test from "ava";
 import { SharedTicks } from "../../../hosts/node/shared-ticks.js";
-
-/** Resolves once `check()` holds (polled on the real event loop). */
-const until = (check: () => boolean) =>
-  new Promise<void>((resolve) => {
-    const poll = () => (check() ? resolve() : setTimeout(poll, 2));
-    poll();
-  });
+import { until } from "../../helpers/until.js";
 
 test("checks of one period share one host timer; removing the last clears it; a throwing check does not stop the others", async (t) => {
   const ticks = new SharedTicks();

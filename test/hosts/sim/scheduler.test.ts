@@ -1,13 +1,7 @@
 import test from "ava";
 import { Scheduler } from "../../../hosts/sim/scheduler.js";
 import { VirtualTime } from "../../../hosts/sim/virtual-time.js";
-
-/** Resolves once `check()` holds (polled on the real event loop). */
-const until = (check: () => boolean) =>
-  new Promise<void>((resolve) => {
-    const poll = () => (check() ? resolve() : setTimeout(poll, 2));
-    poll();
-  });
+import { until } from "../../helpers/until.js";
 
 test("one scheduler drives many views: their timers interleave in due order on one timeline (a repeat that fires queues behind those already waiting)", async (t) => {
   const scheduler = new Scheduler({ speed: 1000 });
@@ -67,4 +61,17 @@ test("a burst of due timers fires in turns of at most `burst`, every one exactly
   await until(() => fired.length === 35);
   t.deepEqual(fired, Array.from({ length: 35 }, (_, i) => i));
   t.is(scheduler.fired, 35);
+});
+
+test("behindMs: how late the earliest due timer is on the host's clock, 0 when none is overdue", (t) => {
+  let real = 0;
+  const scheduler = new Scheduler({ speed: 2, realNow: () => real });
+  t.teardown(() => scheduler.close());
+  t.is(scheduler.behindMs(), 0, "no timer");
+  const view = new VirtualTime({ scheduler });
+  view.once(() => {}, 100); // due at virtual 100 = host 50
+  real = 40;
+  t.is(scheduler.behindMs(), 0);
+  real = 80;
+  t.is(scheduler.behindMs(), 30);
 });

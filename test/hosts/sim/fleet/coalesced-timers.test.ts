@@ -2,13 +2,7 @@ import test from "ava";
 import { CoalescedTimers } from "../../../../hosts/sim/fleet/coalesced-timers.js";
 import { Scheduler } from "../../../../hosts/sim/scheduler.js";
 import { VirtualTime } from "../../../../hosts/sim/virtual-time.js";
-
-/** Resolves once `check()` holds (polled on the real event loop). */
-const until = (check: () => boolean) =>
-  new Promise<void>((resolve) => {
-    const poll = () => (check() ? resolve() : setTimeout(poll, 2));
-    poll();
-  });
+import { until } from "../../../helpers/until.js";
 
 test("nodes' 100 ms checks share one timer per grid tick; other delays stay exact on the node's own clock", async (t) => {
   const scheduler = new Scheduler({ speed: 200 });
