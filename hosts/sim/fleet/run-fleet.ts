@@ -25,7 +25,7 @@ import { SyncBatch } from "./sync-batch.js";
 /** The summary line's period. */
 const SUMMARY_MS = 10_000;
 /** Nodes booted per turn of the event loop, so the broker sees a ramp, not a wall of CONNECTs. */
-const BOOT_BATCH = 50;
+const BOOT_BATCH = 10;
 /** The boot ramp waits while the running nodes' timers are this late (host ms)... */
 const BOOT_BEHIND_MS = 50;
 /** ...but at most this long per batch, so a fleet too large for the process still boots (and shows it falls behind). */
