@@ -86,6 +86,20 @@ export class Scheduler {
     }
   }
 
+  /**
+   * Virtual time jumps `ms` ahead with no timer firing on the way (one
+   * callback blocked the loop that long): the timers that fell due fire
+   * late, back to back, each seeing the new time. Throws RangeError for a
+   * negative or non-finite `ms`.
+   */
+  stall(ms: number): void {
+    if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`stall needs a non-negative ms, got ${ms}`);
+    const now = this.now();
+    this.#realStart -= ms / this.speed;
+    this.#now = now + Math.floor(ms);
+    this.#arm();
+  }
+
   /** Schedules `callback` after `delay` virtual ms (then every `interval` when > 0). */
   add(callback: () => void, delay: number, interval: number, owner: TimerOwner): ScheduledTimer {
     const timer: ScheduledTimer = { due: this.now() + delay, order: this.#order++, cancelled: false, interval, callback, owner };

@@ -63,14 +63,12 @@ export class VirtualTime implements Clock, Timers, TimerOwner {
    * Virtual time jumps `ms` ahead with no timer firing on the way, as when
    * one callback blocks the loop that long (the simulator's `sim stall`):
    * the timers that fell due fire late, back to back, each seeing the new
-   * time. Throws RangeError for a negative or non-finite `ms`.
+   * time. The whole scheduler jumps: on a fleet's shared one, every node
+   * (one loop blocked stalls them all). Throws RangeError for a negative or
+   * non-finite `ms`.
    */
   stall(ms: number): void {
-    if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`stall needs a non-negative ms, got ${ms}`);
-    const now = this.monotonic();
-    this.#realStart -= ms / this.speed;
-    this.#now = now + Math.floor(ms);
-    this.#arm();
+    this.scheduler.stall(ms);
   }
 
   once(callback: () => void, delayMs: number): TimerHandle {

@@ -6,7 +6,7 @@
  * same run. A size keeps up when, over the summary interval after the one
  * in which the last node booted, every node is connected, samples/s is at
  * least 99 % of what the fleet itself states is due (its "booted" line: the
- * nodes' channels at their intervals, 8 per node for the pump skid) and the
+ * nodes' channels at their intervals, 9 per node for the pump skid) and the
  * event loop's lag p99 stays under 250 ms. Sizes: 1 (baseline), 1,000,
  * 10,000; when 10,000 falls behind, the size the 1,000 nodes' CPU per node
  * predicts for one core is measured too, within about 3 minutes in all.
@@ -18,8 +18,9 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { openFileLimit } from "../../hosts/sim/fleet/fd-limit.js";
 import { startSim, type SimProcess } from "../helpers/sim-process.js";
+import { CONSOLE, fmt, type BenchRow, type Details } from "./table.js";
 
-/** The machine every bench node runs: 8 channels at 1 Hz. */
+/** The machine every bench node runs: 9 channels at 1 Hz (8 on its ADCs and thermocouple, the drive's frequency over Modbus). */
 export const BENCH_PROFILE = "pump-skid";
 /** Samples/s a size must reach, as a share of what is due. */
 const KEEP_UP = 0.99;
@@ -52,7 +53,7 @@ export interface FleetRow {
 const SUMMARY = /^fleet: (\d+)\/(\d+) connected, ([0-9.]+) samples\/s, ([0-9.]+) packs\/s published, ([0-9.]+) acked, lag p99 ([0-9.]+) ms max [0-9.]+ ms$/m;
 const BOOTED = /^fleet: \d+ nodes booted, ([0-9.]+) samples\/s due/m;
 
-/** The simulator's arguments for a bench fleet of `nodes`: the 8-channel pump skid, named explicitly (the test helper's own default is the 2-channel climate board). */
+/** The simulator's arguments for a bench fleet of `nodes`: the pump skid, named explicitly (the test helper's own default is the 2-channel climate board). */
 export function benchFleetArgs(brokerUrl: string, nodes: number, stateDir: string): string[] {
   return ["--nodes", String(nodes), "--profile", BENCH_PROFILE, "--id", "bench", "--broker", brokerUrl, "--state", stateDir];
 }
@@ -116,7 +117,7 @@ function summaryOf(match: RegExpMatchArray): { connected: number; samplesPerS: n
 async function measure(broker: { url: string; child: ChildProcess }, nodes: number, bootLimitMs: number): Promise<FleetRow> {
   const root = mkdtempSync(join(tmpdir(), "fieldnode-fleet-bench-"));
   let sim: SimProcess | undefined;
-  const empty = { nodes, connected: 0, samplesPerS: 0, duePerS: nodes * 8, packsPerS: 0, ackedPerS: 0, lagP99Ms: 0, bootS: 0, cpuCores: 0, brokerCores: 0, rssMiB: 0, keptUp: false };
+  const empty = { nodes, connected: 0, samplesPerS: 0, duePerS: 0, packsPerS: 0, ackedPerS: 0, lagP99Ms: 0, bootS: 0, cpuCores: 0, brokerCores: 0, rssMiB: 0, keptUp: false };
   try {
     const fleet = await startBenchFleet(broker.url, nodes, root, bootLimitMs, (started) => (sim = started));
     sim = fleet.sim;
@@ -204,34 +205,48 @@ export async function fleetFigures(sizes: readonly number[] = [1, 1000, 10_000],
   return rows;
 }
 
-/** Prints the fleet table of `npm run bench` (each size beside the one-node baseline of the same run); returns the rows. */
-export async function fleetBench(): Promise<FleetRow[] | undefined> {
-  console.log(`\nFleet: one fieldnode-sim --nodes N --profile ${BENCH_PROFILE} process against Mosquitto (8 channels at 1 Hz per node); kept in real time = all connected, samples/s >= 99 % of the due rate the fleet states, event-loop lag p99 < ${LAG_BOUND_MS} ms, over the 10 s summary after the boot ramp:`);
-  const rows = await fleetFigures([1, 1000, 10_000], (line) => console.log(line));
-  if (!rows || rows.length === 0) {
-    console.log("  not measured (needs Linux /proc and the mosquitto binary)");
-    return rows;
-  }
+/**
+ * The fleet rows of `npm run bench`: the largest size kept in real time with
+ * its CPU and memory per node, and the 10,000-node attempt, each beside one
+ * node measured in the same run; the detailed table goes to `details`.
+ */
+export async function fleetBench(details: Details = CONSOLE): Promise<BenchRow[]> {
+  details.log(`\nFleet: one fieldnode-sim --nodes N --profile ${BENCH_PROFILE} process against Mosquitto; kept in real time = all connected, samples/s >= 99 % of the due rate the fleet states, event-loop lag p99 < ${LAG_BOUND_MS} ms, over a 10 s summary after the boot ramp:`);
+  const rows = await fleetFigures([1, 1000, 10_000], (line) => details.log(line));
+  const what = "fleet: nodes kept in real time in one process against Mosquitto (pump skid, every channel at 1 Hz)";
+  if (!rows || rows.length === 0) return [{ what, fieldnode: "not measured (needs Linux /proc and the mosquitto binary)", baseline: "-" }];
   const base = rows[0];
-  console.table(rows.map((r) => ({
+  const perNodeKiB = (r: FleetRow) => (r === base ? base.rssMiB * 1024 : ((r.rssMiB - base.rssMiB) * 1024) / (r.nodes - 1));
+  const usPerSample = (r: FleetRow) => (r.samplesPerS ? (r.cpuCores * 1e6) / r.samplesPerS : Number.NaN);
+  details.table(rows.map((r) => ({
     nodes: r.nodes,
-    connected: r.refused ? "-" : r.connected,
-    "samples/s (due)": r.refused ? "-" : `${r.samplesPerS} (${r.duePerS})`,
-    "packs/s pub/ack": r.refused ? "-" : `${r.packsPerS}/${r.ackedPerS}`,
+    connected: r.connected,
+    "samples/s (due)": `${r.samplesPerS} (${r.duePerS})`,
+    "packs/s pub/ack": `${r.packsPerS}/${r.ackedPerS}`,
     "lag p99 ms": r.lagP99Ms,
     "boot s": +r.bootS.toFixed(0),
     "sim CPU cores": +r.cpuCores.toFixed(3),
     "broker CPU cores": +r.brokerCores.toFixed(3),
-    "CPU ms per node per s": r.nodes ? +((r.cpuCores * 1000) / r.nodes).toFixed(3) : 0,
-    // CPU per sample acquired does not depend on whether the process got the core it wanted (a loaded machine).
-    "CPU µs per sample": r.samplesPerS ? +((r.cpuCores * 1e6) / r.samplesPerS).toFixed(1) : "-",
-    "nodes per core at that": r.samplesPerS ? Math.floor(r.samplesPerS / (r.cpuCores * (r.duePerS / r.nodes))) : "-",
+    // CPU per sample acquired hardly depends on whether the process got the cores it wanted (a loaded machine).
+    "CPU µs per sample": r.samplesPerS ? +usPerSample(r).toFixed(1) : "-",
     "RSS MiB": +r.rssMiB.toFixed(0),
-    "RSS KiB per node above 1 node": r === base ? "(baseline)" : r.refused ? "-" : +(((r.rssMiB - base.rssMiB) * 1024) / (r.nodes - 1)).toFixed(0),
+    "RSS KiB per node above 1 node": r === base ? "(baseline)" : r.refused ? "-" : +perNodeKiB(r).toFixed(0),
     "load avg": +r.load.toFixed(1),
     "kept up": r.refused ? `no (${r.refused})` : r.keptUp ? "yes" : "no",
   })));
-  const kept = rows.filter((r) => r.keptUp).map((r) => r.nodes);
-  console.log(`  largest fleet kept in real time here: ${kept.length ? Math.max(...kept) : 0} nodes (the load average shows how much of the 2 cores other processes took)`);
-  return rows;
+  const kept = rows.filter((r) => r.keptUp).sort((a, b) => b.nodes - a.nodes)[0];
+  const load = Math.max(...rows.map((r) => r.load)).toFixed(1);
+  const perNode = (r: FleetRow) => `${fmt((r.cpuCores * 1000) / r.nodes, 2)} CPU ms/s and ${fmt(perNodeKiB(r))} KiB RSS per node (${fmt(usPerSample(r), 0)} µs CPU per sample)`;
+  const result: BenchRow[] = [{
+    what: `${what}; sizes 1,000 then 10,000; load average up to ${load} on this 2-core machine`,
+    fieldnode: kept && kept.nodes > 1 ? `${fmt(kept.nodes)} nodes: ${perNode(kept)}` : "none beyond 1 node",
+    baseline: `1 node: ${perNode(base)}`,
+  }];
+  const big = rows.find((r) => r.nodes === 10_000);
+  if (big) result.push({
+    what: "fleet: 10,000 nodes in one process (same conditions)",
+    fieldnode: big.keptUp ? `kept up: ${perNode(big)}` : `falls behind: ${big.refused ?? "below due"}; last summary ${fmt(big.connected)} connected, ${fmt(big.samplesPerS)} of ${fmt(big.duePerS)} samples/s, lag p99 ${big.lagP99Ms} ms, ${fmt(big.rssMiB)} MiB`,
+    baseline: `1 node: ${perNode(base)}`,
+  });
+  return result;
 }
