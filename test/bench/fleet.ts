@@ -163,11 +163,12 @@ async function measure(broker: { url: string; child: ChildProcess }, nodes: numb
 }
 
 /**
- * Measures one node (the baseline), then `sizes` (1,000 and 10,000), then,
- * when the largest falls behind and time is left of `budgetS` (default
- * 180 s), the size that the CPU per node of the largest one kept predicts
- * for one core; each size's boot may take at most 90 s (a size that cannot
- * boot in that time falls behind). Undefined without Linux /proc or Mosquitto.
+ * Measures one node (the baseline), then `sizes` (1,000 and 10,000) while
+ * time is left of `budgetS` (default 180 s), then, when the largest falls
+ * behind and time is still left, the size that the CPU per node of the
+ * largest one kept predicts for one core; each size's boot may take at most
+ * 90 s and what is left of the budget (a size that cannot boot in that time
+ * falls behind, its last summary showing how far it got). Undefined without Linux /proc or Mosquitto.
  */
 export async function fleetFigures(sizes: readonly number[] = [1, 1000, 10_000], log: (line: string) => void = () => {}, budgetS = 180): Promise<FleetRow[] | undefined> {
   if (process.platform !== "linux") return undefined;
@@ -179,17 +180,15 @@ export async function fleetFigures(sizes: readonly number[] = [1, 1000, 10_000],
   const left = () => budgetS * 1000 - (performance.now() - started);
   const rows: FleetRow[] = [];
   const run = async (nodes: number) => {
-    const row = await measure(broker, nodes, Math.max(30_000, Math.min(90_000, left() - 30_000)));
+    const row = await measure(broker, nodes, Math.max(20_000, Math.min(90_000, left() - 25_000)));
     const figures = `${row.connected} connected, ${row.samplesPerS}/${row.duePerS} samples/s, lag p99 ${row.lagP99Ms} ms`;
     log(`  fleet ${nodes}: ${row.refused ? `${row.refused} (last summary: ${figures}, ${row.rssMiB.toFixed(0)} MiB)` : `${figures}, ${row.cpuCores.toFixed(2)} cores (broker ${row.brokerCores.toFixed(2)}), ${row.rssMiB.toFixed(0)} MiB, booted in ${row.bootS.toFixed(0)} s${row.keptUp ? "" : " (falls behind)"}`}`);
     rows.push(row);
     return row;
   };
   try {
-    for (const nodes of sizes) {
-      const row = await run(nodes);
-      if (!row.keptUp && nodes > 1) break;
-    }
+    // Every size is tried (a size that falls behind still shows how far it gets), as long as time is left.
+    for (const nodes of sizes) if (nodes === 1 || left() > 45_000) await run(nodes);
     const kept = rows.filter((r) => r.keptUp && r.nodes > 1).sort((a, b) => b.nodes - a.nodes)[0];
     const failed = rows.filter((r) => !r.keptUp && r.nodes > 1).sort((a, b) => a.nodes - b.nodes)[0];
     if (kept && failed && failed.nodes > kept.nodes && left() > 60_000) {

@@ -29,7 +29,7 @@ const BOOT_BATCH = 10;
 /** The boot ramp waits while the running nodes' timers are this late (host ms)... */
 const BOOT_BEHIND_MS = 50;
 /** ...but at most this long per batch, so a fleet too large for the process still boots (and shows it falls behind). */
-const BOOT_WAIT_MAX_MS = 2000;
+const BOOT_WAIT_MAX_MS = 250;
 
 /**
  * Resolves when the nodes already running are on time (their timers at most
