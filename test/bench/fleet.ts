@@ -164,13 +164,14 @@ async function measure(broker: { url: string; child: ChildProcess }, nodes: numb
 
 /**
  * Measures one node (the baseline), then `sizes` (1,000 and 10,000) while
- * time is left of `budgetS` (default 180 s), then, when the largest falls
+ * time is left of `budgetS` (default 190 s), then, when the largest falls
  * behind and time is still left, the size that the CPU per node of the
- * largest one kept predicts for one core; each size's boot may take at most
+ * largest one kept predicts for one core (or, none kept, half the smallest
+ * that fell behind); each size's boot may take at most
  * 90 s and what is left of the budget (a size that cannot boot in that time
  * falls behind, its last summary showing how far it got). Undefined without Linux /proc or Mosquitto.
  */
-export async function fleetFigures(sizes: readonly number[] = [1, 1000, 10_000], log: (line: string) => void = () => {}, budgetS = 180): Promise<FleetRow[] | undefined> {
+export async function fleetFigures(sizes: readonly number[] = [1, 1000, 10_000], log: (line: string) => void = () => {}, budgetS = 190): Promise<FleetRow[] | undefined> {
   if (process.platform !== "linux") return undefined;
   const dir = mkdtempSync(join(tmpdir(), "fieldnode-fleet-broker-"));
   const hard = openFileLimit()?.hard ?? 1024;
@@ -180,7 +181,8 @@ export async function fleetFigures(sizes: readonly number[] = [1, 1000, 10_000],
   const left = () => budgetS * 1000 - (performance.now() - started);
   const rows: FleetRow[] = [];
   const run = async (nodes: number) => {
-    const row = await measure(broker, nodes, Math.max(20_000, Math.min(90_000, left() - 25_000)));
+    // A size ten times the last one measured gets what is left minus a minute for one more size.
+    const row = await measure(broker, nodes, Math.max(20_000, Math.min(90_000, left() - 70_000)));
     const figures = `${row.connected} connected, ${row.samplesPerS}/${row.duePerS} samples/s, lag p99 ${row.lagP99Ms} ms`;
     log(`  fleet ${nodes}: ${row.refused ? `${row.refused} (last summary: ${figures}, ${row.rssMiB.toFixed(0)} MiB)` : `${figures}, ${row.cpuCores.toFixed(2)} cores (broker ${row.brokerCores.toFixed(2)}), ${row.rssMiB.toFixed(0)} MiB, booted in ${row.bootS.toFixed(0)} s${row.keptUp ? "" : " (falls behind)"}`}`);
     rows.push(row);
@@ -191,7 +193,9 @@ export async function fleetFigures(sizes: readonly number[] = [1, 1000, 10_000],
     for (const nodes of sizes) if (nodes === 1 || left() > 45_000) await run(nodes);
     const kept = rows.filter((r) => r.keptUp && r.nodes > 1).sort((a, b) => b.nodes - a.nodes)[0];
     const failed = rows.filter((r) => !r.keptUp && r.nodes > 1).sort((a, b) => a.nodes - b.nodes)[0];
-    if (kept && failed && failed.nodes > kept.nodes && left() > 60_000) {
+    // None kept beyond one node (a busy machine): half the smallest size that fell behind.
+    if (!kept && failed && failed.nodes >= 2 && left() > 40_000) await run(Math.floor(failed.nodes / 2));
+    else if (kept && failed && failed.nodes > kept.nodes && left() > 60_000) {
       // One core for the simulator at the CPU per node measured for the largest size kept, rounded down to 500.
       const predicted = Math.floor(kept.nodes / Math.max(kept.cpuCores, 0.01) / 500) * 500;
       const next = Math.min(failed.nodes - 500, Math.max(kept.nodes + 500, predicted));
