@@ -195,7 +195,8 @@ export async function fleetFigures(sizes: readonly number[] = [1, 1000, 10_000],
     const failed = rows.filter((r) => !r.keptUp && r.nodes > 1).sort((a, b) => a.nodes - b.nodes)[0];
     // None kept beyond one node (a busy machine): half the smallest size that fell behind.
     if (!kept && failed && failed.nodes >= 2 && left() > 40_000) await run(Math.floor(failed.nodes / 2));
-    else if (kept && failed && failed.nodes > kept.nodes && left() > 60_000) {
+    // Only with time to boot it: a size cut short by the budget would say nothing about the process.
+    else if (kept && failed && failed.nodes > kept.nodes && left() > 90_000) {
       // One core for the simulator at the CPU per node measured for the largest size kept, rounded down to 500.
       const predicted = Math.floor(kept.nodes / Math.max(kept.cpuCores, 0.01) / 500) * 500;
       const next = Math.min(failed.nodes - 500, Math.max(kept.nodes + 500, predicted));
