@@ -5,6 +5,7 @@ import { performance } from "node:perf_hooks";
 import mqttPacket from "mqtt-packet";
 import type { Packet } from "mqtt-packet";
 import { MqttFramer, type SkippedPublish } from "./mqtt-framer.js";
+import { SharedTicks } from "./shared-ticks.js";
 import type {
   MqttConnection, MqttConnectOptions, MqttEvents, MqttFailure, MqttFailureStage, MqttTransport,
 } from "../../modules/platform.js";
@@ -15,6 +16,8 @@ const MAX_PACKET_BYTES = 256 * 1024;
 const CONNECT_TIMEOUT_MS = 10_000;
 /** How long a clean disconnect waits for the broker to close before destroying the socket. */
 const DISCONNECT_GRACE_MS = 2_000;
+/** Every connection's keepalive check on one timer per period (a fleet holds thousands of connections). */
+const KEEPALIVE_TICKS = new SharedTicks();
 const CONNACK_MEANINGS = ["accepted", "unacceptable protocol version", "identifier rejected",
   "server unavailable", "bad user name or password", "not authorized"];
 
@@ -59,6 +62,7 @@ function connect(options: MqttConnectOptions, events: MqttEvents): MqttConnectio
   let lastSent = 0, lastReceived = 0, pingSent = false;
   const inFlight = new Map<number, "publish" | "subscribe">();
   const timers: NodeJS.Timeout[] = [];
+  let stopKeepalive: (() => void) | undefined;
   const keepaliveMs = options.keepalive * 1000;
   const framer = new MqttFramer(MAX_PACKET_BYTES);
   const parser = mqttPacket.parser({ protocolVersion: 4 });
@@ -67,6 +71,7 @@ function connect(options: MqttConnectOptions, events: MqttEvents): MqttConnectio
     if (finished) return;
     finished = true;
     timers.forEach(clearTimeout);
+    stopKeepalive?.();
     call("onClose", () => events.onClose(result));
   };
   const fail = (stage: MqttFailureStage, message: string, extra?: Partial<MqttFailure>): void => {
@@ -183,7 +188,7 @@ function connect(options: MqttConnectOptions, events: MqttEvents): MqttConnectio
       if (code !== 0) return fail("connack", `broker refused the connection: ${meaning} (return code ${code})`, { returnCode: code });
       phase = "up";
       clearTimeout(timers[0]);
-      if (keepaliveMs > 0) timers.push(setInterval(checkKeepalive, Math.min(1000, keepaliveMs / 4)));
+      if (keepaliveMs > 0) stopKeepalive = KEEPALIVE_TICKS.add(Math.min(1000, keepaliveMs / 4), checkKeepalive);
       call("onConnect", () => events.onConnect(packet.sessionPresent));
       return;
     }

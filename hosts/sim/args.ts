@@ -27,6 +27,8 @@ export interface SimOptions {
   serial?: string;
   /** --nodes N: run a fleet of N nodes in this process (hosts/sim/fleet/). */
   nodes?: number;
+  /** --first K: a fleet's first node number (ids <id>-K...), so processes splitting a fleet take id ranges; default 1. */
+  first?: number;
   /** --ui [PORT]: the dashboard's port (0: a free one); undefined: no dashboard. */
   ui?: number;
 }
@@ -67,6 +69,8 @@ Runs the fieldnode firmware on this computer, with a simulated board.
   --nodes <n>        run a fleet: n nodes (1..100000) in this process, ids <id>-0001...
                      (--id is the prefix, default "sim"), flash under --state DIR/<node id>,
                      no console; a summary line every 10 s (README "Fleet")
+  --first <k>        with --nodes: number the fleet's nodes from k (default 1), so several
+                     processes split one fleet: --nodes 5000 --first 5001 runs <id>-5001...
   --ui [port]        serve the dashboard on http://127.0.0.1:port/ (0 or no port: a free one);
                      it shows every node on the broker (README "Dashboard")
   -h, --help         this text
@@ -80,6 +84,9 @@ Type "help" at the console for its commands; Ctrl-C stops the node cleanly.`;
 
 /** Most nodes one fleet process runs (--nodes); larger fleets are split over processes. */
 export const FLEET_MAX = 100_000;
+
+/** Highest --first: a fleet's numbers stay under 10^9. */
+export const FLEET_FIRST_MAX = 999_000_000;
 
 /** Node ids: lower-case letters, digits and dashes, as in topics and SenML names. */
 const NODE_ID = /^[a-z0-9][a-z0-9-]{0,31}$/;
@@ -108,6 +115,7 @@ export function parseSimArgs(argv: string[]): SimOptions {
         profile: { type: "string" },
         replay: { type: "string" },
         nodes: { type: "string" },
+        first: { type: "string" },
         ui: { type: "string" },
       },
     });
@@ -142,11 +150,16 @@ export function parseSimArgs(argv: string[]): SimOptions {
   const nodes = values.nodes === undefined ? undefined : Number(values.nodes);
   if (nodes !== undefined && !(/^[0-9]+$/.test(values.nodes!) && nodes >= 1 && nodes <= FLEET_MAX))
     throw new UsageError(`--nodes must be a whole number 1..${FLEET_MAX}, got "${values.nodes}"`);
+  const first = values.first === undefined ? undefined : Number(values.first);
+  if (first !== undefined && !(/^[0-9]+$/.test(values.first!) && first >= 1 && first <= FLEET_FIRST_MAX))
+    throw new UsageError(`--first must be a whole number 1..${FLEET_FIRST_MAX}, got "${values.first}"`);
+  if (first !== undefined && nodes === undefined) throw new UsageError("--first numbers a fleet's nodes: give --nodes too");
   const ui = values.ui === undefined ? undefined : Number(values.ui);
   if (ui !== undefined && !(/^[0-9]+$/.test(values.ui!) && ui <= 65_535)) throw new UsageError(`--ui must be a TCP port 0..65535, got "${values.ui}"`);
   return {
     ui,
     nodes,
+    first,
     profile: values.profile,
     replay: values.replay,
     speed,

@@ -26,14 +26,18 @@ export function openFileLimit(limitsText?: string): { soft: number; hard: number
 
 /**
  * Why `nodes` nodes cannot run in one process with `limit`, or undefined when
- * they can: each node holds one socket to the broker, plus FD_RESERVE for the
- * process. The message names the numbers and how to raise the limit or split
- * the fleet (README "Fleet").
+ * they can: each node holds one socket to the broker (two with the embedded
+ * broker, whose end of each connection is in this process too), plus
+ * FD_RESERVE for the process. The message names the numbers and how to raise
+ * the limit or split the fleet (README "Fleet").
  */
-export function fleetSizeProblem(nodes: number, limit: { soft: number; hard: number } | undefined): string | undefined {
+export function fleetSizeProblem(nodes: number, limit: { soft: number; hard: number } | undefined, embeddedBroker = false): string | undefined {
   if (limit === undefined) return undefined;
-  const needed = nodes + FD_RESERVE;
+  const perNode = embeddedBroker ? 2 : 1;
+  const needed = nodes * perNode + FD_RESERVE;
   if (needed <= limit.soft) return undefined;
-  const raise = needed <= limit.hard ? `raise it with "ulimit -n ${needed}"` : `the hard limit is ${limit.hard}`;
-  return `--nodes ${nodes} needs ${needed} open files (one socket per node and ${FD_RESERVE} for the process); this process may open ${limit.soft} (${raise}), or split the fleet over several processes with --id prefixes (README "Fleet")`;
+  // Node raises its soft limit to the hard one at start, so it is mostly the hard limit that binds.
+  const raise = needed <= limit.hard ? `raise it with "ulimit -n ${needed}"` : `the hard limit is ${limit.hard}; as root "ulimit -n ${needed}" raises it`;
+  const sockets = embeddedBroker ? "two sockets per node with the embedded broker" : "one socket per node";
+  return `--nodes ${nodes} needs ${needed} open files (${sockets} and ${FD_RESERVE} for the process); this process may open ${limit.soft} (${raise}), or split the fleet over several processes with --first (README "Fleet")`;
 }

@@ -11,18 +11,40 @@ import { simulatedBoard, type SimulatedBoard } from "../../../modules/io/models/
 import { SimInputError } from "../machines/input-error.js";
 import { loadMachine, placeMachine, type Machine, type RunningMachine } from "../machines/machine.js";
 import { checkMachineConfig } from "../machines/sim-run.js";
+import { Scheduler } from "../scheduler.js";
 import { VirtualTime } from "../virtual-time.js";
 import { announceUi, openUiOrExit } from "../dashboard/open-ui.js";
+import { CoalescedTimers } from "./coalesced-timers.js";
 import { countingTransport, type LinkCount } from "./counting-transport.js";
 import { fleetSizeProblem, openFileLimit } from "./fd-limit.js";
 import { fleetIds } from "./fleet-ids.js";
+import { dueSamplesPerS } from "./due-rate.js";
 import { FleetStats } from "./fleet-stats.js";
 import { SyncBatch } from "./sync-batch.js";
 
 /** The summary line's period. */
 const SUMMARY_MS = 10_000;
 /** Nodes booted per turn of the event loop, so the broker sees a ramp, not a wall of CONNECTs. */
-const BOOT_BATCH = 50;
+const BOOT_BATCH = 10;
+/** The boot ramp waits while the running nodes' timers are this late (host ms)... */
+const BOOT_BEHIND_MS = 50;
+/** ...but at most this long per batch, so a fleet too large for the process still boots (and shows it falls behind). */
+const BOOT_WAIT_MAX_MS = 250;
+
+/**
+ * Resolves when the nodes already running are on time (their timers at most
+ * BOOT_BEHIND_MS late) or after BOOT_WAIT_MAX_MS: the boot ramp takes the
+ * CPU the running nodes leave, instead of making them fall behind and catch
+ * up later (a burst of samples/s above due, and lag, after the ramp).
+ */
+async function bootRoom(scheduler: Scheduler): Promise<void> {
+  const until = performance.now() + BOOT_WAIT_MAX_MS;
+  do await new Promise((resolve) => setTimeout(resolve, 5));
+  while (scheduler.behindMs() > BOOT_BEHIND_MS && performance.now() < until);
+}
+
+/** Timers fired back to back before sockets get a turn: a fleet's due timers come in thousands. */
+const SCHEDULER_BURST = 2000;
 /** A stop that hangs (broker gone) ends the process after this. */
 const STOP_LIMIT_MS = 10_000;
 
@@ -48,11 +70,12 @@ interface FleetNode {
 /**
  * Runs `count` complete nodes in this process (`fieldnode-sim --nodes N`):
  * the same firmware (startNode), each with its own id (`<--id or "sim">-0001`
- * ...), its own flash (`--state DIR/<id>`, default `.state/fleet-<prefix>`,
+ * ..., numbered from `--first`, default 1), its own flash (`--state DIR/<id>`, default `.state/fleet-<prefix>`,
  * fsyncs batched by one SyncBatch) and its own board carrying the
  * `--profile` machine (pump-skid by default) with its seed + the node's
- * index, all on this process's one event loop (each node's virtual time,
- * hosts/sim/virtual-time.ts, keeps one host timer there), against `--broker` (or
+ * number, all on one shared scheduler (hosts/sim/scheduler.ts: one virtual
+ * timeline, one timer heap, one host timer; each node's VirtualTime is a
+ * view on it) on this process's one event loop, against `--broker` (or
  * the embedded broker). Prints a summary line every 10 s. SIGINT/SIGTERM
  * stop every node cleanly (offline published, sessions closed), sync the
  * flash and exit 0. Before anything starts, a fleet this process cannot
@@ -64,7 +87,7 @@ export async function runFleet(options: SimOptions, count: number): Promise<void
     process.stderr.write(`fieldnode-sim: ${message}\n`);
     process.exit(2);
   };
-  const sizeProblem = fleetSizeProblem(count, openFileLimit());
+  const sizeProblem = fleetSizeProblem(count, openFileLimit(), options.broker === undefined);
   if (sizeProblem) fail(sizeProblem);
   if (options.console === "pty") fail("--console pty is one node's console; a fleet (--nodes) runs without a console");
   if (options.replay !== undefined) fail("--replay drives one node; a fleet (--nodes) runs a --profile");
@@ -78,15 +101,22 @@ export async function runFleet(options: SimOptions, count: number): Promise<void
   const prefix = options.id ?? "sim";
   let ids: string[] = [];
   try {
-    ids = fleetIds(prefix, count);
+    ids = fleetIds(prefix, count, options.first ?? 1);
   } catch (error) {
     fail((error as Error).message);
   }
   const root = options.stateDir ?? join(".state", `fleet-${prefix}`);
   const syncs = new SyncBatch();
+  // One timeline and one timer heap for every node: N nodes cost one host timer, not N.
+  const scheduler = new Scheduler({ speed: options.speed, burst: SCHEDULER_BURST });
+  const epochMs = Date.now();
+  // The machines' 100 ms contact checks of all nodes share one timer per tick.
+  const machineTimers = new CoalescedTimers(new VirtualTime({ scheduler, epochMs }));
+  // A node's number (not its place in this process) seeds its board and machine: a fleet split over processes with --first runs the same nodes as one process.
+  const first = options.first ?? 1;
   const nodes: FleetNode[] = ids.map((id, index) => {
-    const time = new VirtualTime({ speed: options.speed });
-    const board = simulatedBoard(() => time.monotonic(), index + 1);
+    const time = new VirtualTime({ scheduler, epochMs });
+    const board = simulatedBoard(() => time.monotonic(), first + index);
     return { id, storage: new FileStorage(join(root, id), syncs), link: { connected: false, published: 0 }, time, board, resetReason: "power-on", samplesBefore: 0, ackedBefore: 0 };
   });
   let checked: ReturnType<typeof preflight> | undefined;
@@ -170,7 +200,8 @@ export async function runFleet(options: SimOptions, count: number): Promise<void
     for (const node of nodes) node.running?.stop();
     await Promise.all(nodes.map((node) => node.handle?.stop()));
     for (const node of nodes) node.time.close();
-    syncs.stop();
+    scheduler.close();
+    await syncs.stop();
     await ui?.close();
     await broker?.close();
     process.stdout.write(`fleet: stopped ${count} nodes\n`);
@@ -181,11 +212,14 @@ export async function runFleet(options: SimOptions, count: number): Promise<void
 
   for (let i = 0; i < nodes.length && !stopping; i++) {
     const node = nodes[i];
-    // Each node's machine varies by its seed: the profile's plus the node's index.
-    const own: Machine = { ...machine!, profile: { ...machine!.profile, seed: (machine!.profile.seed + i) >>> 0 } };
-    node.running = placeMachine(own, node.board, { now: () => node.time.monotonic(), once: (fn, ms) => node.time.once(fn, ms), clear: (h) => node.time.clear(h as never) });
+    // Each node's machine varies by its seed: the profile's plus the node's number less one.
+    const own: Machine = { ...machine!, profile: { ...machine!.profile, seed: (machine!.profile.seed + first - 1 + i) >>> 0 } };
+    node.running = placeMachine(own, node.board, machineTimers.clockFor(node.time));
     node.time.still(() => boot(node, i));
-    if ((i + 1) % BOOT_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
+    if ((i + 1) % BOOT_BATCH === 0) await bootRoom(scheduler);
   }
-  process.stdout.write(`fleet: ${count} nodes booted\n`);
+  // What the summary's samples/s is to be read against: every node's channels at their intervals.
+  let due = 0;
+  for (const node of nodes) due += node.handle ? dueSamplesPerS(node.handle.config.resolved().channels) : 0;
+  if (!stopping) process.stdout.write(`fleet: ${count} nodes booted, ${+due.toFixed(1)} samples/s due (${+(due / count).toFixed(2)} per node)\n`);
 }

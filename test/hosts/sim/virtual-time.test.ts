@@ -1,12 +1,6 @@
 import test from "ava";
 import { VirtualTime } from "../../../hosts/sim/virtual-time.js";
-
-/** Resolves once `check()` holds (polled on the real event loop). */
-const until = (check: () => boolean) =>
-  new Promise<void>((resolve) => {
-    const poll = () => (check() ? resolve() : setTimeout(poll, 2));
-    poll();
-  });
+import { until } from "../../helpers/until.js";
 
 test("timers fire exactly at their virtual due time at any speed, in due order, repeats without drift", async (t) => {
   const time = new VirtualTime({ speed: 500 });

@@ -37,6 +37,13 @@ const sizes: [nodes: number, limit: { soft: number; hard: number } | undefined, 
   [10_000, { soft: 1024, hard: 4096 }, /needs 10064 open files.*the hard limit is 4096.*split the fleet/],
   [100_000, undefined, undefined],
 ];
+test("with the embedded broker each node holds two sockets in this process", (t) => {
+  const limit = { soft: 1024, hard: 4096 };
+  t.is(fleetSizeProblem(480, limit, true), undefined);
+  t.regex(fleetSizeProblem(481, limit, true) ?? "", /--nodes 481 needs 1026 open files \(two sockets per node with the embedded broker and 64 for the process\); this process may open 1024 \(raise it with "ulimit -n 1026"\)/);
+  t.is(fleetSizeProblem(481, limit, false), undefined);
+});
+
 for (const [nodes, limit, expected] of sizes) {
   test(`fleet size ${nodes} with limit ${limit?.soft}: ${expected ?? "fits"}`, (t) => {
     const problem = fleetSizeProblem(nodes, limit);
@@ -51,12 +58,29 @@ for (const bad of ["0", "-1", "1.5", "abc", "", "100001", "1e3"]) {
   });
 }
 
+for (const [args, message] of [
+  [["--nodes", "2", "--first", "0"], /--first must be a whole number 1\.\.999000000, got "0"/],
+  [["--nodes", "2", "--first", "x"], /--first must be a whole number/],
+  [["--nodes", "2", "--first", "1e3"], /--first must be a whole number/],
+  [["--nodes", "2", "--first", "999000001"], /--first must be a whole number/],
+  [["--first", "5"], /--first numbers a fleet's nodes: give --nodes too/],
+] as const) {
+  test(`${args.join(" ")} is a usage error`, (t) => {
+    t.throws(() => parseSimArgs([...args]), { instanceOf: UsageError, message });
+  });
+}
+
+test("--first K numbers a fleet from K; absent means 1", (t) => {
+  t.is(parseSimArgs(["--nodes", "5000", "--first", "5001"]).first, 5001);
+  t.is(parseSimArgs(["--nodes", "20"]).first, undefined);
+});
+
 test("--nodes N parses; absent means one node", (t) => {
   t.is(parseSimArgs(["--nodes", "20"]).nodes, 20);
   t.is(parseSimArgs([]).nodes, undefined);
 });
 
-test("a fleet's flash: writes land at once without their own fsync, the batch syncs each written file once", (t) => {
+test("a fleet's flash: writes land at once without their own fsync, the batch syncs each written file once", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "fieldnode-fleet-"));
   const syncs = new SyncBatch();
   const storage = new FileStorage(join(dir, "n1"), syncs);
@@ -66,20 +90,20 @@ test("a fleet's flash: writes land at once without their own fsync, the batch sy
   t.deepEqual([...readFileSync(join(dir, "n1", "a"))], [1, 2], "a kill now finds what the node wrote");
   t.deepEqual(storage.read("b"), Uint8Array.of(3));
   t.is(syncs.pending, 2, "two files wait for one fsync each");
-  syncs.flush();
+  await syncs.flush();
   t.is(syncs.synced, 2);
   t.is(syncs.pending, 0);
   storage.delete("b");
   storage.write("c", Uint8Array.of(4));
-  syncs.stop();
+  await syncs.stop();
   t.is(syncs.synced, 3);
   t.is(syncs.errors, 0);
   t.true(statSync(join(dir, "n1", "c")).isFile());
 });
 
-test("a file gone before its batched fsync is counted, not thrown", (t) => {
+test("a file gone before its batched fsync is counted, not thrown", async (t) => {
   const syncs = new SyncBatch();
   syncs.mark(join(tmpdir(), "fieldnode-no-such-dir", "x"));
-  t.notThrows(() => syncs.flush());
+  await t.notThrowsAsync(() => syncs.flush());
   t.is(syncs.errors, 1);
 });
