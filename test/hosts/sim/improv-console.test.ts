@@ -13,7 +13,7 @@ const NO_BROKER = "mqtt://127.0.0.1:1";
 const hasPython = spawnSync("python3", ["-c", "import pty"]).status === 0;
 
 /** A byte stream the device writes to, and a way to wait until `count` packets have arrived since `from`. */
-function byteStream() {
+function byteStream(gone?: () => string | undefined) {
   let bytes = Buffer.alloc(0);
   return {
     push(chunk: Buffer) {
@@ -30,7 +30,8 @@ function byteStream() {
       for (;;) {
         const { packets, text } = parseDeviceStream(new Uint8Array(bytes.subarray(from)));
         if (test(packets, text)) return { packets, text };
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(packets)} and text:\n${text.slice(-1500)}`);
+        const ended = gone?.();
+        if (ended !== undefined || Date.now() > deadline) throw new Error(`${ended ?? "timed out"} waiting for ${what}; got ${JSON.stringify(packets)} and text:\n${text.slice(-1500)}`);
         await new Promise((r) => setTimeout(r, 25));
       }
     },
@@ -39,7 +40,8 @@ function byteStream() {
 
 function startSim(args: string[]) {
   const child = spawn(process.execPath, [SIM_MAIN, "--broker", NO_BROKER, ...args], { stdio: ["pipe", "pipe", "pipe"] });
-  const out = byteStream();
+  // A simulator that died says so at once, with its stderr, instead of a silent timeout.
+  const out = byteStream(() => (child.exitCode ?? child.signalCode) === null ? undefined : `the simulator exited (${child.exitCode ?? child.signalCode}; stderr: ${stderr.slice(-1500)})`);
   child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
   child.stderr.setEncoding("utf8");
   let stderr = "";
