@@ -1,4 +1,5 @@
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { promisify } from "node:util";
 
 /** A message as an independent client (mosquitto_sub) received it. */
 export interface SubReceived {
@@ -32,5 +33,20 @@ export function mosquittoSub(port: number, topic: string) {
       await new Promise((r) => setTimeout(r, 50));
     }
   };
-  return { messages, until, stop: () => child.kill() };
+  /**
+   * Resolves once the subscription is in place (a fixed sleep is not enough on
+   * a loaded machine): publishes `probeTopic`, which `topic` must match, with
+   * mosquitto_pub every 200 ms until it comes back. Rejects after `timeoutMs`.
+   */
+  const subscribed = async (probeTopic: string, timeoutMs = 30_000) => {
+    const mark = `probe-${process.pid}-${Date.now()}`;
+    const seen = () => messages.some((m) => m.topic === probeTopic && Buffer.from(m.payload).toString() === mark);
+    const deadline = Date.now() + timeoutMs;
+    while (!seen()) {
+      if (Date.now() > deadline) throw new Error(`mosquitto_sub on ${topic} did not receive the probe on ${probeTopic} within ${timeoutMs} ms`);
+      await promisify(execFile)("mosquitto_pub", ["-h", "127.0.0.1", "-p", String(port), "-t", probeTopic, "-m", mark]).catch(() => undefined);
+      for (let i = 0; i < 4 && !seen(); i++) await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return { messages, until, subscribed, stop: () => child.kill() };
 }

@@ -1,10 +1,11 @@
 import test from "ava";
 import { spawn, spawnSync } from "node:child_process";
-import { closeSync, createReadStream, mkdtempSync, openSync, writeSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { improvRpc, improvWifi, parseDeviceStream, type DevicePacket } from "../../helpers/improv-client.js";
 import { SIM_MAIN } from "../../helpers/sim-process.js";
+import { openTerminal } from "../../helpers/terminal.js";
 
 /** Improv serial, spoken as the published specification defines it, to the simulator's stdin console and pty console. */
 
@@ -12,7 +13,7 @@ const NO_BROKER = "mqtt://127.0.0.1:1";
 const hasPython = spawnSync("python3", ["-c", "import pty"]).status === 0;
 
 /** A byte stream the device writes to, and a way to wait until `count` packets have arrived since `from`. */
-function byteStream() {
+function byteStream(gone?: () => string | undefined) {
   let bytes = Buffer.alloc(0);
   return {
     push(chunk: Buffer) {
@@ -25,11 +26,12 @@ function byteStream() {
       return parseDeviceStream(new Uint8Array(bytes.subarray(from)));
     },
     async until(test: (packets: DevicePacket[], text: string) => boolean, from: number, what: string) {
-      const deadline = Date.now() + 15_000;
+      const deadline = Date.now() + 60_000;
       for (;;) {
         const { packets, text } = parseDeviceStream(new Uint8Array(bytes.subarray(from)));
         if (test(packets, text)) return { packets, text };
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(packets)} and text:\n${text.slice(-1500)}`);
+        const ended = gone?.();
+        if (ended !== undefined || Date.now() > deadline) throw new Error(`${ended ?? "timed out"} waiting for ${what}; got ${JSON.stringify(packets)} and text:\n${text.slice(-1500)}`);
         await new Promise((r) => setTimeout(r, 25));
       }
     },
@@ -38,7 +40,8 @@ function byteStream() {
 
 function startSim(args: string[]) {
   const child = spawn(process.execPath, [SIM_MAIN, "--broker", NO_BROKER, ...args], { stdio: ["pipe", "pipe", "pipe"] });
-  const out = byteStream();
+  // A simulator that died says so at once, with its stderr, instead of a silent timeout.
+  const out = byteStream(() => (child.exitCode ?? child.signalCode) === null ? undefined : `the simulator exited (${child.exitCode ?? child.signalCode}; stderr: ${stderr.slice(-1500)})`);
   child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
   child.stderr.setEncoding("utf8");
   let stderr = "";
@@ -112,23 +115,19 @@ const ptyTest = hasPython ? test.serial : (title: string) => test.skip(`${title}
 ptyTest("Improv over the pty console: the same exchange through a terminal device, bytes untouched", async (t) => {
   const sim = startSim(["--console", "pty", "--id", "improv-2", "--state", mkdtempSync(join(tmpdir(), "fieldnode-"))]);
   t.teardown(() => void sim.child.kill("SIGKILL"));
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 60_000;
   let path: string | undefined;
   while (!path) {
     path = /console on (\/dev\/\S+): attach with/.exec(sim.out.parse().text + sim.stderr())?.[1];
     if (Date.now() > deadline) throw new Error(`no pty path; stderr: ${sim.stderr()}`);
     if (!path) await new Promise((r) => setTimeout(r, 25));
   }
-  const fd = openSync(path, "r+");
   const screen = byteStream();
-  const reader = createReadStream("", { fd, autoClose: false });
-  reader.on("data", (chunk) => screen.push(chunk as Buffer));
-  reader.on("error", () => {});
+  const terminal = openTerminal(path, (chunk) => screen.push(chunk));
   try {
-    await provision(t, (bytes) => void (typeof bytes === "string" ? writeSync(fd, bytes) : writeSync(fd, bytes)), screen, "improv-2");
+    await provision(t, (bytes) => terminal.write(bytes), screen, "improv-2");
   } finally {
-    reader.destroy();
-    closeSync(fd);
+    await terminal.close();
     sim.child.kill("SIGINT");
     t.is(await sim.exited, 0);
   }

@@ -1,12 +1,14 @@
 import test from "ava";
 import { spawnSync } from "node:child_process";
-import { closeSync, createReadStream, mkdtempSync, openSync, writeSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 import { startSim } from "../../helpers/sim-process.js";
+import { openTerminal } from "../../helpers/terminal.js";
 
 const hasPython = spawnSync("python3", ["-c", "import pty"]).status === 0;
-// Serial: two terminals opened and closed at once by one process have raced over a reused descriptor.
+// Serial: one terminal at a time (see test/helpers/terminal.ts for the descriptor race the reader avoids).
 const ptyTest = hasPython ? test.serial : (title: string) => test.skip(`${title} (SKIPPED: python3 with its pty module not installed)`, () => undefined);
 
 ptyTest("--console pty: a terminal attached to the printed path drives the console as over a UART", async (t) => {
@@ -15,11 +17,9 @@ ptyTest("--console pty: a terminal attached to the printed path drives the conso
   const [, path] = await sim.waitFor(/console on (\/dev\/\S+): attach with/);
 
   // Attach as screen or picocom would: open the terminal device and read what it shows.
-  const fd = openSync(path, "r+");
-  const reader = createReadStream("", { fd, autoClose: false, encoding: "utf8" });
+  const decoder = new StringDecoder("utf8");
   let screen = "";
-  reader.on("data", (chunk) => (screen += chunk));
-  reader.on("error", () => {});
+  const terminal = openTerminal(path, (chunk) => (screen += decoder.write(chunk)));
   const until = async (pattern: RegExp) => {
     const deadline = Date.now() + 10_000;
     while (!pattern.test(screen)) {
@@ -28,22 +28,21 @@ ptyTest("--console pty: a terminal attached to the printed path drives the conso
     }
   };
   try {
-    writeSync(fd, "verx\x7fsion\r");
+    terminal.write("verx\x7fsion\r");
     await until(/fieldnode \S+ \(sim\)\r\nOK\r\n/);
     t.regex(screen, /verx[\b] [\b]sion\r\n/, "typed characters and the backspace are echoed by the node");
 
-    writeSync(fd, "set mqtt.password hunter2\r");
+    terminal.write("set mqtt.password hunter2\r");
     await until(/\[unsaved\]/);
     t.false(screen.includes("hunter2"), "a secret typed at the terminal is never shown");
     t.regex(screen, /set mqtt\.password \*{7}/);
 
-    writeSync(fd, "bogus\r");
+    terminal.write("bogus\r");
     await until(/ERR unknown-command /);
     await until(/WARN mqtt: tcp: /);
     t.pass("log lines reach the terminal too, as on a board's UART");
   } finally {
-    reader.destroy();
-    closeSync(fd);
+    await terminal.close();
     sim.child.kill("SIGINT");
     t.is(await sim.exited, 0);
   }
@@ -53,11 +52,9 @@ ptyTest("--console pty: after a reboot each typed line is handled once", async (
   const sim = startSim(["--console", "pty", "--broker", "mqtt://127.0.0.1:1", "--id", "pty-2", "--state", mkdtempSync(join(tmpdir(), "fieldnode-"))]);
   t.teardown(() => void sim.child.kill("SIGKILL"));
   const [, path] = await sim.waitFor(/console on (\/dev\/\S+): attach with/);
-  const fd = openSync(path, "r+");
-  const reader = createReadStream("", { fd, autoClose: false, encoding: "utf8" });
+  const decoder = new StringDecoder("utf8");
   let screen = "";
-  reader.on("data", (chunk) => (screen += chunk));
-  reader.on("error", () => {});
+  const terminal = openTerminal(path, (chunk) => (screen += decoder.write(chunk)));
   const until = async (pattern: RegExp, from: number) => {
     const deadline = Date.now() + 10_000;
     while (!pattern.test(screen.slice(from))) {
@@ -67,20 +64,19 @@ ptyTest("--console pty: after a reboot each typed line is handled once", async (
   };
   try {
     await sim.waitFor(/\(#1\)/);
-    writeSync(fd, "reboot\r");
+    terminal.write("reboot\r");
     await sim.waitFor(/\(#2\)/);
     const from = screen.length;
-    writeSync(fd, "version\r");
+    terminal.write("version\r");
     await until(/\(sim\)\r\nOK\r\n/, from);
-    writeSync(fd, "bogus\r");
+    terminal.write("bogus\r");
     await until(/ERR unknown-command /, from);
     const after = screen.slice(from);
     t.is(after.match(/\(sim\)\r\nOK/g)?.length, 1, `one reply: ${JSON.stringify(after)}`);
     t.is(after.match(/ERR unknown-command/g)?.length, 1);
     t.regex(after, /version\r\n/, "typed letters echo once");
   } finally {
-    reader.destroy();
-    closeSync(fd);
+    await terminal.close();
     sim.child.kill("SIGINT");
     t.is(await sim.exited, 0);
   }

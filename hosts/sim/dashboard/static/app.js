@@ -30,22 +30,41 @@ function scheduleRender() {
   }, 200);
 }
 
+const fleetRows = new Map(); // id -> its <tr>, kept across renders
+
+/**
+ * The fleet table, updated in place: each node keeps its row, only the cells'
+ * text changes. Rebuilding the rows (5 times a second while data comes in)
+ * lost clicks: a row replaced between press and release gets no click.
+ */
 function renderFleet() {
   const body = document.querySelector("#fleet tbody");
-  body.replaceChildren();
-  for (const id of [...nodes.keys()].sort()) {
+  const ids = [...nodes.keys()].sort();
+  ids.forEach((id, i) => {
     const n = nodes.get(id);
-    const tr = el("tr", undefined, "node" + (id === selected ? " selected" : ""));
-    tr.dataset.node = id;
+    let tr = fleetRows.get(id);
+    if (!tr) {
+      tr = el("tr", undefined, "node");
+      tr.dataset.node = id;
+      for (let c = 0; c < 7; c++) tr.append(el("td"));
+      tr.addEventListener("click", () => select(id));
+      fleetRows.set(id, tr);
+    }
+    tr.className = "node" + (id === selected ? " selected" : "");
     const last = n.events[n.events.length - 1];
     const alarms = n.alarms.size;
-    tr.append(el("td", id), el("td", n.state || "?", n.state === "offline" ? "offline" : ""),
-      el("td", n.lastSeen ? new Date(n.lastSeen).toLocaleTimeString() : ""),
-      el("td", n.birth && n.birth.outbox ? String(n.birth.outbox.depth) : ""), el("td", String(alarms), alarms ? "raised" : ""),
-      el("td", String(n.events.length)), el("td", last ? `${last.kind || ""} ${last.detail || ""}` : ""));
-    tr.addEventListener("click", () => select(id));
-    body.append(tr);
-  }
+    const cells = [[id], [n.state || "?", n.state === "offline" ? "offline" : ""],
+      [n.lastSeen ? new Date(n.lastSeen).toLocaleTimeString() : ""],
+      [n.birth && n.birth.outbox ? String(n.birth.outbox.depth) : ""], [String(alarms), alarms ? "raised" : ""],
+      [String(n.events.length)], [last ? `${last.kind || ""} ${last.detail || ""}` : ""]];
+    cells.forEach(([text, cls], c) => {
+      const td = tr.children[c];
+      if (td.textContent !== text) td.textContent = text;
+      if (td.className !== (cls || "")) td.className = cls || "";
+    });
+    // Moved only when out of place (a new node sorted in).
+    if (body.children[i] !== tr) body.insertBefore(tr, body.children[i] || null);
+  });
 }
 
 function select(id) {

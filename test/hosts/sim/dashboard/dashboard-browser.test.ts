@@ -94,7 +94,16 @@ brokerTest("dashboard in headless Chromium: loads without errors, plots update w
     // A board on the same broker without the simulator's process: its reported points only, no console, no faults.
     await board.waitFor(/INFO mqtt: connected/, 30_000);
     await page.waitForSelector('tr.node[data-node="board-2"]', { timeout: 30_000 });
-    await page.click('tr.node[data-node="board-2"]');
+    // Clicked as a person does while data flows: the table renders (5 times a second) between press
+    // and release. A row rebuilt by that render lost the click (the board was never selected).
+    const row = (await page.locator('tr.node[data-node="board-2"]').boundingBox())!;
+    await page.mouse.move(row.x + row.width / 2, row.y + row.height / 2);
+    await page.evaluate(`(() => { window.fleetChanged = false; new MutationObserver(() => { window.fleetChanged = true; })
+      .observe(document.querySelector("#fleet tbody"), { subtree: true, childList: true, characterData: true }); })()`);
+    await page.mouse.down();
+    await until(page, "window.fleetChanged === true", 30_000);
+    await page.mouse.up();
+    await until(page, `document.getElementById("title")?.textContent === "board-2"`, 10_000);
     await until(page, `Number(${plot("temp", "reported")}) >= 1`);
     t.is(await page.evaluate(plot("temp", "raw")), "0");
     t.true(await page.isHidden("#console-box"));
