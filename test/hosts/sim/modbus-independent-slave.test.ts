@@ -4,16 +4,10 @@
  * master in Node on the other through the simulator's Serial over plain fs.
  */
 import test from "ava";
-import { createRequire } from "node:module";
-import { ModbusMaster } from "../../../modules/io/modbus/master.js";
 import type { ModbusRequest } from "../../../modules/io/modbus/pdu.js";
 import type { ModbusResult } from "../../../modules/io/modbus/response.js";
-import { VirtualTime } from "../../../hosts/sim/virtual-time.js";
-import { nodeSerialClass } from "../../../hosts/sim/serial-port.js";
+import { masterOnPty, startIndependentSlave } from "../../helpers/modbus-serial-slave.js";
 import { ptyPair } from "../../helpers/pty-pair.js";
-
-const require = createRequire(import.meta.url);
-const { ServerSerial } = require("modbus-serial") as { ServerSerial: new (vector: object, options: object) => { close(cb: () => void): void; on(e: string, f: () => void): void } };
 
 
 async function rig(t: import("ava").ExecutionContext) {
@@ -41,16 +35,9 @@ async function rig(t: import("ava").ExecutionContext) {
       coils[addr] = value;
     },
   };
-  const server = new ServerSerial(vector, { path: pair.a, baudRate: 9600, unitID: 1, interval: 10 });
-  await new Promise<void>((resolve) => server.on("initialized", resolve));
-  t.teardown(() => new Promise<void>((resolve) => server.close(resolve)));
-  let master!: ModbusMaster;
-  const Serial = nodeSerialClass(pair.b);
-  const serial = new Serial({ baud: 9600, parity: "none", onReadable: () => master.onReadable() });
-  t.teardown(() => serial.close());
-  const time = new VirtualTime({ speed: 1 });
-  master = new ModbusMaster({ serial, timers: time, clock: time, baud: 9600, timeoutMs: 1000, retries: 0, latencyMs: 50, backoffMs: 60_000 });
-  t.teardown(() => master.close());
+  const slave = await startIndependentSlave(pair.a, 1, vector);
+  t.teardown(() => slave.close());
+  const master = masterOnPty(t, pair.b, { timeoutMs: 1000, retries: 0, latencyMs: 50, backoffMs: 60_000 });
   const ask = (request: ModbusRequest) => new Promise<ModbusResult>((resolve) => master.submit(request, resolve));
   return { ask, master, holding, coils };
 }

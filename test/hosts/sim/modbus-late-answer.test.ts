@@ -6,15 +6,9 @@
  * late answer may pass for the answer to another request.
  */
 import test from "ava";
-import { createRequire } from "node:module";
-import { ModbusMaster } from "../../../modules/io/modbus/master.js";
 import type { ModbusResult } from "../../../modules/io/modbus/response.js";
-import { VirtualTime } from "../../../hosts/sim/virtual-time.js";
-import { nodeSerialClass } from "../../../hosts/sim/serial-port.js";
+import { masterOnPty, startIndependentSlave } from "../../helpers/modbus-serial-slave.js";
 import { ptyPair } from "../../helpers/pty-pair.js";
-
-const require = createRequire(import.meta.url);
-const { ServerSerial } = require("modbus-serial") as { ServerSerial: new (vector: object, options: object) => { close(cb: () => void): void; on(e: string, f: () => void): void } };
 
 test("a slave slower than the time-out: each read gets its own register's value or a time-out, never another's; late answers are dropped and counted", async (t) => {
   const pair = await ptyPair();
@@ -25,16 +19,9 @@ test("a slave slower than the time-out: each read gets its own register's value 
     getHoldingRegister: (addr: number) => new Promise<number>((resolve) => setTimeout(() => resolve(holding[addr]), delayMs)),
     getInputRegister: () => 0, getCoil: () => false, getDiscreteInput: () => false, setRegister: () => {}, setCoil: () => {},
   };
-  const server = new ServerSerial(vector, { path: pair.a, baudRate: 9600, unitID: 1, interval: 10 });
-  await new Promise<void>((resolve) => server.on("initialized", resolve));
-  t.teardown(() => new Promise<void>((resolve) => server.close(resolve)));
-  let master!: ModbusMaster;
-  const Serial = nodeSerialClass(pair.b);
-  const serial = new Serial({ baud: 9600, parity: "none", onReadable: () => master.onReadable() });
-  t.teardown(() => serial.close());
-  const time = new VirtualTime({ speed: 1 });
-  master = new ModbusMaster({ serial, timers: time, clock: time, baud: 9600, timeoutMs: 200, retries: 1, latencyMs: 50, backoffMs: 0 });
-  t.teardown(() => master.close());
+  const slave = await startIndependentSlave(pair.a, 1, vector);
+  t.teardown(() => slave.close());
+  const master = masterOnPty(t, pair.b, { timeoutMs: 200, retries: 1, latencyMs: 50, backoffMs: 0 });
   const ask = (address: number) => new Promise<ModbusResult>((resolve) => master.submit({ unit: 1, fn: 3, address, count: 1 }, resolve));
   const results: string[] = [];
   // Queued back to back: each next request is due while the answer before it is still on its way.

@@ -10,7 +10,6 @@
  */
 import test from "ava";
 import { execFile } from "node:child_process";
-import { createRequire } from "node:module";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,11 +17,10 @@ import { promisify } from "node:util";
 import { decode, encode } from "cbor-x";
 import { brokerTest, startMosquitto } from "../../helpers/mosquitto.js";
 import { mosquittoSub, type SubReceived } from "../../helpers/mosquitto-sub.js";
+import { startIndependentSlave } from "../../helpers/modbus-serial-slave.js";
 import { ptyPair } from "../../helpers/pty-pair.js";
 import { startSim } from "../../helpers/sim-process.js";
 
-const require = createRequire(import.meta.url);
-const { ServerSerial } = require("modbus-serial") as { ServerSerial: new (vector: object, options: object) => { close(cb: () => void): void; on(e: string, f: () => void): void } };
 
 const ID = "mb-override-1";
 
@@ -34,12 +32,8 @@ async function independentSlave(path: string) {
   view.setFloat32(0, 231.5);
   input[2] = view.getUint16(0);
   input[3] = view.getUint16(2);
-  const server = new ServerSerial(
-    { getHoldingRegister: (a: number) => holding[a] ?? 0, getInputRegister: (a: number) => input[a] ?? 0, getCoil: () => false, getDiscreteInput: () => false, setRegister: (a: number, v: number) => void (holding[a] = v), setCoil: () => {} },
-    { path, baudRate: 9600, unitID: 3, interval: 10 },
-  );
-  await new Promise<void>((resolve) => server.on("initialized", resolve));
-  return { holding, close: () => new Promise<void>((resolve) => server.close(resolve)) };
+  const slave = await startIndependentSlave(path, 3, { getHoldingRegister: (a: number) => holding[a] ?? 0, getInputRegister: (a: number) => input[a] ?? 0, getCoil: () => false, getDiscreteInput: () => false, setRegister: (a: number, v: number) => void (holding[a] = v), setCoil: () => {} });
+  return { holding, close: slave.close };
 }
 
 /** The whole node config of the run, as --override flags: a meter at unit 3, its voltage channel, a setpoint actuator with a 3 s failsafe. */

@@ -5,26 +5,20 @@
  * channel and the console.
  */
 import test from "ava";
-import { createRequire } from "node:module";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startIndependentSlave } from "../../helpers/modbus-serial-slave.js";
 import { ptyPair } from "../../helpers/pty-pair.js";
 import { startSim } from "../../helpers/sim-process.js";
 
-const require = createRequire(import.meta.url);
-const { ServerSerial } = require("modbus-serial") as { ServerSerial: new (vector: object, options: object) => { close(cb: () => void): void; on(e: string, f: () => void): void } };
 
 test("the simulator with --serial reaches a slave on a pty: modbus read/write at the console, a modbus channel", async (t) => {
   const pair = await ptyPair();
   t.teardown(() => pair.close());
   const holding = Array.from({ length: 20 }, (_, i) => 100 + i);
-  const server = new ServerSerial(
-    { getHoldingRegister: (a: number) => holding[a] ?? 0, getInputRegister: () => 0, getCoil: () => false, getDiscreteInput: () => false, setRegister: (a: number, v: number) => void (holding[a] = v), setCoil: () => {} },
-    { path: pair.a, baudRate: 9600, unitID: 5, interval: 10 },
-  );
-  await new Promise<void>((resolve) => server.on("initialized", resolve));
-  t.teardown(() => new Promise<void>((resolve) => server.close(resolve)));
+  const slave = await startIndependentSlave(pair.a, 5, { getHoldingRegister: (a: number) => holding[a] ?? 0, getInputRegister: () => 0, getCoil: () => false, getDiscreteInput: () => false, setRegister: (a: number, v: number) => void (holding[a] = v), setCoil: () => {} });
+  t.teardown(() => slave.close());
   const state = mkdtempSync(join(tmpdir(), "fieldnode-modbus-"));
   t.teardown(() => rmSync(state, { recursive: true, force: true }));
   const sim = startSim(["--state", state, "--serial", pair.b]);
