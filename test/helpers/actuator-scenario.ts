@@ -7,6 +7,7 @@
 import { Actuators } from "../../modules/io/actuators.js";
 import { Logger } from "../../modules/log.js";
 import { memoryPlatform } from "./memory-platform.js";
+import { stepRecorder } from "./outcome.js";
 
 export function actuatorScenario(): string[] {
   const mp = memoryPlatform();
@@ -15,13 +16,7 @@ export function actuatorScenario(): string[] {
   const actuators = new Actuators(mp.platform, new Logger(mp.platform), [
     { name: "pump", type: "relay", pin: 5, safeState: 0, minOnS: 2, minOffS: 0, invert: false, failsafeS: 30, testS: 10, feedbackPin: 7, feedbackS: 3 },
   ], (kind, detail) => lines.push(`t=${now()} ${kind}: ${detail}`));
-  const attempt = (label: string, fn: () => unknown) => {
-    try {
-      lines.push(`t=${now()} ${label} -> ${String(fn())}`);
-    } catch (error) {
-      lines.push(`t=${now()} ${label} -> ERR ${(error as { code?: string }).code} ${(error as Error).message}`);
-    }
-  };
+  const attempt = stepRecorder(lines, now);
   actuators.start();
   actuators.linkUp(true);
   attempt("remote on", () => actuators.set("pump", true, "remote"));

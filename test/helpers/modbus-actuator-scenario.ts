@@ -13,6 +13,7 @@ import { simulatedRs485 } from "../../modules/io/models/simulated-rs485.js";
 import { Logger } from "../../modules/log.js";
 import type { Platform } from "../../modules/platform.js";
 import { memoryPlatform } from "./memory-platform.js";
+import { stepRecorder } from "./outcome.js";
 
 export function modbusActuatorScenario(): string[] {
   const mp = memoryPlatform();
@@ -30,13 +31,7 @@ export function modbusActuatorScenario(): string[] {
     { name: "run", type: "modbus_coil", safeState: 0, minOnS: 0, minOffS: 0, invert: false, failsafeS: 30, modbus: { device: "drive", register: 0, format: "u16", scale: 1, offset: 0, min: 0, max: 100, rewriteS: 0 } },
     { name: "speed", type: "modbus_register", safeState: 20, minOnS: 0, minOffS: 0, invert: false, failsafeS: 30, modbus: { device: "drive", register: 0, format: "u16", scale: 0.01, offset: 0, min: 0, max: 50, rewriteS: 0 } },
   ], (kind, detail) => lines.push(`t=${now()} ${kind}: ${detail}`));
-  const attempt = (label: string, fn: () => unknown) => {
-    try {
-      lines.push(`t=${now()} ${label} -> ${String(fn())}`);
-    } catch (error) {
-      lines.push(`t=${now()} ${label} -> ERR ${(error as { code?: string }).code} ${(error as Error).message}`);
-    }
-  };
+  const attempt = stepRecorder(lines, now);
   actuators.start();
   actuators.linkUp(true);
   mp.advance(500);

@@ -3,6 +3,7 @@ import type { ActuatorConfig } from "../../modules/config/node-config.js";
 import { Actuators, type ActuatorSource } from "../../modules/io/actuators.js";
 import { Logger } from "../../modules/log.js";
 import { memoryPlatform } from "../helpers/memory-platform.js";
+import { outcomeOf } from "../helpers/outcome.js";
 
 const PUMP: ActuatorConfig = { name: "pump", type: "relay", pin: 5, safeState: 0, minOnS: 0, minOffS: 0, invert: false };
 
@@ -13,15 +14,7 @@ function rig(overrides: Partial<ActuatorConfig> = {}, extra: ActuatorConfig[] = 
     events.push({ kind, detail, fields, at: mp.platform.clock.monotonic() }));
   actuators.start();
   const level = () => mp.board.pins.levels.get(5);
-  /** Runs `fn`; the ERR code it throws, or "ok". */
-  const attempt = (fn: () => unknown): string => {
-    try {
-      fn();
-      return "ok";
-    } catch (error) {
-      return (error as { code?: string }).code ?? "threw";
-    }
-  };
+  const attempt = outcomeOf;
   return { mp, actuators, events, level, attempt };
 }
 

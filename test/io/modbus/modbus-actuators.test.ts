@@ -8,6 +8,7 @@ import { simulatedRs485 } from "../../../modules/io/models/simulated-rs485.js";
 import { Logger } from "../../../modules/log.js";
 import type { Platform } from "../../../modules/platform.js";
 import { FakeTimers } from "../../helpers/fake-timers.js";
+import { outcomeOf } from "../../helpers/outcome.js";
 
 /** The drive's run coil and its speed setpoint (holding 0, 0.01 Hz), as actuators; a meter beside it. */
 const RUN: ActuatorConfig = { name: "drive_run", type: "modbus_coil", safeState: 0, minOnS: 0, minOffS: 0, invert: false,
@@ -38,14 +39,7 @@ function rig(changes: Partial<ActuatorConfig>[] = []) {
   const drive = rs485.slaves[1];
   const coil = () => drive.tables.coils[DRIVE_MAP.coils.run];
   const setpoint = () => drive.tables.holding[DRIVE_MAP.holding.setpoint];
-  const attempt = (fn: () => unknown): string => {
-    try {
-      fn();
-      return "ok";
-    } catch (error) {
-      return (error as { code?: string }).code ?? "threw";
-    }
-  };
+  const attempt = outcomeOf;
   return { timers, rs485, bus, actuators, events, drive, coil, setpoint, attempt };
 }
 
