@@ -89,3 +89,15 @@ export function startSim(args: string[], options: { cwd?: string; ownDefault?: b
     exited,
   };
 }
+
+/** Polls the console's `status` until its mqtt line matches `pattern`; returns that line, or throws with the last one. */
+export async function mqttStatus(sim: SimProcess, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let line = "";
+  while (Date.now() < deadline) {
+    line = (await sim.command("status")).find((l) => /^\s*mqtt\b/.test(l)) ?? "";
+    if (pattern.test(line)) return line;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`status never matched ${pattern}; last: ${line}`);
+}

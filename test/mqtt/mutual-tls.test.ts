@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeClientCertificate, makeTestCertificates, pemBody, type ClientCertificate, type TestCertificates } from "../helpers/certs.js";
 import { mosquittoBinary, startMosquitto, type Mosquitto } from "../helpers/mosquitto.js";
-import { startSim, type SimProcess } from "../helpers/sim-process.js";
+import { mqttStatus, startSim, type SimProcess } from "../helpers/sim-process.js";
 
 const brokerTest = mosquittoBinary === undefined
   ? (title: string, _fn: (t: ExecutionContext) => Promise<void>) => test.skip(`${title} (SKIPPED: mosquitto not installed)`, () => undefined)
@@ -48,17 +48,6 @@ async function node(t: ExecutionContext, broker: Mosquitto, settings: string[]):
   }
   await sim.waitFor(/boot [0-9a-f]{8} \(#2\)/);
   return sim;
-}
-
-async function mqttStatus(sim: SimProcess, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let line = "";
-  while (Date.now() < deadline) {
-    line = (await sim.command("status")).find((l) => /^\s*mqtt\b/.test(l)) ?? "";
-    if (pattern.test(line)) return line;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`status never matched ${pattern}; last: ${line}`);
 }
 
 brokerTest("a client certificate the broker's CA signed, with its key: the node connects; the key is never shown", async (t) => {

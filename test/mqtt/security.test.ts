@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { makeTestCertificates, type TestCertificates } from "../helpers/certs.js";
 import { makePasswordFile, mosquittoBinary, startMosquitto, type Mosquitto } from "../helpers/mosquitto.js";
 import { startMonitor } from "../helpers/monitor-process.js";
-import { startSim, type SimProcess } from "../helpers/sim-process.js";
+import { mqttStatus, startSim, type SimProcess } from "../helpers/sim-process.js";
 
 const USER = "fieldnode-node";
 /** Unique per run, so finding it anywhere in output is never a coincidence. */
@@ -66,18 +66,6 @@ async function configuredNode(t: ExecutionContext, broker: Mosquitto, trustedCa:
   await configure(t, sim, ["reboot"]);
   await sim.waitFor(/boot [0-9a-f]{8} \(#2\)/, 15_000, from);
   return sim;
-}
-
-/** Polls `status` until its mqtt line matches; returns that line. */
-async function mqttStatus(sim: SimProcess, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let line = "";
-  while (Date.now() < deadline) {
-    line = (await sim.command("status")).find((l) => /^\s*mqtt\b/.test(l)) ?? "";
-    if (pattern.test(line)) return line;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`status never matched ${pattern}; last: ${line}`);
 }
 
 /** Stops the node and checks that the password is in none of its output. */
