@@ -38,7 +38,7 @@
 import type { Point } from "../helpers/series-check.js";
 
 /** A convex polygon of lines y = v + s·(t − origin)/1000. */
-interface Piece {
+export interface Piece {
   origin: number;
   s: number[];
   v: number[];
@@ -58,7 +58,7 @@ export interface MinLink {
 const MAX_PIECES = 64;
 
 /** The convex hull of the pieces, as one piece with origin `at` (Andrew's monotone chain). */
-function hull(list: readonly Piece[], at: number): Piece {
+export function hull(list: readonly Piece[], at: number): Piece {
   const points: [number, number][] = [];
   for (const p of list) {
     const shift = (at - p.origin) / 1000;
@@ -79,7 +79,7 @@ function hull(list: readonly Piece[], at: number): Piece {
   return { origin: at, s: ring.map((q) => q[0]), v: ring.map((q) => q[1]) };
 }
 
-function clipHalf(p: Piece, d: number, c: number, upper: boolean, tol: number): Piece | undefined {
+export function clipHalf(p: Piece, d: number, c: number, upper: boolean, tol: number): Piece | undefined {
   const out: Piece = { origin: p.origin, s: [], v: [] };
   const n = p.s.length;
   const sign = upper ? 1 : -1;
@@ -100,13 +100,13 @@ function clipHalf(p: Piece, d: number, c: number, upper: boolean, tol: number): 
   return out.s.length ? out : undefined;
 }
 
-function clipBand(p: Piece, at: number, lo: number, hi: number, tol: number): Piece | undefined {
+export function clipBand(p: Piece, at: number, lo: number, hi: number, tol: number): Piece | undefined {
   const d = (at - p.origin) / 1000;
   const upper = clipHalf(p, d, hi, true, tol);
   return upper && clipHalf(upper, d, lo, false, tol);
 }
 
-function reach(p: Piece, at: number): [number, number] {
+export function reach(p: Piece, at: number): [number, number] {
   const d = (at - p.origin) / 1000;
   let lo = Infinity;
   let hi = -Infinity;
@@ -119,7 +119,7 @@ function reach(p: Piece, at: number): [number, number] {
 }
 
 /** The lines with value in [p0, p1] at a and [q0, q1] at b. */
-function box(a: number, b: number, p0: number, p1: number, q0: number, q1: number): Piece {
+export function box(a: number, b: number, p0: number, p1: number, q0: number, q1: number): Piece {
   const g = (b - a) / 1000;
   const corners = [[p0, q0], [p1, q0], [p1, q1], [p0, q1]];
   return { origin: a, s: corners.map(([p, q]) => (q - p) / g), v: corners.map(([p]) => p) };
@@ -130,7 +130,7 @@ function box(a: number, b: number, p0: number, p1: number, q0: number, q1: numbe
  * b: per piece the plane minus two quadrants, all pieces' boxes merged (the
  * full-width ones as merged intervals, the corner ones as staircases).
  */
-function meet(pieces: readonly Piece[], a: number, b: number, lo: number, hi: number, wide: number): Piece[] {
+export function meet(pieces: readonly Piece[], a: number, b: number, lo: number, hi: number, wide: number): Piece[] {
   const c = (lo + hi) / 2;
   const p0 = c - wide;
   const p1 = c + wide;
@@ -194,7 +194,7 @@ function inside(p: Piece, q: Piece): boolean {
 }
 
 /** Drops polygons inside another (value ranges at `at` checked first, cheaply). */
-function prune(list: Piece[], at: number): Piece[] {
+export function prune(list: Piece[], at: number): Piece[] {
   const ranges = list.map((p) => reach(p, at));
   const keep: Piece[] = [];
   for (let i = 0; i < list.length; i++) {
@@ -210,7 +210,7 @@ function prune(list: Piece[], at: number): Piece[] {
 }
 
 /** `prune`, then a level with too many polygons becomes their hull; `relaxed` is told. */
-function bound(list: Piece[], at: number, relaxed: () => void): Piece[] {
+export function bound(list: Piece[], at: number, relaxed: () => void): Piece[] {
   const kept = prune(list, at);
   if (kept.length <= MAX_PIECES) return kept;
   relaxed();

@@ -7,8 +7,10 @@
  * interpolation, checked by test/helpers/series-check.ts); beside it the
  * optimum of a polyline with vertices at sample times (a DP, where cheap)
  * and the exact optimum of any linear reduction, points free in time and
- * value (compression-min-link.ts): the lowest ratio any method can reach; and
- * the compute per sample on Node and inside XS (xsnap's meter).
+ * value (compression-min-link.ts): the lowest ratio any method can reach;
+ * a bench prototype of that exact method made online over a block of 16
+ * samples (compression-online.ts, not firmware: what a port would reach);
+ * and the compute per sample on Node and inside XS (xsnap's meter).
  *
  * The ratio is points / floor points, summed over a file's channels: a
  * method's reported points (every point the stage emits) over the floor's
@@ -25,6 +27,7 @@ import { seededRandom } from "../helpers/seeded-random.js";
 import { seriesError, type Point } from "../helpers/series-check.js";
 import { deadbandPoints, floorSegments, swingPoints } from "./compression-baselines.js";
 import { minLinkPoints } from "./compression-min-link.js";
+import { ONLINE_BENCH, onlinePoints } from "./compression-online.js";
 import { optimumPoints } from "./compression-optimum.js";
 import { loadSkab, SKAB_CHANNELS } from "./skab.js";
 import { CONSOLE, type BenchRow, type Details } from "./table.js";
@@ -84,6 +87,8 @@ interface Totals {
   optimum: number;
   optimumFloor: number;
   minLink: number;
+  /** The bench prototype of an online exact method (compression-online.ts). */
+  online: number;
   /** Some channel's min-link count is a lower bound (see compression-min-link.ts). */
   minLinkBound: boolean;
 }
@@ -91,7 +96,8 @@ interface Totals {
 function channelRow(name: string, samples: Point[], totals: Totals): Row {
   const e = E_SHARE * rangeOf(samples);
   const floor = floorSegments(samples, e);
-  const methods = { deadband: deadbandPoints(samples, e), swing: swingPoints(samples, e), compress: compressPoints(samples, e) };
+  const online = onlinePoints(samples, e, ONLINE_BENCH.window, ONLINE_BENCH.keep, ONLINE_BENCH.pieces).points;
+  const methods = { deadband: deadbandPoints(samples, e), swing: swingPoints(samples, e), compress: compressPoints(samples, e), online };
   const cheap = samples.length / floor.segments < OPTIMUM_MAX_SEGMENT;
   const optimum = cheap ? optimumPoints(samples, e, 400) : undefined;
   const minLink = minLinkPoints(samples, e);
@@ -101,6 +107,7 @@ function channelRow(name: string, samples: Point[], totals: Totals): Row {
   totals.deadband += methods.deadband.length;
   totals.swing += methods.swing.length;
   totals.compress += methods.compress.length;
+  totals.online += methods.online.length;
   if (optimum !== undefined) {
     totals.optimum += optimum;
     totals.optimumFloor += floor.points;
@@ -125,12 +132,13 @@ function totalRow(label: string, totals: Totals, samples: number): Row {
     "deadband pts (×floor)": ratio(totals.deadband),
     "swing pts (×floor)": ratio(totals.swing),
     "compress pts (×floor)": ratio(totals.compress),
+    "online pts (×floor)": ratio(totals.online),
     "DP optimum@samples (×floor)": totals.optimumFloor ? `(${(totals.optimum / totals.optimumFloor).toFixed(2)} on ${totals.optimumFloor === totals.floor ? "all" : "the noisy"} channels)` : "-",
     "min-link optimum (×floor)": `${totals.minLinkBound ? "≥ " : ""}${ratio(totals.minLink)}`,
   };
 }
 
-const emptyTotals = (): Totals => ({ floor: 0, deadband: 0, swing: 0, compress: 0, optimum: 0, optimumFloor: 0, minLink: 0, minLinkBound: false });
+const emptyTotals = (): Totals => ({ floor: 0, deadband: 0, swing: 0, compress: 0, online: 0, optimum: 0, optimumFloor: 0, minLink: 0, minLinkBound: false });
 
 /** Node µs per sample of `run` over `count` samples, repeated for at least 300 ms. */
 function microsPerSample(run: () => void, count: number): number {
@@ -176,6 +184,8 @@ export async function edgeBench(dir: string, details: Details = CONSOLE): Promis
       "min-link optimum ×floor": +(totals.minLink / totals.floor).toFixed(3),
       "min-link exact": totals.minLinkBound ? "no: a lower bound" : "yes",
       "compress ×min-link": +(totals.compress / totals.minLink).toFixed(3),
+      "online prototype ×floor": +(totals.online / totals.floor).toFixed(3),
+      "online prototype ×min-link": +(totals.online / totals.minLink).toFixed(3),
       [`target ≤ ${TARGET}`]: ratio <= TARGET ? "met" : totals.minLink > TARGET * totals.floor ? "NOT met (unreachable: min-link above it)" : "NOT met",
     });
     timing.push({ name: file, series });
@@ -205,6 +215,11 @@ export async function edgeBench(dir: string, details: Details = CONSOLE): Promis
             what: `the fewest points of any linear reduction (exact min-link path, points free in time and value; a lower bound where not exact) × the floor, on the ${summary.length} SKAB files: ${TARGET} is unreachable where above it`,
             fieldnode: `compress ${range("compress ×min-link")} × that optimum`,
             baseline: `optimum ${range("min-link optimum ×floor")} × the floor`,
+          },
+          {
+            what: `bench prototype, not firmware: the exact method made online over a block of ${ONLINE_BENCH.window} samples (compression-online.ts), × the optimum on the ${summary.length} SKAB files`,
+            fieldnode: `online ${range("online prototype ×min-link")} × the optimum (${range("online prototype ×floor")} × the floor)`,
+            baseline: `compress ${range("compress ×min-link")}`,
           },
         ]
       : []),
