@@ -34,6 +34,7 @@ test("seeded property: every sample within e of the reported points (independent
     }
     const window = [4, 8, 16][run % 3];
     const result = onlinePoints(samples, e, window, 1 + (run % 2), 1 + (run % 5));
+    t.true(result.held <= window, `run ${run}: held ${result.held} samples, the block is ${window}`);
     const points = result.points;
     for (let i = 1; i < points.length; i++) t.true(points[i].at > points[i - 1].at, `run ${run}: points in time order`);
     const error = seriesError(samples, points);
@@ -49,6 +50,11 @@ test("seeded property: every sample within e of the reported points (independent
   t.log(`online ${online} points, optimum ${optimum}, ${failures} blocks reported as samples`);
 });
 
-test("the bench setting is a bounded block", (t) => {
-  t.true(ONLINE_BENCH.window <= 64 && ONLINE_BENCH.pieces <= 16);
+test("the bench setting on a long smooth signal: the block stays bounded (long links are folded) and the bound holds", (t) => {
+  const random = seededRandom(7);
+  const samples = Array.from({ length: 3000 }, (_, i) => ({ at: i * 1000, value: Math.sin(i / 300) + 0.01 * random() }));
+  const result = onlinePoints(samples, 0.05, ONLINE_BENCH.window, ONLINE_BENCH.keep, ONLINE_BENCH.pieces);
+  t.true(result.held <= ONLINE_BENCH.window);
+  t.true(seriesError(samples, result.points).max <= 0.05);
+  t.true(result.points.length < 60, `${result.points.length} points`);
 });

@@ -3,23 +3,30 @@
  * (issue 12, item 3): the window propagation of compression-min-link.ts run
  * over a bounded block of samples, with path recovery and commit. Not
  * firmware: it keeps every sample's two levels (unions of polygons) for the
- * recovery, far more memory than an ESP32 channel can spend; it answers how
- * close a bounded-window online method can come to the optimum, before
- * anyone builds one.
+ * recovery, far more memory than an ESP32 channel can spend, and allocates
+ * freely; it answers how close a bounded-window online method comes to the
+ * optimum, before anyone builds one.
  *
- * Per sample r the forward state S(r) = (links, D_links(r), D_links+1(r))
- * is stored. When the block holds `window` samples, a line of the final
- * level is taken (its middle) and walked back: at each sample, the latest
- * joint first (a line of D_K−1(r−1) that crosses it between t_r−1 and t_r,
- * found by clipping each polygon with the two crossing quadrants), a jump
- * link when K ≥ links(r−1) + 2, else the line stays. The joints of all but
- * the last `keep` links are reported; the last reported link's line is
- * committed (its start point reported) and the block restarts from it: the
- * first level is that one line (a degenerate polygon), the samples after
- * its start point are propagated again. At the end everything is reported.
- * Polygons per level above MAX_PIECES are dropped (the widest kept): a
- * subset, so every recovered line stays valid. The result is checked by the
- * caller with the independent checker (test/helpers/series-check.ts).
+ * Per sample r of the block the forward state S(r) = (links, D_links(r),
+ * D_links+1(r)) is stored. When the block holds `window` samples:
+ * - if one link covers it all (links = 1), all but its last window/4
+ *   samples are folded into the first link's polygon (D_1 there, a set of
+ *   lines) and the rest propagated again: the block never grows;
+ * - else a line of the final level (its middle) is walked back: at each
+ *   sample the latest joint first (a line of D_K−1(r−1) that crosses it
+ *   between t_r−1 and t_r, found by clipping each polygon with the two
+ *   crossing quadrants), a jump link when K ≥ links(r−1) + 2, else the line
+ *   stays. The joints of all but the last `keep` links are reported and
+ *   the last reported link's line becomes the block's first link (a
+ *   degenerate polygon); when only the last link would be left open, its
+ *   start is reported and the lines through it that fit its samples (a fan)
+ *   become the first link, folded as above.
+ * Every commit is checked against the block's samples before it is
+ * reported; a failed one is reported as its samples (always within e).
+ * At the end everything is reported. Polygons per level above `maxPieces`
+ * are dropped (the widest kept): a subset, so every recovered line stays
+ * valid. The caller checks the result with the independent checker
+ * (test/helpers/series-check.ts).
  */
 import { seriesError, type Point } from "../helpers/series-check.js";
 import { clipBand, clipHalf, meet, prune, reach, type Piece } from "./compression-min-link.js";
@@ -28,11 +35,11 @@ import { clipBand, clipHalf, meet, prune, reach, type Piece } from "./compressio
 const MAX_PIECES = 16;
 
 /**
- * The setting the bench reports: a block of 16 samples, the last 2 links
- * left open at a commit, 4 polygons per level (the most a firmware version
- * could plausibly hold; 16 gains 0.3–1 % more on SKAB).
+ * The setting the bench reports: a block of 32 samples, the last 2 links
+ * left open at a commit, 4 polygons per level (on SKAB 16 save at most
+ * 0.5 % more points; 2 cost up to 1.5 % more, 1 costs 7–9 % more).
  */
-export const ONLINE_BENCH = { window: 16, keep: 2, pieces: 4 } as const;
+export const ONLINE_BENCH = { window: 32, keep: 2, pieces: 4 } as const;
 
 interface Line {
   origin: number;
@@ -98,7 +105,7 @@ function fits(block: readonly Point[], points: readonly Point[], e: number): boo
 }
 
 /** Online min-link with a block of `window` samples, leaving the last `keep` links open at a commit, at most `maxPieces` polygons per level. */
-export function onlinePoints(samples: readonly Point[], e: number, window = 16, keep = 2, maxPieces = MAX_PIECES): Online {
+export function onlinePoints(samples: readonly Point[], e: number, window: number = ONLINE_BENCH.window, keep: number = ONLINE_BENCH.keep, maxPieces = MAX_PIECES): Online {
   const inner = e * (1 - 1e-9);
   const tol = e * 1e-12;
   const out: Point[] = [];
@@ -128,8 +135,13 @@ export function onlinePoints(samples: readonly Point[], e: number, window = 16, 
     const corners = [[y - inner, y - wide], [y + inner, y - wide], [y + inner, y + wide], [y - inner, y + wide]];
     return { origin: a, s: corners.map(([p, q]) => (q - p) / g), v: corners.map(([p]) => p) };
   };
-  /** The committed line and its start time (reported), or undefined: a free start. */
-  let start: { line: Line; at: number } | undefined;
+  /**
+   * The first link of the block, or undefined (a free start): its lines
+   * (one committed line, or the polygon a long link was folded into), the
+   * time after which the next link may start (its last covered sample, or
+   * its reported start point) and, when not reported yet, its start time.
+   */
+  let start: { pieces: Piece[]; at: number; first?: number } | undefined;
   let block: Point[] = [];
   let states: State[] = [];
 
@@ -141,9 +153,8 @@ export function onlinePoints(samples: readonly Point[], e: number, window = 16, 
     if (r === 0) {
       if (!start) states.push(measure({ links: 1, level: [stab(block, 0)], next: [stab(block, 0)] }));
       else {
-        const line: Piece = { origin: start.line.origin, s: [start.line.s], v: [start.line.v] };
-        const level = clip([line]);
-        const next = start.at < b ? clip(meet([line], start.at, b, ylo, yhi, wide)) : [];
+        const level = clip(start.pieces);
+        const next = start.at < b ? clip(meet(start.pieces, start.at, b, ylo, yhi, wide)) : [];
         states.push(measure(level.length ? { links: 1, level, next } : { links: 2, level: next.length ? next : [stab(block, 0)], next: [stab(block, 0)] }));
       }
       return;
@@ -195,16 +206,23 @@ export function onlinePoints(samples: readonly Point[], e: number, window = 16, 
       r--;
     }
     if (!start) path.push({ at: block[0].at, value: valueAt(line, block[0].at), line });
-    else if (k === 2) {
-      // Meets the committed line between its start and the first sample.
-      const a = start.at;
-      const b = block[0].at;
-      const xa = valueAt(start.line, a) - valueAt(line, a);
-      const xb = valueAt(start.line, b) - valueAt(line, b);
-      const f = xa === xb ? 0 : Math.min(1, Math.max(0, xa / (xa - xb)));
-      const at = a + f * (b - a);
-      if (at > a) path.push({ at, value: valueAt(line, at), line });
-    } else if (k !== 1) return undefined;
+    else {
+      if (k === 2) {
+        // Meets a line of the first link between the time it may end and the first sample.
+        const a = start.at;
+        const b = block[0].at;
+        let parent: Line | undefined;
+        for (const p of start.pieces) if ((parent = crossing(p, line, a, b, tol))) break;
+        if (!parent) return undefined;
+        const xa = valueAt(parent, a) - valueAt(line, a);
+        const xb = valueAt(parent, b) - valueAt(line, b);
+        const f = xa === xb ? 0 : Math.min(1, Math.max(0, xa / (xa - xb)));
+        const at = a + f * (b - a);
+        if (at > a) path.push({ at, value: valueAt(line, at), line });
+        line = parent;
+      } else if (k !== 1) return undefined;
+      if (start.first !== undefined) path.push({ at: start.first, value: valueAt(line, start.first), line });
+    }
     return path.reverse();
   };
 
@@ -218,8 +236,14 @@ export function onlinePoints(samples: readonly Point[], e: number, window = 16, 
     }
   };
 
+  /** Reports the first link (to where the next may start) and then the block's samples as points: always within e. */
   const fail = () => {
     failures++;
+    if (start) {
+      const line = middle(start.pieces[0]);
+      if (start.first !== undefined) out.push({ at: start.first, value: valueAt(line, start.first) });
+      if (out.length === 0 || out[out.length - 1].at < start.at) out.push({ at: start.at, value: valueAt(line, start.at) });
+    }
     for (const s of block) out.push(s);
     start = undefined;
     block = [];
@@ -231,6 +255,15 @@ export function onlinePoints(samples: readonly Point[], e: number, window = 16, 
     step(block.length - 1);
     held = Math.max(held, block.length);
     if (block.length < window) continue;
+    const last = states[states.length - 1];
+    const tail = Math.floor(window / 4);
+    const fold = block.length - 1 - tail;
+    if (last.links === 1) {
+      // One link covers the block: fold all but its last `tail` samples into the first link's polygon (they need not be held).
+      start = { pieces: states[fold].level, at: block[fold].at, first: start ? start.first : block[0].at };
+      restart(fold + 1);
+      continue;
+    }
     const path = recover();
     if (!path) {
       fail();
@@ -238,8 +271,9 @@ export function onlinePoints(samples: readonly Point[], e: number, window = 16, 
     }
     // Links start at the points with a line; keep the last `keep` of them open.
     const starts = path.map((p, i) => (p.line ? i : -1)).filter((i) => i >= 0);
-    if (starts.length <= keep) continue;
-    const cut = starts[starts.length - keep - 1];
+    let index = Math.max(0, starts.length - keep - 1);
+    while (index < starts.length - 1 && path[starts[index]].at <= block[0].at) index++;
+    const cut = starts[index];
     const line = path[cut].line!;
     const reported = path.slice(0, cut + 1).map((p) => ({ at: p.at, value: p.value }));
     // Checked before it is reported: the samples up to the committed line's start, against the points so far.
@@ -250,18 +284,36 @@ export function onlinePoints(samples: readonly Point[], e: number, window = 16, 
       continue;
     }
     out.push(...reported);
-    start = { line, at: path[cut].at };
-    const after = block.findIndex((s) => s.at > start!.at);
+    const from = path[cut].at;
+    if (index === starts.length - 1) {
+      // Only the last link is left: fold it, as the lines through its reported start that fit the samples after it.
+      let fan: Piece | undefined = { origin: from, s: [-wide, wide], v: [path[cut].value, path[cut].value] };
+      const end = Math.max(fold, block.findIndex((s) => s.at > from));
+      for (let i = 0; i <= end; i++) if (block[i].at > from && fan) fan = clipBand(fan, block[i].at, block[i].value - inner, block[i].value + inner, tol);
+      if (fan && end >= 0) {
+        start = { pieces: [fan], at: block[end].at };
+        restart(end + 1);
+        continue;
+      }
+    }
+    start = { pieces: [{ origin: line.origin, s: [line.s], v: [line.v] }], at: from };
+    const after = block.findIndex((s) => s.at > from);
     restart(after < 0 ? block.length : after);
   }
   if (block.length) {
     const path = recover();
     const last = block[block.length - 1].at;
-    const line = path && (path.length ? path[path.length - 1].line : start?.line);
+    // The last link's line: the middle of the last level, where the walk back began.
+    const line = middle(states[states.length - 1].level[0]);
     const reported = (path ?? []).map((p) => ({ at: p.at, value: p.value }));
-    if (line && (reported.length ? reported[reported.length - 1].at : out.length ? out[out.length - 1].at : -Infinity) < last) reported.push({ at: last, value: valueAt(line, last) });
+    if ((reported.length ? reported[reported.length - 1].at : out.length ? out[out.length - 1].at : -Infinity) < last) reported.push({ at: last, value: valueAt(line, last) });
     if (!path || !fits(block, [...(out.length ? [out[out.length - 1]] : []), ...reported], e)) fail();
     else out.push(...reported);
-  } else if (start && (out.length === 0 || out[out.length - 1].at < start.at)) out.push({ at: start.at, value: valueAt(start.line, start.at) });
+  } else if (start) {
+    // The block was just folded or committed: the first link's line to its end (and its start, if not reported).
+    const line = middle(start.pieces[0]);
+    if (start.first !== undefined) out.push({ at: start.first, value: valueAt(line, start.first) });
+    if (out.length === 0 || out[out.length - 1].at < start.at) out.push({ at: start.at, value: valueAt(line, start.at) });
+  }
   return { points: out, held, failures, pieces, vertices };
 }
