@@ -68,7 +68,8 @@ export interface CompressStats {
  * the exact fewest points of any linear reduction; an online version of
  * that exact method (window propagation over a block of samples, with path
  * recovery) comes to 1.00–1.03 × in the bench (test/bench/compression-online.ts)
- * but needs tens of kB per channel as built there: docs/edge.md.
+ * but needs tens of kB per channel as built there and does worse on long
+ * smooth links: docs/edge.md.
  */
 export class Compress implements Filter {
   readonly e: number;
