@@ -96,6 +96,12 @@ export interface Online {
   /** Most polygons in one level, and most vertices of one polygon (what a firmware version would have to hold per sample of the block). */
   pieces: number;
   vertices: number;
+  /**
+   * Most distinct polygon births (a stab or meet box, or the first link)
+   * that one block's stored levels refer to: what a port that rebuilds
+   * polygons from their birth box would store instead of the polygons.
+   */
+  births: number;
 }
 
 /** True when every sample of `block` lies within e of the polyline through `points` (the checker's interpolation). */
@@ -113,7 +119,17 @@ export function onlinePoints(samples: readonly Point[], e: number, window: numbe
   let failures = 0;
   let pieces = 0;
   let vertices = 0;
+  let births = 0;
+  let born = 0;
+  const birth = new WeakMap<Piece, number>();
+  const tagged = (list: Piece[]) => {
+    for (const p of list) if (!birth.has(p)) birth.set(p, born++);
+    return list;
+  };
   const measure = (state: State) => {
+    const ids = new Set<number>();
+    for (const st of [...states, state]) for (const p of [...st.level, ...st.next]) ids.add(birth.get(tagged([p])[0])!);
+    births = Math.max(births, ids.size);
     for (const list of [state.level, state.next]) {
       pieces = Math.max(pieces, list.length);
       for (const p of list) vertices = Math.max(vertices, p.s.length);
@@ -149,7 +165,14 @@ export function onlinePoints(samples: readonly Point[], e: number, window: numbe
     const b = block[r].at;
     const ylo = block[r].value - inner;
     const yhi = block[r].value + inner;
-    const clip = (list: Piece[]) => list.map((p) => clipBand(p, b, ylo, yhi, tol)).filter((p): p is Piece => p !== undefined);
+    const clip = (list: Piece[]) =>
+      tagged(list)
+        .map((p) => {
+          const q = clipBand(p, b, ylo, yhi, tol);
+          if (q) birth.set(q, birth.get(p)!);
+          return q;
+        })
+        .filter((p): p is Piece => p !== undefined);
     if (r === 0) {
       if (!start) states.push(measure({ links: 1, level: [stab(block, 0)], next: [stab(block, 0)] }));
       else {
@@ -315,5 +338,5 @@ export function onlinePoints(samples: readonly Point[], e: number, window: numbe
     if (start.first !== undefined) out.push({ at: start.first, value: valueAt(line, start.first) });
     if (out.length === 0 || out[out.length - 1].at < start.at) out.push({ at: start.at, value: valueAt(line, start.at) });
   }
-  return { points: out, held, failures, pieces, vertices };
+  return { points: out, held, failures, pieces, vertices, births };
 }
