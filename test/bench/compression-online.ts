@@ -26,7 +26,9 @@
  * At the end everything is reported. Polygons per level above `maxPieces`
  * are dropped (the widest kept): a subset, so every recovered line stays
  * valid. The caller checks the result with the independent checker
- * (test/helpers/series-check.ts).
+ * (test/helpers/series-check.ts). A prototype's shortcut: the "any value"
+ * edge of a box is set from the whole series' range (a port would take it
+ * from the block's).
  */
 import { seriesError, type Point } from "../helpers/series-check.js";
 import { clipBand, clipHalf, meet, prune, reach, type Piece } from "./compression-min-link.js";
@@ -126,10 +128,13 @@ export function onlinePoints(samples: readonly Point[], e: number, window: numbe
     for (const p of list) if (!birth.has(p)) birth.set(p, born++);
     return list;
   };
-  const measure = (state: State) => {
+  /** Counts the births the full block refers to (at a commit or fold, when the block is largest). */
+  const count = () => {
     const ids = new Set<number>();
-    for (const st of [...states, state]) for (const p of [...st.level, ...st.next]) ids.add(birth.get(tagged([p])[0])!);
+    for (const st of states) for (const list of [st.level, st.next]) for (const p of tagged(list)) ids.add(birth.get(p)!);
     births = Math.max(births, ids.size);
+  };
+  const measure = (state: State) => {
     for (const list of [state.level, state.next]) {
       pieces = Math.max(pieces, list.length);
       for (const p of list) vertices = Math.max(vertices, p.s.length);
@@ -278,6 +283,7 @@ export function onlinePoints(samples: readonly Point[], e: number, window: numbe
     step(block.length - 1);
     held = Math.max(held, block.length);
     if (block.length < window) continue;
+    count();
     const last = states[states.length - 1];
     const tail = Math.floor(window / 4);
     const fold = block.length - 1 - tail;
