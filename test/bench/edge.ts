@@ -8,8 +8,8 @@
  * optimum of a polyline with vertices at sample times (a DP, where cheap)
  * and the exact optimum of any linear reduction, points free in time and
  * value (compression-min-link.ts): the lowest ratio any method can reach;
- * a bench prototype of that exact method made online over a block of 16
- * samples (compression-online.ts, not firmware: what a port would reach);
+ * a bench prototype of that exact method made online over a bounded block
+ * of samples (compression-online.ts, not firmware: what a port would reach);
  * and the compute per sample on Node and inside XS (xsnap's meter).
  *
  * The ratio is points / floor points, summed over a file's channels: a
