@@ -162,7 +162,7 @@ export async function measureFootprint(options: FootprintOptions): Promise<Footp
 }
 
 /** One checkpoint: the guest with and without a held copy of its simulated flash. */
-async function measurePoint(run: XsRun, state: string, loaded: XsFootprint): Promise<FootprintPoint> {
+export async function measurePoint(run: XsRun, state: string, loaded: XsFootprint): Promise<FootprintPoint> {
   const now = await run.footprint();
   await run.command("flash-copy", true);
   const withCopy = await run.footprint();
@@ -194,6 +194,62 @@ async function harnessCompute(timeoutMs: number): Promise<number> {
       total += run.lastCompute ?? Number.NaN;
     }
     return total / steps;
+  } finally {
+    await run.close();
+  }
+}
+
+/** Options of `measureConnectedFootprint`. */
+export interface ConnectedFootprintOptions {
+  /** The compact-pack node (test/helpers/compress-node.ts: 8 channels, compress(5 %), batch_size 1000, max_interval 600 s); false: the default config. */
+  compress: boolean;
+  /** Virtual seconds connected after the first 60 s (default 1,260: two full 600-s windows and a minute). */
+  seconds?: number;
+  /** A checkpoint every this many virtual seconds (default 10). */
+  everyS?: number;
+  /** Per-step bound (default 300,000 ms). */
+  timeoutMs?: number;
+}
+
+/** What `measureConnectedFootprint` found. */
+export interface ConnectedFootprint {
+  points: FootprintPoint[];
+  /** The checkpoint with the most firmware slots, and the one with the most firmware chunk bytes. */
+  worstSlots: FootprintPoint;
+  worstChunks: FootprintPoint;
+  /** Telemetry packs made and channel samples taken over the run. */
+  packs: number;
+  samples: number;
+}
+
+/**
+ * Boots the firmware on XS (the test platform, virtual time, a broker that
+ * acknowledges every pack) and measures it after a full garbage collection
+ * every `everyS` seconds while connected: the readings that wait for a pack
+ * rise and fall between the checkpoints, so the worst one is close to the
+ * worst state (within `everyS` of sampling).
+ */
+export async function measureConnectedFootprint(options: ConnectedFootprintOptions): Promise<ConnectedFootprint> {
+  const timeoutMs = options.timeoutMs ?? 300_000;
+  const seconds = options.seconds ?? 1260;
+  const everyS = options.everyS ?? 10;
+  const run = await runOnXS(ENTRY, { timeoutMs, name: options.compress ? "footprint-compress" : "footprint-default" });
+  try {
+    const loaded = await run.footprint();
+    await run.command("boot", { compress: options.compress });
+    await run.command("run", 60_000);
+    const packsBefore = await run.command<number>("counter", "tele_packs");
+    const samplesBefore = await run.command<number>("counter", "samples");
+    const points: FootprintPoint[] = [];
+    for (let s = everyS; s <= seconds; s += everyS) {
+      await run.command("run", everyS * 1000);
+      points.push(await measurePoint(run, `connected, ${60 + s} s`, loaded));
+    }
+    const packs = (await run.command<number>("counter", "tele_packs")) - packsBefore;
+    const samples = (await run.command<number>("counter", "samples")) - samplesBefore;
+    const worstSlots = points.reduce((a, b) => (b.firmwareSlots > a.firmwareSlots ? b : a));
+    const worstChunks = points.reduce((a, b) => (b.firmwareChunkBytes > a.firmwareChunkBytes ? b : a));
+    return { points, worstSlots, worstChunks, packs, samples };
   } finally {
     await run.close();
   }

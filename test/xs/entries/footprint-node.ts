@@ -8,23 +8,40 @@
  * "flash", "flash-copy" (hold a copy of the simulated flash, so its cost in
  * slots can be measured and subtracted), "counter" (name), "power-cut"
  * (the node and its platform dropped without a stop, a new one booted on the
- * same flash: a reboot that restores a full outbox).
+ * same flash: a reboot that restores a full outbox). "boot" takes the
+ * storage's capacity hint, or `{ capacityBytes, compress: true }` for the
+ * compact-pack node of test/helpers/compress-node.ts (8 channels, each
+ * compress(5 %), batch_size 1000, max_interval 600 s), with `overrides`
+ * on top of its config.
  */
 import { startNode, type NodeHandle } from "../../../modules/node.js";
 import type { XsGuest } from "../../helpers/xs.js";
 import { MemoryStorage } from "../../helpers/memory-storage.js";
 import { createTestPlatform } from "../platform.js";
+import { compressNodeOverrides, driveCompressSignals } from "../../helpers/compress-node.js";
 
 declare const xsHarness: XsGuest;
 
 let test = createTestPlatform({ seed: 7, settle: () => xsHarness.settle() });
 let away = false;
 let node: NodeHandle | undefined;
+let compress = false;
+let extra: Record<string, string> = {};
+
+/** The node on the test platform: the default config, or the compact-pack one with its seeded signals. */
+function start(): NodeHandle {
+  if (!compress) return startNode(test.platform);
+  driveCompressSignals(test.board!.pins, () => test.clock.monotonic(), 7);
+  return startNode(test.platform, { overrides: { ...compressNodeOverrides(), ...extra } });
+}
 
 /** Boots the node; `capacityBytes`, when given, is the storage's capacity hint (the ESP32's NVS). */
-xsHarness.on("boot", (capacityBytes?: number) => {
+xsHarness.on("boot", (options?: number | { capacityBytes?: number; compress?: boolean; overrides?: Record<string, string> }) => {
+  const capacityBytes = typeof options === "number" ? options : options?.capacityBytes;
+  compress = typeof options === "object" && options.compress === true;
+  extra = (typeof options === "object" && options.overrides) || {};
   if (typeof capacityBytes === "number") (test.storage as { capacityBytes?: number }).capacityBytes = capacityBytes;
-  node = startNode(test.platform);
+  node = start();
   test.mqtt.accept(false);
   (test.mqtt.connections[test.mqtt.connections.length - 1] as { accepted?: boolean }).accepted = true;
   return { nodeId: node.nodeId };
@@ -36,7 +53,7 @@ xsHarness.on("power-cut", () => {
   test = createTestPlatform({ seed: 7, settle: () => xsHarness.settle() });
   for (const [key, value] of old.map) test.storage.map.set(key, value);
   test.storage.capacityBytes = old.capacityBytes;
-  node = startNode(test.platform);
+  node = start();
   if (!away) {
     test.mqtt.accept(false);
     (test.mqtt.connections[test.mqtt.connections.length - 1] as { accepted?: boolean }).accepted = true;
