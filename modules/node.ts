@@ -211,7 +211,7 @@ export function startNode(platform: Platform, options: NodeConfig | StartOptions
   // Channel alarms (ch.<name>.alarm): raise/clear events, their state kept on flash across reboots.
   const alarms = new Alarms(config.channels, { storage: platform.storage, now: () => platform.clock.monotonic(), event: events, onError: (message) => log.error("alarm", message) });
   channels.subscribe((reading) => alarms.push(reading));
-  const batcher = new Batcher(platform, { ...config.telemetry, fits: (readings) => packs.fits(readings) }, (readings) => forwarder.add(packs.make(readings)));
+  const batcher = new Batcher(platform, { ...config.telemetry, fits: (rows) => packs.fits(rows) }, (rows) => forwarder.add(packs.make(rows)));
   // The main loop: its every turn feeds the board's watchdog (a loop that stops turning resets the board).
   const loopWatchdog = new LoopWatchdog(platform.watchdog, (message) => log.error("watchdog", message));
   const housekeeping = platform.timers.repeat(() => {

@@ -1,11 +1,18 @@
-import type { Reading } from "../io/channels.js";
+import type { Reading } from "../io/reading.js";
 import type { Platform, TimerHandle } from "../platform.js";
+import { ChannelColumns } from "./channel-columns.js";
+import { JoinedRows } from "./joined-rows.js";
+import type { ReadingRows } from "./reading-rows.js";
 
 /** The readings of one channel waiting for a pack, and when the first came. */
 interface ChannelQueue {
-  readings: Reading[];
+  channel: string;
+  rows: ChannelColumns;
   since: number;
 }
+
+/** Emptied queues kept for reuse (their columns' capacity), at most. */
+const SPARE_MAX = 16;
 
 /**
  * Collects readings into batches (one batch = one telemetry pack), channel
@@ -27,20 +34,26 @@ interface ChannelQueue {
  * sparse channels ride along with busy ones. With one channel, or `batchSize` small enough
  * that no channel fills a pack, this is one pack of everything waiting, as
  * before. Memory: at most `batchSize` readings wait (the overflow policy is
- * the count close). Throws RangeError for a bad option (`configure` too).
+ * the count close), stored compactly (channel-columns.ts: 16 bytes a
+ * reading, one record per run of equal channel, unit, quality, reason and
+ * tolerance); `fits` and `onBatch` get views of them (`ReadingRows`, valid
+ * until they return), never an object per reading, and `fits` is asked
+ * about the waiting rows plus one more without a copy. Throws RangeError for a bad option (`configure` too).
  */
 export class Batcher {
   #platform: Platform;
   #batchSize: number;
   #maxAgeMs: number;
   #queues = new Map<string, ChannelQueue>();
+  #spare: ChannelQueue[] = [];
+  #serial = 0;
   #count = 0;
   #timer: TimerHandle | undefined;
-  #onBatch: (readings: Reading[]) => void;
-  #fits: (readings: Reading[]) => boolean;
+  #onBatch: (rows: ReadingRows) => void;
+  #fits: (rows: ReadingRows) => boolean;
 
-  constructor(platform: Platform, options: { batchSize: number; maxAgeMs: number; fits?: (readings: Reading[]) => boolean },
-    onBatch: (readings: Reading[]) => void) {
+  constructor(platform: Platform, options: { batchSize: number; maxAgeMs: number; fits?: (rows: ReadingRows) => boolean },
+    onBatch: (rows: ReadingRows) => void) {
     checkLimits(options);
     this.#platform = platform;
     this.#batchSize = options.batchSize;
@@ -70,18 +83,24 @@ export class Batcher {
 
   add(reading: Reading): void {
     let queue = this.#queues.get(reading.channel);
-    if (queue && !this.#fits([...queue.readings, reading])) {
+    if (queue) {
+      // The waiting rows plus this one, asked in place: pushed, and taken back when they would not fit.
+      queue.rows.push(reading);
+      if (this.#fits(queue.rows)) {
+        this.#count++;
+        return this.#added();
+      }
+      queue.rows.pop();
       this.#queues.delete(reading.channel);
-      this.#count -= queue.readings.length;
+      this.#count -= queue.rows.length;
       this.#arm();
-      this.#onBatch(queue.readings);
+      this.#emit([queue], false);
       queue = this.#queues.get(reading.channel);
     }
-    if (!queue) this.#queues.set(reading.channel, (queue = { readings: [], since: this.#platform.clock.monotonic() }));
-    queue.readings.push(reading);
+    if (!queue) this.#queues.set(reading.channel, (queue = this.#queue(reading.channel)));
+    queue.rows.push(reading);
     this.#count++;
-    if (this.#count >= this.#batchSize) this.flush();
-    else if (this.#timer === undefined) this.#arm();
+    this.#added();
   }
 
   /** Closes everything waiting now, in as few packs as fit (no-op when empty). */
@@ -92,16 +111,19 @@ export class Batcher {
     const queues = [...this.#queues.values()];
     this.#queues = new Map();
     this.#count = 0;
-    let batch: Reading[] = [];
+    let batch: ChannelQueue[] = [];
+    let rows = new JoinedRows(++this.#serial);
     for (const queue of queues) {
-      const joined = batch.concat(queue.readings);
-      if (batch.length === 0 || this.#fits(joined)) batch = joined;
+      rows.join(queue.rows);
+      if (batch.length === 0 || this.#fits(rows)) batch.push(queue);
       else {
-        this.#onBatch(inTimeOrder(batch));
-        batch = queue.readings;
+        this.#emit(batch, true);
+        batch = [queue];
+        rows = new JoinedRows(++this.#serial);
+        rows.join(queue.rows);
       }
     }
-    this.#onBatch(inTimeOrder(batch));
+    this.#emit(batch, true);
   }
 
   /** Readings waiting, all channels. */
@@ -112,6 +134,39 @@ export class Batcher {
   stop(): void {
     this.#platform.timers.clear(this.#timer);
     this.#timer = undefined;
+  }
+
+  /** After a reading joined its queue: the count close, or the age timer when none runs. */
+  #added(): void {
+    if (this.#count >= this.#batchSize) this.flush();
+    else if (this.#timer === undefined) this.#arm();
+  }
+
+  /** An empty queue for `channel`: a spare one (its columns reused) or a new one. */
+  #queue(channel: string): ChannelQueue {
+    const since = this.#platform.clock.monotonic();
+    const spare = this.#spare.pop();
+    if (!spare) return { channel, rows: new ChannelColumns(++this.#serial), since };
+    spare.channel = channel;
+    spare.since = since;
+    return spare;
+  }
+
+  /**
+   * Hands the queues' readings to `onBatch` as one pack (joined, in time
+   * order when `sorted` or several), then keeps the emptied queues for reuse.
+   */
+  #emit(queues: ChannelQueue[], sorted: boolean): void {
+    if (queues.length === 1 && !sorted) this.#onBatch(queues[0].rows);
+    else {
+      const rows = new JoinedRows(++this.#serial);
+      for (const queue of queues) rows.join(queue.rows);
+      this.#onBatch(rows.sortByTime());
+    }
+    for (const queue of queues) {
+      queue.rows.clear(++this.#serial);
+      if (this.#spare.length < SPARE_MAX) this.#spare.push(queue);
+    }
   }
 
   /** (Re-)arms the age timer for the oldest waiting channel; none when nothing waits. */
@@ -133,30 +188,27 @@ export class Batcher {
   #closeAged(): void {
     this.#timer = undefined;
     const due = this.#platform.clock.monotonic() - this.#maxAgeMs;
-    const byAge = [...this.#queues.entries()].sort(([, a], [, b]) => a.since - b.since);
-    while (byAge.length > 0 && byAge[0][1].since <= due) {
-      let batch: Reading[] = [];
+    const byAge = [...this.#queues.values()].sort((a, b) => a.since - b.since);
+    while (byAge.length > 0 && byAge[0].since <= due) {
+      const batch: ChannelQueue[] = [];
+      const rows = new JoinedRows(++this.#serial);
       for (let i = 0; i < byAge.length;) {
-        const [channel, queue] = byAge[i];
-        const joined = batch.concat(queue.readings);
-        if (batch.length > 0 && !this.#fits(joined)) {
+        const queue = byAge[i];
+        rows.join(queue.rows);
+        if (batch.length > 0 && !this.#fits(rows)) {
+          rows.unjoin();
           i++;
           continue;
         }
-        batch = joined;
+        batch.push(queue);
         byAge.splice(i, 1);
-        this.#queues.delete(channel);
-        this.#count -= queue.readings.length;
+        this.#queues.delete(queue.channel);
+        this.#count -= queue.rows.length;
       }
-      this.#onBatch(inTimeOrder(batch));
+      this.#emit(batch, true);
     }
     if (this.#timer === undefined) this.#arm();
   }
-}
-
-/** The readings sorted by time, stable (a channel's stay in their order). */
-function inTimeOrder(readings: Reading[]): Reading[] {
-  return readings.length < 2 ? readings : readings.sort((a, b) => a.at - b.at);
 }
 
 function checkLimits(options: { batchSize: number; maxAgeMs: number }): void {

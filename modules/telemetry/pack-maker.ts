@@ -1,7 +1,7 @@
 import type { Counters } from "../counters.js";
-import type { Reading } from "../io/channels.js";
 import { utf8Length } from "../util/utf8.js";
-import { encodeTelemetryPack, groupHeaderBound, packLimit, telemetryPackBound } from "./telemetry-pack.js";
+import type { ReadingRows } from "./reading-rows.js";
+import { encodeTelemetryPack, groupHeaderBound, packLimit, readingBound, telemetryPackBound } from "./telemetry-pack.js";
 
 /** Default largest MQTT packet the node sends (`UplinkOptions.maxPacketBytes`). */
 export const DEFAULT_MAX_PACKET = 1024;
@@ -46,8 +46,10 @@ export class PackMaker {
   #options: PackMakerOptions;
   #counters: Counters;
   #seq = 0;
-  /** The last readings `fits` encoded: their first, how many, the size, whether all were good. */
-  #last: { first: Reading; n: number; size: number; good: boolean; channels: Map<string, number> } | undefined;
+  /** The bound of the rows `fits` last said yes to: their serial, how many, the bound, their channels. */
+  #bound: { serial: number; n: number; bound: number; channels: Set<string> } | undefined;
+  /** The last rows `fits` encoded (and said yes to): their serial, how many, the size, whether all were good, readings per channel. */
+  #last: { serial: number; n: number; size: number; good: boolean; channels: Map<string, number> } | undefined;
 
   constructor(options: PackMakerOptions, counters: Counters) {
     this.maxPacketBytes = options.maxPacketBytes ?? DEFAULT_MAX_PACKET;
@@ -62,49 +64,82 @@ export class PackMaker {
     return this.#seq;
   }
 
-  /** The next pack of `readings`. */
-  make(readings: readonly Reading[]): Uint8Array {
-    const payload = this.#encode(readings, ++this.#seq);
+  /** The next pack of `rows`. */
+  make(rows: ReadingRows): Uint8Array {
+    const payload = this.#encode(rows, ++this.#seq);
     this.#counters.add("tele_packs");
     if (payload.byteLength > this.limit) this.#counters.add("tele_oversize");
     return payload;
   }
 
   /**
-   * Whether `readings` make one pack small enough. Asked before each
-   * reading joins a pack, so it encodes as seldom as it can: a cheap bound
-   * first; then, when `readings` extend the last ones it encoded (same first
-   * reading, longer, all good), that size plus the most each added reading
-   * can add (`GROUP_READING_BOUND`, and a group's header for a channel
-   * with fewer than three readings so far); only then an encoding.
+   * Whether `rows` make one pack small enough. Asked before each reading
+   * joins a pack, so it encodes as seldom as it can: a cheap bound first
+   * (`telemetryPackBound`, extended by the added rows only when `rows`
+   * extend the last rows it said yes to: same serial, longer); then, when
+   * `rows` extend the last ones it encoded, that size plus the most each
+   * added reading can add (`GROUP_READING_BOUND`, and a group's header for a
+   * channel with fewer than three readings so far); only then an encoding.
+   * What it remembers moves on only with a yes, so rows may take back what
+   * they added after a no (the Batcher's pop and unjoin).
    */
-  fits(readings: readonly Reading[]): boolean {
-    if (telemetryPackBound(this.#options, readings) <= this.limit) return true;
+  fits(rows: ReadingRows): boolean {
+    const { nodeId } = this.#options;
+    const known = this.#bound;
+    let bound: { serial: number; n: number; bound: number; channels: Set<string> };
+    if (known && known.serial === rows.serial && rows.length >= known.n) {
+      bound = { serial: rows.serial, n: rows.length, bound: known.bound, channels: known.channels };
+      let added: Set<string> | undefined;
+      for (let i = known.n; i < rows.length; i++) {
+        const meta = rows.meta(i);
+        const first = !known.channels.has(meta.channel) && !added?.has(meta.channel);
+        if (first) (added ??= new Set()).add(meta.channel);
+        bound.bound += readingBound(nodeId, meta, first);
+      }
+      if (added) bound.channels = new Set([...known.channels, ...added]);
+    } else {
+      const channels = new Set<string>();
+      for (let i = 0; i < rows.length; i++) channels.add(rows.meta(i).channel);
+      bound = { serial: rows.serial, n: rows.length, bound: telemetryPackBound(this.#options, rows), channels };
+    }
+    if (bound.bound <= this.limit) {
+      this.#bound = bound;
+      return true;
+    }
     const last = this.#last;
-    if (last && last.good && readings[0] === last.first && readings.length > last.n) {
+    if (last && last.good && last.serial === rows.serial && rows.length > last.n) {
       let size = last.size;
       const channels = new Map(last.channels);
-      for (let i = last.n; i < readings.length && size <= this.limit; i++) {
-        const r = readings[i];
-        const count = channels.get(r.channel) ?? 0;
-        channels.set(r.channel, count + 1);
+      for (let i = last.n; i < rows.length && size <= this.limit; i++) {
+        const meta = rows.meta(i);
+        const count = channels.get(meta.channel) ?? 0;
+        channels.set(meta.channel, count + 1);
         // A reading not good turns its channel's group into named records: only an encoding tells.
-        if (r.quality !== "good") size = Infinity;
+        if (meta.quality !== "good") size = Infinity;
         // A channel with few readings may go from named records to a group: its header comes on top.
-        else size += GROUP_READING_BOUND + (count < NAMED_MAX ? groupHeaderBound(this.#options.nodeId, r) : 0);
+        else size += GROUP_READING_BOUND + (count < NAMED_MAX ? groupHeaderBound(nodeId, meta) : 0);
       }
-      if (size <= this.limit) return true;
+      if (size <= this.limit) {
+        this.#bound = bound;
+        return true;
+      }
     }
-    const size = this.#encode(readings, 0xffffffff).byteLength;
+    const size = this.#encode(rows, 0xffffffff).byteLength;
     if (size > this.limit) return false;
     const channels = new Map<string, number>();
-    for (const r of readings) channels.set(r.channel, (channels.get(r.channel) ?? 0) + 1);
-    this.#last = { first: readings[0], n: readings.length, size, good: readings.every((r) => r.quality === "good"), channels };
+    let good = true;
+    for (let i = 0; i < rows.length; i++) {
+      const meta = rows.meta(i);
+      channels.set(meta.channel, (channels.get(meta.channel) ?? 0) + 1);
+      if (meta.quality !== "good") good = false;
+    }
+    this.#last = { serial: rows.serial, n: rows.length, size, good, channels };
+    this.#bound = bound;
     return true;
   }
 
-  #encode(readings: readonly Reading[], seq: number): Uint8Array {
+  #encode(rows: ReadingRows, seq: number): Uint8Array {
     const { nodeId, bootId } = this.#options;
-    return encodeTelemetryPack({ nodeId, bootId, seq, epochAtBoot: this.#options.epochAtBoot() }, readings);
+    return encodeTelemetryPack({ nodeId, bootId, seq, epochAtBoot: this.#options.epochAtBoot() }, rows);
   }
 }

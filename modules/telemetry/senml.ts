@@ -61,31 +61,72 @@ type Field = string | number | boolean | Uint8Array;
  */
 export function encodeSenmlPack(records: readonly SenmlRecord[]): Uint8Array {
   let size = headSize(records.length);
-  for (const record of records) {
-    let fields = 0;
-    for (const name of ORDER) {
-      const value = record[name] as Field | undefined;
-      if (value === undefined) continue;
-      fields++;
-      size += 1 + fieldSize(value);
-    }
-    size += headSize(fields);
-  }
+  for (const record of records) size += recordSize(record);
   const out = new Uint8Array(size);
   let at = writeHead(out, 0, 4, records.length);
-  for (const record of records) {
-    let fields = 0;
-    for (const name of ORDER) if (record[name] !== undefined) fields++;
-    at = writeHead(out, at, 5, fields);
-    for (const name of ORDER) {
-      const value = record[name] as Field | undefined;
-      if (value === undefined) continue;
-      const label = SENML[name];
-      at = label < 0 ? writeHead(out, at, 1, -1 - label) : writeHead(out, at, 0, label);
-      at = writeField(out, at, value);
-    }
-  }
+  for (const record of records) at = writeRecord(out, at, record);
   return out;
+}
+
+/**
+ * Writes a SenML pack record by record, as `encodeSenmlPack` does with the
+ * same bytes, without holding the records: the pack's encoder streams one
+ * record per reading (telemetry-pack.ts). `count` is the number of records
+ * that will be added (the array header comes first); the buffer grows by
+ * doubling from `capacity` bytes.
+ */
+export class SenmlWriter {
+  #out: Uint8Array;
+  #at: number;
+
+  constructor(count: number, capacity = 256) {
+    this.#out = new Uint8Array(Math.max(capacity, headSize(count)));
+    this.#at = writeHead(this.#out, 0, 4, count);
+  }
+
+  /** Appends one record (its fields in label order, as `encodeSenmlPack`). */
+  add(record: SenmlRecord): void {
+    const end = this.#at + recordSize(record);
+    if (end > this.#out.length) {
+      const out = new Uint8Array(Math.max(end, 2 * this.#out.length));
+      out.set(this.#out.subarray(0, this.#at));
+      this.#out = out;
+    }
+    this.#at = writeRecord(this.#out, this.#at, record);
+  }
+
+  /** The pack: a copy of the bytes written, exactly sized. */
+  bytes(): Uint8Array {
+    return this.#out.slice(0, this.#at);
+  }
+}
+
+/** CBOR bytes of one record: its map header, and each defined field's label and value. */
+function recordSize(record: SenmlRecord): number {
+  let size = 0;
+  let fields = 0;
+  for (const name of ORDER) {
+    const value = record[name] as Field | undefined;
+    if (value === undefined) continue;
+    fields++;
+    size += 1 + fieldSize(value);
+  }
+  return size + headSize(fields);
+}
+
+/** Writes one record at `at`; returns the offset after it. */
+function writeRecord(out: Uint8Array, at: number, record: SenmlRecord): number {
+  let fields = 0;
+  for (const name of ORDER) if (record[name] !== undefined) fields++;
+  at = writeHead(out, at, 5, fields);
+  for (const name of ORDER) {
+    const value = record[name] as Field | undefined;
+    if (value === undefined) continue;
+    const label = SENML[name];
+    at = label < 0 ? writeHead(out, at, 1, -1 - label) : writeHead(out, at, 0, label);
+    at = writeField(out, at, value);
+  }
+  return at;
 }
 
 function fieldSize(value: Field): number {

@@ -1,5 +1,6 @@
-import { qualityText, type Reading } from "../io/reading.js";
-import { decodeSenmlPack, encodeSenmlPack, type SenmlRecord } from "./senml.js";
+import { qualityText } from "../io/reading.js";
+import type { ReadingMeta, ReadingRows } from "./reading-rows.js";
+import { decodeSenmlPack, encodeSenmlPack, SenmlWriter, type SenmlRecord } from "./senml.js";
 import { utf8Length } from "../util/utf8.js";
 import { cborNumberSize } from "./cbor-number.js";
 import { reportedValue, reportWindow, shortestWithin } from "./report-value.js";
@@ -21,7 +22,7 @@ export interface PackHeader {
 }
 
 /**
- * Builds the SenML records of one telemetry pack. Layout (see README and
+ * Encodes one telemetry pack as SenML-CBOR. Layout (see README and
  * docs/contracts.md): record 0 carries bn (`<nodeId>:`), bt (a base time
  * near the readings, seconds: `baseTime`) and the metadata `_seq` (v); record 1 `_boot`
  * (vs); optional `_clock` (vs "uptime") and `_hist` (vb true). Then the
@@ -37,57 +38,97 @@ export interface PackHeader {
  * starting with "_" are metadata. Values: `reportedValue` (six significant
  * digits, or within a compress point's tolerance) in the shortest exact CBOR
  * form, so a receiver reads exactly the value the node reports.
+ *
+ * Reads `rows` by index (the Batcher's columns, no object per reading) and
+ * writes each record as it is made (`SenmlWriter`): besides the bytes, what
+ * it holds is a few typed arrays of the rows' size (about 30 bytes a row)
+ * and a record at a time.
  */
-export function buildTelemetryRecords(header: PackHeader, readings: readonly Reading[]): SenmlRecord[] {
-  const origin = baseTime(readings, header.epochAtBoot !== undefined);
+export function encodeTelemetryPack(header: PackHeader, rows: ReadingRows): Uint8Array {
+  const n = rows.length;
+  const wall = header.epochAtBoot !== undefined;
+  const origin = baseTime(rows, wall);
   const toSeconds = (monotonic: number) =>
     header.epochAtBoot === undefined ? monotonic / 1000 : (header.epochAtBoot + monotonic) / 1000;
-  const records: SenmlRecord[] = [
-    { bn: `${header.nodeId}:`, bt: toSeconds(origin), n: "_seq", v: header.seq },
-    { n: "_boot", vs: header.bootId },
-  ];
-  if (header.epochAtBoot === undefined) records.push({ n: "_clock", vs: "uptime" });
-  if (header.historical) records.push({ n: "_hist", vb: true });
-  const groups = new Map<string, Reading[]>();
-  const mixed = new Set<string>();
-  for (const reading of readings) {
-    if (reading.quality !== "good") mixed.add(reading.channel);
-    const group = groups.get(reading.channel);
-    if (group) group.push(reading);
-    else groups.set(reading.channel, [reading]);
+  // The channels in order of first appearance: each row's channel slot, each channel's first row, count and whether it is named.
+  const slotOf = new Map<string, number>();
+  const channelOf = new Uint16Array(n);
+  const first: number[] = [];
+  const counts: number[] = [];
+  const named: boolean[] = [];
+  let records = 2 + (wall ? 0 : 1) + (header.historical ? 1 : 0);
+  for (let i = 0; i < n; i++) {
+    const meta = rows.meta(i);
+    let slot = slotOf.get(meta.channel);
+    if (slot === undefined) {
+      slotOf.set(meta.channel, (slot = first.length));
+      first.push(i);
+      counts.push(0);
+      named.push(false);
+    }
+    channelOf[i] = slot;
+    counts[slot]++;
+    if (meta.quality !== "good") named[slot] = true;
   }
   // A channel with one reading or two is shorter as named records than as a group under its own base name.
-  for (const [channel, group] of groups) if (namedIsShorter(header.nodeId, channel, group)) mixed.add(channel);
-  for (const reading of readings) {
-    if (!mixed.has(reading.channel)) continue;
-    const t = relativeSeconds(reading.at - origin);
-    if (reading.quality !== "good") {
+  for (let slot = 0; slot < first.length; slot++) {
+    if (!named[slot] && namedIsShorter(header.nodeId, rows.meta(first[slot]), counts[slot])) named[slot] = true;
+    if (!named[slot]) records += counts[slot];
+  }
+  for (let i = 0; i < n; i++) {
+    if (!named[channelOf[i]]) continue;
+    const quality = rows.meta(i).quality;
+    records += (quality === "good" ? 0 : 1) + (quality === "bad" ? 0 : 1);
+  }
+  const out = new SenmlWriter(records);
+  out.add({ bn: `${header.nodeId}:`, bt: toSeconds(origin), n: "_seq", v: header.seq });
+  out.add({ n: "_boot", vs: header.bootId });
+  if (!wall) out.add({ n: "_clock", vs: "uptime" });
+  if (header.historical) out.add({ n: "_hist", vb: true });
+  for (let i = 0; i < n; i++) {
+    if (!named[channelOf[i]]) continue;
+    const meta = rows.meta(i);
+    const t = relativeSeconds(rows.time(i) - origin);
+    if (meta.quality !== "good") {
       // Quality as metadata (QUALITY_PREFIX): a plain RFC 8428 decoder sees a string record it may ignore.
-      const quality: SenmlRecord = { n: `${QUALITY_PREFIX}${reading.channel}`, vs: qualityText(reading) };
+      const quality: SenmlRecord = { n: `${QUALITY_PREFIX}${meta.channel}`, vs: qualityText(meta) };
       if (t !== 0) quality.t = t;
-      records.push(quality);
-      if (reading.quality === "bad") continue;
+      out.add(quality);
+      if (meta.quality === "bad") continue;
     }
     // A channel without a unit (a replayed CSV column) leaves `u` out.
-    const record: SenmlRecord = reading.unit ? { n: reading.channel, u: reading.unit, v: reportedValue(reading.value, reading.tolerance) } : { n: reading.channel, v: reportedValue(reading.value, reading.tolerance) };
+    const v = reportedValue(rows.value(i), meta.tolerance);
+    const record: SenmlRecord = meta.unit ? { n: meta.channel, u: meta.unit, v } : { n: meta.channel, v };
     if (t !== 0) record.t = t;
-    records.push(record);
+    out.add(record);
   }
-  const good = [...groups.entries()].filter(([channel]) => !mixed.has(channel));
+  // Each channel's rows, channel after channel (a counting sort of the row numbers, stable).
+  const starts: number[] = [];
+  for (let slot = 0, at = 0; slot < first.length; slot++) {
+    starts.push(at);
+    at += counts[slot];
+  }
+  const byChannel = new Uint16Array(n);
+  const next = starts.slice();
+  for (let i = 0; i < n; i++) byChannel[next[channelOf[i]]++] = i;
+  const grouped: number[] = [];
+  for (let slot = 0; slot < first.length; slot++) if (!named[slot]) grouped.push(slot);
   // Units persist (bu), so channels without one come first (a stable sort keeps the rest in order).
-  good.sort(([, a], [, b]) => (a[0].unit === "" ? 0 : 1) - (b[0].unit === "" ? 0 : 1));
+  grouped.sort((a, b) => (rows.meta(first[a]).unit === "" ? 0 : 1) - (rows.meta(first[b]).unit === "" ? 0 : 1));
   let unit = "";
   let bv = 0;
   let base = origin;
-  for (const [channel, group] of good) {
-    const values = groupValues(group);
+  for (const slot of grouped) {
+    const group = byChannel.subarray(starts[slot], starts[slot] + counts[slot]);
+    const values = groupValues(rows, group);
     // Re-basing needs wall time: an uptime pack keeps one bt, the one preparePack re-bases.
-    const bases = header.epochAtBoot === undefined ? undefined : rebases(group, base, toSeconds);
-    group.forEach((reading, i) => {
+    const bases = wall ? rebases(rows, group, base, toSeconds) : undefined;
+    for (let i = 0; i < group.length; i++) {
       const record: SenmlRecord = { v: values.v[i] };
       if (i === 0) {
-        record.bn = `${header.nodeId}:${channel}`;
-        if (reading.unit !== unit) record.bu = unit = reading.unit;
+        const meta = rows.meta(group[0]);
+        record.bn = `${header.nodeId}:${meta.channel}`;
+        if (meta.unit !== unit) record.bu = unit = meta.unit;
         // A base value carries on to later groups (RFC 8428 section 4.6): one without its own resets it.
         if ((values.bv ?? 0) !== bv) record.bv = bv = values.bv ?? 0;
       }
@@ -96,23 +137,23 @@ export function buildTelemetryRecords(header: PackHeader, readings: readonly Rea
         base = rebase;
         record.bt = toSeconds(base);
       }
-      const t = relativeSeconds(reading.at - base);
+      const t = relativeSeconds(rows.time(group[i]) - base);
       if (t !== 0) record.t = t;
-      records.push(record);
-    });
+      out.add(record);
+    }
   }
-  return records;
+  return out.bytes();
 }
 
 /**
- * Whether a channel's readings take fewer bytes as named records (n and u
- * in each) than as a group (bn `<nodeId>:<channel>` and bu once), v and t
- * aside: true for a single reading, and for two with a long unit.
+ * Whether a channel's `count` readings take fewer bytes as named records (n
+ * and u in each) than as a group (bn `<nodeId>:<channel>` and bu once), v
+ * and t aside: true for a single reading, and for two with a long unit.
  */
-function namedIsShorter(nodeId: string, channel: string, group: readonly Reading[]): boolean {
-  const unit = group[0].unit ? 2 + utf8Length(group[0].unit) : 0;
-  const named = group.length * (2 + utf8Length(channel) + unit);
-  const grouped = 3 + utf8Length(nodeId) + utf8Length(channel) + unit;
+function namedIsShorter(nodeId: string, meta: ReadingMeta, count: number): boolean {
+  const unit = meta.unit ? 2 + utf8Length(meta.unit) : 0;
+  const named = count * (2 + utf8Length(meta.channel) + unit);
+  const grouped = 3 + utf8Length(nodeId) + utf8Length(meta.channel) + unit;
   return named <= grouped;
 }
 
@@ -121,19 +162,24 @@ const WINDOW_BEFORE_MS = 24_000;
 const WINDOW_MS = 47_000;
 
 /**
- * Where a channel's group sets a new base time (index of the reading →
- * monotonic ms of the new bt): greedily, windows of 47 s from a reading
- * whose times would all be one-byte integers against a bt 24 s after it,
- * each re-based only when the bytes its times save exceed the bt's own.
+ * Where a channel's group (`group`: its row numbers) sets a new base time
+ * (index in the group → monotonic ms of the new bt): greedily, windows of
+ * 47 s from a reading whose times would all be one-byte integers against a
+ * bt 24 s after it, each re-based only when the bytes its times save exceed
+ * the bt's own.
  */
-function rebases(group: readonly Reading[], base: number, toSeconds: (ms: number) => number): Map<number, number> {
+function rebases(rows: ReadingRows, group: Uint16Array, base: number, toSeconds: (ms: number) => number): Map<number, number> {
   const out = new Map<number, number>();
   const timeBytes = (t: number) => (t === 0 ? 0 : 1 + cborNumberSize(t));
   for (let i = 0; i < group.length;) {
-    const candidate = group[i].at + WINDOW_BEFORE_MS;
+    const start = rows.time(group[i]);
+    const candidate = start + WINDOW_BEFORE_MS;
     let saved = 0;
     let j = i;
-    for (; j < group.length && group[j].at - group[i].at <= WINDOW_MS; j++) saved += timeBytes(relativeSeconds(group[j].at - base)) - timeBytes(relativeSeconds(group[j].at - candidate));
+    for (; j < group.length && rows.time(group[j]) - start <= WINDOW_MS; j++) {
+      const at = rows.time(group[j]);
+      saved += timeBytes(relativeSeconds(at - base)) - timeBytes(relativeSeconds(at - candidate));
+    }
     if (saved > 1 + cborNumberSize(toSeconds(candidate))) {
       out.set(i, candidate);
       base = candidate;
@@ -148,13 +194,24 @@ function rebases(group: readonly Reading[], base: number, toSeconds: (ms: number
  * -24..23 in one byte, -256..255 in two): the earliest reading's when the
  * pack spans at most 23 s (t from 0, left out at 0); else, with wall time
  * (`rebasing`: groups then set a new bt per window, see `rebases`), 24 s
- * after it, opening the first window; else the middle reading's. 0 for none.
+ * after it, opening the first window; else the median reading's (the upper
+ * one of an even count). 0 for none.
  */
-function baseTime(readings: readonly Reading[], rebasing: boolean): number {
-  if (readings.length === 0) return 0;
-  const times = readings.map((r) => r.at).sort((a, b) => a - b);
-  if (times[times.length - 1] - times[0] <= WINDOW_MS - WINDOW_BEFORE_MS) return times[0];
-  return rebasing ? times[0] + WINDOW_BEFORE_MS : times[times.length >> 1];
+function baseTime(rows: ReadingRows, rebasing: boolean): number {
+  const n = rows.length;
+  if (n === 0) return 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const at = rows.time(i);
+    if (at < lo) lo = at;
+    if (at > hi) hi = at;
+  }
+  if (hi - lo <= WINDOW_MS - WINDOW_BEFORE_MS) return lo;
+  if (rebasing) return lo + WINDOW_BEFORE_MS;
+  const times = new Float64Array(n);
+  for (let i = 0; i < n; i++) times[i] = rows.time(i);
+  return times.sort()[n >> 1];
 }
 
 /**
@@ -168,28 +225,38 @@ function relativeSeconds(ms: number): number {
 }
 
 /**
- * The reported values of one channel's group, as v relative to a base value
- * `bv` when one makes the group shorter (bv = the first reported value, then
- * every v is bv + v exactly as a receiver adds them, within the reading's
- * tolerance), else plain (bv undefined).
+ * The reported values of one channel's group (`group`: its row numbers), as
+ * v relative to a base value `bv` when one makes the group shorter (bv = the
+ * first reported value, then every v is bv + v exactly as a receiver adds
+ * them, within the reading's tolerance), else plain (bv undefined).
  */
-function groupValues(group: readonly Reading[]): { bv?: number; v: number[] } {
-  const windows = group.map((r) => reportWindow(r.value as number, r.tolerance));
-  const plain = windows.map((w) => shortestWithin(w.target, w.tolerance));
-  if (group.length < 2) return { v: plain };
+function groupValues(rows: ReadingRows, group: Uint16Array): { bv?: number; v: Float64Array } {
+  const n = group.length;
+  const targets = new Float64Array(n);
+  const tolerances = new Float64Array(n);
+  const plain = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = group[i];
+    const window = reportWindow(rows.value(row), rows.meta(row).tolerance);
+    targets[i] = window.target;
+    tolerances[i] = window.tolerance;
+    plain[i] = shortestWithin(window.target, window.tolerance);
+  }
+  if (n < 2) return { v: plain };
   const bv = plain[0];
-  const based: number[] = [0];
-  for (let i = 1; i < group.length; i++) {
-    const { target, tolerance } = windows[i];
+  const based = new Float64Array(n);
+  for (let i = 1; i < n; i++) {
+    const target = targets[i];
+    const tolerance = tolerances[i];
     const fits = (v: number) => Math.abs(bv + v - target) <= tolerance;
     let v = shortestWithin(target - bv, tolerance);
     if (!fits(v)) v = target - bv;
     if (!fits(v)) return { v: plain };
-    based.push(v);
+    based[i] = v;
   }
   let plainBytes = 0;
   let basedBytes = 1 + cborNumberSize(bv);
-  for (let i = 0; i < group.length; i++) {
+  for (let i = 0; i < n; i++) {
     plainBytes += cborNumberSize(plain[i]);
     basedBytes += cborNumberSize(based[i]);
   }
@@ -208,41 +275,55 @@ const MAP_BOUND = 3;
 const LABEL = 1;
 
 /**
- * An upper bound of `encodeTelemetryPack(header, readings).byteLength`,
- * without encoding: cheap enough to ask before each reading joins a pack.
- * Every record counts all its fields at their largest CBOR form (name and
- * unit on every reading, a channel's group base name and base value once),
- * the optional `_clock` and `_hist` records included.
+ * An upper bound of `encodeTelemetryPack(header, rows).byteLength`,
+ * without encoding: `packBoundBase` plus `readingBound` of each row. Every
+ * record counts all its fields at their largest CBOR form (name and unit on
+ * every reading, a channel's group base name and base value once), the
+ * optional `_clock` and `_hist` records included. The PackMaker adds rows
+ * to it one at a time.
  */
-export function telemetryPackBound(header: Pick<PackHeader, "nodeId" | "bootId">, readings: readonly Reading[]): number {
-  const field = (bytes: number) => LABEL + bytes;
+export function telemetryPackBound(header: Pick<PackHeader, "nodeId" | "bootId">, rows: ReadingRows): number {
+  let bound = packBoundBase(header);
+  const channels = new Set<string>();
+  for (let i = 0; i < rows.length; i++) {
+    const meta = rows.meta(i);
+    bound += readingBound(header.nodeId, meta, !channels.has(meta.channel));
+    channels.add(meta.channel);
+  }
+  return bound;
+}
+
+/** The part of `telemetryPackBound` that is there with no reading: the array header and the metadata records. */
+function packBoundBase(header: Pick<PackHeader, "nodeId" | "bootId">): number {
   let bound = 5; // array header
   bound += MAP_BOUND + field(textBound(`${header.nodeId}:`)) + field(NUMBER_BOUND) + field(textBound("_seq")) + field(NUMBER_BOUND);
   bound += MAP_BOUND + field(textBound("_boot")) + field(textBound(header.bootId));
   bound += MAP_BOUND + field(textBound("_clock")) + field(textBound("rebased"));
   bound += MAP_BOUND + field(textBound("_hist")) + field(1);
-  const channels = new Set<string>();
-  for (const r of readings) {
-    // A channel's group opens with bn "<nodeId>:<channel>" and a bv.
-    if (!channels.has(r.channel)) bound += field(textBound(`${header.nodeId}:${r.channel}`)) + field(NUMBER_BOUND);
-    channels.add(r.channel);
-    bound += MAP_BOUND + field(textBound(r.channel)) + field(textBound(r.unit)) + field(NUMBER_BOUND) + field(NUMBER_BOUND);
-    if (r.quality !== "good") bound += MAP_BOUND + field(textBound(QUALITY_PREFIX + r.channel)) + field(textBound(qualityText(r))) + field(NUMBER_BOUND);
-  }
   return bound;
 }
+
+/**
+ * The most bytes one reading adds to a pack's `telemetryPackBound`: its
+ * record with name and unit, a quality record when not good, and when it is
+ * its channel's first (`firstOfChannel`) the group's bn and bv.
+ */
+export function readingBound(nodeId: string, meta: ReadingMeta, firstOfChannel: boolean): number {
+  let bound = firstOfChannel ? field(textBound(`${nodeId}:${meta.channel}`)) + field(NUMBER_BOUND) : 0;
+  bound += MAP_BOUND + field(textBound(meta.channel)) + field(textBound(meta.unit)) + field(NUMBER_BOUND) + field(NUMBER_BOUND);
+  if (meta.quality !== "good") bound += MAP_BOUND + field(textBound(QUALITY_PREFIX + meta.channel)) + field(textBound(qualityText(meta))) + field(NUMBER_BOUND);
+  return bound;
+}
+
+/** CBOR bytes of a field at most: its label, then `bytes`. */
+const field = (bytes: number) => LABEL + bytes;
 
 /**
  * Most bytes the header fields of a channel's group take in its first
  * record (bn `<nodeId>:<channel>`, bu, a bv that may reset the one before).
  */
-export function groupHeaderBound(nodeId: string, reading: Pick<Reading, "channel" | "unit">): number {
-  return LABEL + textBound(`${nodeId}:${reading.channel}`) + LABEL + textBound(reading.unit) + LABEL + NUMBER_BOUND;
-}
-
-/** Encodes a telemetry pack as SenML-CBOR. */
-export function encodeTelemetryPack(header: PackHeader, readings: readonly Reading[]): Uint8Array {
-  return encodeSenmlPack(buildTelemetryRecords(header, readings));
+export function groupHeaderBound(nodeId: string, meta: Pick<ReadingMeta, "channel" | "unit">): number {
+  return LABEL + textBound(`${nodeId}:${meta.channel}`) + LABEL + textBound(meta.unit) + LABEL + NUMBER_BOUND;
 }
 
 /** A telemetry pack as a receiver reads it (see docs/contracts.md). */

@@ -84,7 +84,7 @@ export class PackPath {
     const platform = { timers: this.#timers, clock: this.#timers } as unknown as Platform;
     this.#pipeline = new ChannelPipeline<Reading>(new Map([...bounds].map(([channel, e]) => [channel, `compress(${e})`])));
     const maker = new PackMaker({ nodeId: NODE_ID, bootId: BOOT_ID, teleTopic: TELE_TOPIC, maxPacketBytes, epochAtBoot: () => EPOCH_AT_BOOT }, new Counters());
-    this.#batcher = new Batcher(platform, { ...policy, fits: (readings) => maker.fits(readings) }, (readings) => this.packs.push(maker.make(readings)));
+    this.#batcher = new Batcher(platform, { ...policy, fits: (rows) => maker.fits(rows) }, (rows) => this.packs.push(maker.make(rows)));
   }
 
   /** Replays rows, the fake clock following their time. */

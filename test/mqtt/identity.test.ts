@@ -77,8 +77,8 @@ test("a node.id change clears the old id's retained state and birth (empty retai
 
 test("packNodeId reads the base name of a pack, and refuses ids that are not topic-safe", async (t) => {
   const { packNodeId } = await import("../../modules/mqtt/pack-topic.js");
-  const { encodeTelemetryPack } = await import("../../modules/telemetry/telemetry-pack.js");
-  const pack = (nodeId: string) => encodeTelemetryPack({ nodeId, bootId: "0badf00d", seq: 1 }, [{ channel: "temp", unit: "Cel", value: 21.5, at: 1000 } as never]);
+  const { encodePack } = await import("../helpers/reading-rows.js");
+  const pack = (nodeId: string) => encodePack({ nodeId, bootId: "0badf00d", seq: 1 }, [{ channel: "temp", unit: "Cel", value: 21.5, at: 1000 } as never]);
   t.is(packNodeId(pack("pump-7")), "pump-7");
   t.is(packNodeId(pack("a".repeat(40))), "a".repeat(40));
   t.is(packNodeId(pack("x/#")), undefined);

@@ -3,6 +3,7 @@ import type { Reading } from "../../modules/io/channels.js";
 import type { Platform } from "../../modules/platform.js";
 import { Batcher } from "../../modules/telemetry/batcher.js";
 import { FakeTimers } from "../helpers/fake-timers.js";
+import { readingsOf } from "../helpers/reading-rows.js";
 import { randomInt, seededRandom } from "../helpers/seeded-random.js";
 
 /** A batcher on fake time, with every batch it closed and when. */
@@ -11,7 +12,7 @@ function setup(options: { batchSize: number; maxAgeMs: number }) {
   // The batcher only schedules: a platform of timers is all it needs.
   const platform = { timers, clock: timers } as unknown as Platform;
   const batches: { at: number; readings: Reading[] }[] = [];
-  const batcher = new Batcher(platform, options, (readings) => batches.push({ at: timers.monotonic(), readings }));
+  const batcher = new Batcher(platform, options, (rows) => batches.push({ at: timers.monotonic(), readings: readingsOf(rows) }));
   let value = 0;
   const add = () => {
     const reading: Reading = { quality: "good" as const, channel: "temp", unit: "Cel", value: value++, at: timers.monotonic() };
@@ -117,8 +118,8 @@ test("a reading added from inside onBatch starts the next batch", (t) => {
   const platform = { timers, clock: timers } as unknown as Platform;
   const batches: number[][] = [];
   let batcher: Batcher | undefined = undefined;
-  batcher = new Batcher(platform, { batchSize: 2, maxAgeMs: 1000 }, (readings) => {
-    batches.push(readings.map((r) => r.value ?? NaN));
+  batcher = new Batcher(platform, { batchSize: 2, maxAgeMs: 1000 }, (rows) => {
+    batches.push(readingsOf(rows).map((r) => r.value ?? NaN));
     if (batches.length === 1) batcher!.add({ quality: "good" as const, channel: "x", unit: "", value: 99, at: timers.monotonic() });
   });
   batcher.add({ quality: "good" as const, channel: "x", unit: "", value: 1, at: 0 });
@@ -184,7 +185,7 @@ test("several channels: a channel that fills a pack goes alone; count and age cl
   const platform = { timers, clock: timers } as unknown as Platform;
   const batches: Reading[][] = [];
   // A pack holds 4 readings.
-  const batcher = new Batcher(platform, { batchSize: 9, maxAgeMs: 1000, fits: (readings) => readings.length <= 4 }, (readings) => batches.push(readings));
+  const batcher = new Batcher(platform, { batchSize: 9, maxAgeMs: 1000, fits: (rows) => rows.length <= 4 }, (rows) => batches.push(readingsOf(rows)));
   const add = (channel: string, value: number) => batcher.add({ quality: "good", channel, unit: "", value, at: timers.monotonic() });
   add("a", 1);
   add("b", 1);
@@ -199,8 +200,8 @@ test("the age close takes the channels that are due, filled up with the next old
   const timers = new FakeTimers();
   const platform = { timers, clock: timers } as unknown as Platform;
   const batches: { at: number; readings: string[] }[] = [];
-  const batcher = new Batcher(platform, { batchSize: 100, maxAgeMs: 1000, fits: (readings) => readings.length <= 3 }, (readings) =>
-    batches.push({ at: timers.monotonic(), readings: readings.map((r) => `${r.channel}${r.value}`) }));
+  const batcher = new Batcher(platform, { batchSize: 100, maxAgeMs: 1000, fits: (rows) => rows.length <= 3 }, (rows) =>
+    batches.push({ at: timers.monotonic(), readings: readingsOf(rows).map((r) => `${r.channel}${r.value}`) }));
   const add = (channel: string, value: number) => batcher.add({ quality: "good", channel, unit: "", value, at: timers.monotonic() });
   add("a", 1);
   timers.advance(300);
@@ -227,8 +228,8 @@ test("seeded random run, several channels: every reading out once, each channel 
     const capacity = 1 + randomInt(random, 12);
     const weight = (r: Reading) => 1 + (r.channel.charCodeAt(0) % 3);
     const batches: { at: number; readings: Reading[] }[] = [];
-    const batcher = new Batcher(platform, { batchSize, maxAgeMs, fits: (readings) => readings.reduce((n, r) => n + weight(r), 0) <= capacity }, (readings) =>
-      batches.push({ at: timers.monotonic(), readings }));
+    const batcher = new Batcher(platform, { batchSize, maxAgeMs, fits: (rows) => readingsOf(rows).reduce((n, r) => n + weight(r), 0) <= capacity }, (rows) =>
+      batches.push({ at: timers.monotonic(), readings: readingsOf(rows) }));
     const added: Reading[] = [];
     let peak = 0;
     for (let step = 0; step < 300; step++) {

@@ -3,7 +3,8 @@ import { Counters } from "../../modules/counters.js";
 import { Logger } from "../../modules/log.js";
 import { Forwarder } from "../../modules/telemetry/forwarder.js";
 import { Outbox } from "../../modules/telemetry/outbox.js";
-import { decodeTelemetryPack, encodeTelemetryPack } from "../../modules/telemetry/telemetry-pack.js";
+import { decodeTelemetryPack } from "../../modules/telemetry/telemetry-pack.js";
+import { encodePack } from "../helpers/reading-rows.js";
 import { memoryPlatform } from "../helpers/memory-platform.js";
 
 function rig(options: { ratePerSec?: number; burst?: number; maxInFlight?: number; startJitterMs?: number } = {}) {
@@ -20,7 +21,7 @@ function rig(options: { ratePerSec?: number; burst?: number; maxInFlight?: numbe
     sent.push({ id: nextId, seq: pack.seq, historical: pack.historical });
     return nextId++;
   }, (historical) => ({ historical, bootId: "b" }), { startJitterMs: 0, ...options });
-  const pack = (seq: number) => encodeTelemetryPack({ nodeId: "n", bootId: "b", seq, epochAtBoot: 0 }, [{ quality: "good" as const, channel: "temp", unit: "Cel", value: seq, at: seq }]);
+  const pack = (seq: number) => encodePack({ nodeId: "n", bootId: "b", seq, epochAtBoot: 0 }, [{ quality: "good" as const, channel: "temp", unit: "Cel", value: seq, at: seq }]);
   return { mp, forwarder, outbox, counters, sent, pack, setLinkFull: (full: boolean) => { linkFull = full; } };
 }
 

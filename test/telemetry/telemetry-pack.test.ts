@@ -1,5 +1,6 @@
 import test from "ava";
-import { decodeTelemetryPack, encodeTelemetryPack, preparePack, PREPARE_GROWTH, telemetryPackBound, type DecodedPack } from "../../modules/telemetry/telemetry-pack.js";
+import { decodeTelemetryPack, preparePack, PREPARE_GROWTH, telemetryPackBound, type DecodedPack } from "../../modules/telemetry/telemetry-pack.js";
+import { encodePack, rowsOf } from "../helpers/reading-rows.js";
 import { decodeSenmlPack, type SenmlRecord } from "../../modules/telemetry/senml.js";
 import { seededRandom } from "../helpers/seeded-random.js";
 import type { Reading } from "../../modules/io/channels.js";
@@ -12,7 +13,7 @@ const readings: Reading[] = [
 const EPOCH = 1_750_000_000_000;
 
 test("a pack carries node, boot and seq where a receiver finds them", (t) => {
-  const pack = decodeTelemetryPack(encodeTelemetryPack({ nodeId: "n1", bootId: "b00t", seq: 42, epochAtBoot: EPOCH }, readings));
+  const pack = decodeTelemetryPack(encodePack({ nodeId: "n1", bootId: "b00t", seq: 42, epochAtBoot: EPOCH }, readings));
   t.like(pack, { nodeId: "n1", bootId: "b00t", seq: 42, bt: (EPOCH + 5000) / 1000, clock: "wall", historical: false });
   // In time order; at equal times in pack order (rh, alone, as a named record before temp's group).
   t.deepEqual((pack as { readings: unknown[] }).readings, [
@@ -23,12 +24,12 @@ test("a pack carries node, boot and seq where a receiver finds them", (t) => {
 });
 
 test("before the clock is synchronised, times are uptime seconds flagged _clock uptime", (t) => {
-  const pack = decodeTelemetryPack(encodeTelemetryPack({ nodeId: "n1", bootId: "b00t", seq: 1 }, readings));
+  const pack = decodeTelemetryPack(encodePack({ nodeId: "n1", bootId: "b00t", seq: 1 }, readings));
   t.like(pack, { bt: 5, clock: "uptime" });
 });
 
 test("preparePack marks a waiting pack historical and changes nothing else", (t) => {
-  const live = encodeTelemetryPack({ nodeId: "n1", bootId: "b00t", seq: 7, epochAtBoot: EPOCH }, readings);
+  const live = encodePack({ nodeId: "n1", bootId: "b00t", seq: 7, epochAtBoot: EPOCH }, readings);
   t.is(preparePack(live, { historical: false, bootId: "b00t", epochAtBoot: EPOCH }), live, "a live pack goes out as it is");
   const hist = preparePack(live, { historical: true, bootId: "b00t", epochAtBoot: EPOCH });
   const before = decodeTelemetryPack(live) as Exclude<ReturnType<typeof decodeTelemetryPack>, string>;
@@ -37,7 +38,7 @@ test("preparePack marks a waiting pack historical and changes nothing else", (t)
 });
 
 test("an uptime pack of the running boot is re-based to wall time once the clock is known; other boots' are not", (t) => {
-  const uptime = encodeTelemetryPack({ nodeId: "n1", bootId: "b00t", seq: 3 }, readings);
+  const uptime = encodePack({ nodeId: "n1", bootId: "b00t", seq: 3 }, readings);
   const rebased = preparePack(uptime, { historical: true, bootId: "b00t", epochAtBoot: EPOCH });
   t.like(decodeTelemetryPack(rebased), { bt: (EPOCH + 5000) / 1000, clock: "rebased", historical: true, seq: 3 });
   t.true(rebased.byteLength - uptime.byteLength <= PREPARE_GROWTH, `grew ${rebased.byteLength - uptime.byteLength} bytes`);
@@ -48,7 +49,7 @@ test("an uptime pack of the running boot is re-based to wall time once the clock
 });
 
 test("preparePack is idempotent and leaves bytes it cannot read alone", (t) => {
-  const uptime = encodeTelemetryPack({ nodeId: "n1", bootId: "b00t", seq: 3 }, readings);
+  const uptime = encodePack({ nodeId: "n1", bootId: "b00t", seq: 3 }, readings);
   const context = { historical: true, bootId: "b00t", epochAtBoot: EPOCH };
   const once = preparePack(uptime, context);
   t.deepEqual(preparePack(once, context), once);
@@ -84,7 +85,7 @@ test("telemetryPackBound is never below the encoded size (seeded packs, every he
       epochAtBoot: random() < 0.5 ? undefined : 1.7e12 + random() * 1e11,
       historical: random() < 0.5,
     };
-    const slack = telemetryPackBound(header, readings) - encodeTelemetryPack(header, readings).byteLength;
+    const slack = telemetryPackBound(header, rowsOf(readings)) - encodePack(header, readings).byteLength;
     worst = Math.min(worst, slack);
   }
   t.true(worst >= 0, `the bound fell short by ${-worst} bytes`);
@@ -96,7 +97,7 @@ test("quality on the wire: a `_q.<channel>` string record before an uncertain va
     { quality: "uncertain", reason: "over_range", channel: "flow", unit: "l/s", value: 12.5, at: 5000 },
     { quality: "bad", reason: "nack", channel: "rh", unit: "%RH", at: 6000 },
   ];
-  const bytes = encodeTelemetryPack({ nodeId: "n1", bootId: "b00t", seq: 9, epochAtBoot: EPOCH }, mixed);
+  const bytes = encodePack({ nodeId: "n1", bootId: "b00t", seq: 9, epochAtBoot: EPOCH }, mixed);
   const records = decodeSenmlPack(bytes) as SenmlRecord[];
   // Channels with a reading not good (and one with a single reading, shorter named than grouped) keep one
   // named record per reading, the `_q` before it; a channel with more readings, all good, would be a group.
@@ -111,7 +112,7 @@ test("quality on the wire: a `_q.<channel>` string record before an uncertain va
     { n: "flow", u: "l/s", v: 12.5, t: 0, q: "uncertain:over_range" },
     { n: "rh", t: 1, q: "bad:nack" },
   ]);
-  t.true(bytes.byteLength <= telemetryPackBound({ nodeId: "n1", bootId: "b00t" }, mixed));
+  t.true(bytes.byteLength <= telemetryPackBound({ nodeId: "n1", bootId: "b00t" }, rowsOf(mixed)));
 });
 
 test("a channel with several good readings is a group: its base name and unit once, a base value when shorter, reset by the next group", (t) => {
@@ -120,7 +121,7 @@ test("a channel with several good readings is a group: its base name and unit on
     ...[30288.14, 30290.06, 29993.53].map((value, i): Reading => ({ quality: "good", channel: "pressure", unit: "Pa", value, at: at(i), tolerance: 78 })),
     ...[0, 1, 2].map((value, i): Reading => ({ quality: "good", channel: "count", unit: "/s", value, at: at(i) })),
   ];
-  const bytes = encodeTelemetryPack({ nodeId: "n1", bootId: "b00t", seq: 1, epochAtBoot: EPOCH }, grouped);
+  const bytes = encodePack({ nodeId: "n1", bootId: "b00t", seq: 1, epochAtBoot: EPOCH }, grouped);
   const records = decodeSenmlPack(bytes) as SenmlRecord[];
   t.deepEqual(records.slice(2), [
     { bn: "n1:pressure", bu: "Pa", bv: 30211, v: 0 }, // within 78 Pa of each point: the shortest numbers (integers of least magnitude), relative to the first

@@ -1,7 +1,7 @@
 import test from "ava";
 import { Decoder } from "cbor-x";
 import { encodeSenmlPack } from "../../modules/telemetry/senml.js";
-import { encodeTelemetryPack } from "../../modules/telemetry/telemetry-pack.js";
+import { encodePack } from "../helpers/reading-rows.js";
 import { runOnXS } from "../helpers/xs.js";
 import { senmlSamples, telemetrySamples } from "./entries/senml-samples.js";
 
@@ -20,7 +20,7 @@ test("encodeTelemetryPack produces the same bytes on XS as on Node, and they are
   const onXS = await run.command<Uint8Array[]>("telemetry");
   const decoder = new Decoder({ mapsAsObjects: false, useRecords: false });
   telemetrySamples().forEach((sample, i) => {
-    t.is(hex(onXS[i]), hex(encodeTelemetryPack(sample.header, sample.readings)), sample.label);
+    t.is(hex(onXS[i]), hex(encodePack(sample.header, sample.readings)), sample.label);
     const pack = decoder.decode(onXS[i]) as Map<number, unknown>[];
     t.is(pack[0].get(-2), `${sample.header.nodeId}:`, `${sample.label}: bn`);
     t.is(pack[0].get(0), "_seq");

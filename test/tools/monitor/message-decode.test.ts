@@ -1,7 +1,7 @@
 import test from "ava";
 import { seededRandom } from "../../helpers/seeded-random.js";
 import { Encoder } from "cbor-x";
-import { encodeTelemetryPack } from "../../../modules/telemetry/telemetry-pack.js";
+import { encodePack } from "../../helpers/reading-rows.js";
 import { decodeMessage, type MonitorMessage } from "../../../tools/monitor/message-decode.js";
 import { formatJson, formatText } from "../../../tools/monitor/format.js";
 
@@ -9,7 +9,7 @@ const cbor = (value: unknown) => new Uint8Array(new Encoder({ useRecords: false,
 const text = (s: string) => new TextEncoder().encode(s);
 const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ""), "hex"));
 
-const TELE = encodeTelemetryPack({ nodeId: "pump-7", bootId: "9f3a01c2", seq: 42, epochAtBoot: 1_764_045_000_000 }, [
+const TELE = encodePack({ nodeId: "pump-7", bootId: "9f3a01c2", seq: 42, epochAtBoot: 1_764_045_000_000 }, [
   { quality: "good" as const, channel: "temp", unit: "Cel", value: 21.37, at: 250 },
   { quality: "good" as const, channel: "rh", unit: "%RH", value: 45.2, at: 1250 },
 ]);
@@ -45,7 +45,7 @@ for (const [index, [topic, payload, expected]] of LINES.entries()) {
 }
 
 test("flags HIST and UPTIME, and findings after !!", (t) => {
-  const bytes = encodeTelemetryPack({ nodeId: "n", bootId: "b", seq: 3, historical: true }, [{ quality: "good" as const, channel: "temp", unit: "Cel", value: 20, at: 5000 }]);
+  const bytes = encodePack({ nodeId: "n", bootId: "b", seq: 3, historical: true }, [{ quality: "good" as const, channel: "temp", unit: "Cel", value: 20, at: 5000 }]);
   const line = formatText(decodeMessage("fieldnode/n/tele", bytes, "fieldnode"), [{ type: "GAP", from: 1, to: 2 }, { type: "REPLAY", seq: 3, historical: true, fills: false, unknown: false }]);
   t.is(line, "tele n boot=b seq=3 +5s HIST UPTIME temp=20 Cel !! GAP 1-2 (2 missing) REPLAY 3 (hist)");
 });

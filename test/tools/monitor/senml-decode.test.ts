@@ -1,5 +1,5 @@
 import test from "ava";
-import { encodeTelemetryPack } from "../../../modules/telemetry/telemetry-pack.js";
+import { encodePack } from "../../helpers/reading-rows.js";
 import { decodeTelemetry, resolveSenml, decodeCbor } from "../../../tools/monitor/senml-decode.js";
 import { formatText } from "../../../tools/monitor/format.js";
 
@@ -67,7 +67,7 @@ test("RFC 8428 section 4.6: base name, time, unit, value and sum carry to later 
 });
 
 test("the firmware's own encoder round-trips through the monitor's decoder", (t) => {
-  const bytes = encodeTelemetryPack({ nodeId: "pump-7", bootId: "9f3a01c2", seq: 42, epochAtBoot: 1_764_045_000_000 }, [
+  const bytes = encodePack({ nodeId: "pump-7", bootId: "9f3a01c2", seq: 42, epochAtBoot: 1_764_045_000_000 }, [
     { quality: "good" as const, channel: "temp", unit: "Cel", value: 21.37, at: 250 },
     { quality: "good" as const, channel: "rh", unit: "%RH", value: 45.2, at: 250 },
     { quality: "good" as const, channel: "temp", unit: "Cel", value: 21.38, at: 1250 },
@@ -115,7 +115,7 @@ test("unknown labels are ignored (RFC 8428 section 4.4)", (t) => {
 });
 
 test("quality: the monitor joins `_q.<channel>` to its reading and shows a bad one without a value", (t) => {
-  const bytes = encodeTelemetryPack({ nodeId: "pump-7", bootId: "9f3a01c2", seq: 5, epochAtBoot: 1_764_045_000_000 }, [
+  const bytes = encodePack({ nodeId: "pump-7", bootId: "9f3a01c2", seq: 5, epochAtBoot: 1_764_045_000_000 }, [
     { quality: "uncertain", reason: "over_range", channel: "flow", unit: "l/s", value: 12.5, at: 0 },
     { quality: "bad", reason: "nack", channel: "temp", unit: "Cel", at: 1000 },
     { quality: "good", channel: "rh", unit: "%RH", value: 45, at: 1000 },
