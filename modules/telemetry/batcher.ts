@@ -1,6 +1,6 @@
 import type { Reading } from "../io/reading.js";
 import type { Platform, TimerHandle } from "../platform.js";
-import { ChannelColumns } from "./channel-columns.js";
+import { ChannelColumns, COLUMNS_STEP } from "./channel-columns.js";
 import { JoinedRows } from "./joined-rows.js";
 import type { ReadingRows } from "./reading-rows.js";
 
@@ -11,7 +11,7 @@ interface ChannelQueue {
   since: number;
 }
 
-/** Emptied queues kept for reuse (their columns' capacity), at most. */
+/** Emptied queues kept for reuse (columns grown beyond `COLUMNS_STEP` rows), at most. */
 const SPARE_MAX = 16;
 
 /**
@@ -146,7 +146,8 @@ export class Batcher {
   #queue(channel: string): ChannelQueue {
     const since = this.#platform.clock.monotonic();
     const spare = this.#spare.pop();
-    if (!spare) return { channel, rows: new ChannelColumns(++this.#serial), since };
+    // Sized for the batch when it is small (the default 10), else grown in steps as readings come.
+    if (!spare) return { channel, rows: new ChannelColumns(++this.#serial, Math.min(this.#batchSize, COLUMNS_STEP)), since };
     spare.channel = channel;
     spare.since = since;
     return spare;
@@ -154,7 +155,8 @@ export class Batcher {
 
   /**
    * Hands the queues' readings to `onBatch` as one pack (joined, in time
-   * order when `sorted` or several), then keeps the emptied queues for reuse.
+   * order when `sorted` or several), then keeps the emptied queues whose
+   * columns grew for reuse.
    */
   #emit(queues: ChannelQueue[], sorted: boolean): void {
     if (queues.length === 1 && !sorted) this.#onBatch(queues[0].rows);
@@ -165,7 +167,8 @@ export class Batcher {
     }
     for (const queue of queues) {
       queue.rows.clear(++this.#serial);
-      if (this.#spare.length < SPARE_MAX) this.#spare.push(queue);
+      // Columns that grew beyond a step are kept for reuse; small ones cost less to make again than to keep.
+      if (queue.rows.capacity > COLUMNS_STEP && this.#spare.length < SPARE_MAX) this.#spare.push(queue);
     }
   }
 

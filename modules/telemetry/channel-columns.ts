@@ -6,7 +6,8 @@ export const COLUMNS_STEP = 64;
 
 /**
  * One channel's readings waiting for a pack, stored compactly: times and
- * values in two `Float64Array`s (16 bytes of chunk a reading, no object),
+ * values in one `Float64Array`, side by side (16 bytes of chunk a reading,
+ * no object),
  * and one `ReadingMeta` per run of consecutive readings with the same unit,
  * quality, reason and tolerance (usually one for the whole batch). The
  * capacity grows by `COLUMNS_STEP` rows at a time and is kept across
@@ -17,29 +18,28 @@ export const COLUMNS_STEP = 64;
 export class ChannelColumns implements ReadingRows {
   length = 0;
   serial: number;
-  #times: Float64Array;
-  #values: Float64Array;
+  /** Row i's time at 2i, its value at 2i + 1. */
+  #data: Float64Array;
   /** Each run's meta and its first row, in row order. */
   #runMeta: ReadingMeta[] = [];
   #runStart: number[] = [];
 
   constructor(serial: number, capacity = COLUMNS_STEP) {
     this.serial = serial;
-    this.#times = new Float64Array(capacity);
-    this.#values = new Float64Array(capacity);
+    this.#data = new Float64Array(2 * capacity);
   }
 
   /** Rows the columns hold before they grow. */
   get capacity(): number {
-    return this.#times.length;
+    return this.#data.length >> 1;
   }
 
   /** Appends a reading (its time, value and, when its meta differs from the last run's, a new run). */
   push(reading: Reading): void {
     const i = this.length;
-    if (i === this.#times.length) this.#grow();
-    this.#times[i] = reading.at;
-    this.#values[i] = reading.quality === "bad" ? NaN : reading.value;
+    if (2 * i === this.#data.length) this.#grow();
+    this.#data[2 * i] = reading.at;
+    this.#data[2 * i + 1] = reading.quality === "bad" ? NaN : reading.value;
     const last = this.#runMeta[this.#runMeta.length - 1];
     if (!last || last.unit !== reading.unit || last.quality !== reading.quality || last.reason !== reading.reason || last.tolerance !== reading.tolerance || last.channel !== reading.channel) {
       const meta: ReadingMeta = { channel: reading.channel, unit: reading.unit, quality: reading.quality, reason: reading.reason, tolerance: reading.tolerance } as ReadingMeta;
@@ -68,11 +68,11 @@ export class ChannelColumns implements ReadingRows {
   }
 
   time(i: number): number {
-    return this.#times[i];
+    return this.#data[2 * i];
   }
 
   value(i: number): number {
-    return this.#values[i];
+    return this.#data[2 * i + 1];
   }
 
   meta(i: number): ReadingMeta {
@@ -89,12 +89,8 @@ export class ChannelColumns implements ReadingRows {
   }
 
   #grow(): void {
-    const capacity = this.#times.length + COLUMNS_STEP;
-    const times = new Float64Array(capacity);
-    const values = new Float64Array(capacity);
-    times.set(this.#times);
-    values.set(this.#values);
-    this.#times = times;
-    this.#values = values;
+    const data = new Float64Array(this.#data.length + 2 * COLUMNS_STEP);
+    data.set(this.#data);
+    this.#data = data;
   }
 }

@@ -4,6 +4,7 @@ import type { Platform } from "../../modules/platform.js";
 import { Batcher } from "../../modules/telemetry/batcher.js";
 import { FakeTimers } from "../helpers/fake-timers.js";
 import { readingsOf } from "../helpers/reading-rows.js";
+import type { ReadingRows } from "../../modules/telemetry/reading-rows.js";
 import { randomInt, seededRandom } from "../helpers/seeded-random.js";
 
 /** A batcher on fake time, with every batch it closed and when. */
@@ -256,4 +257,23 @@ test("seeded random run, several channels: every reading out once, each channel 
       for (const r of batch.readings) t.true(batch.at - r.at <= maxAgeMs, `${where}: batch ${i} waited ${batch.at - r.at} ms`);
     }
   }
+});
+
+test("fits is asked about a channel's waiting rows plus the new one in place (the same rows, one longer each time: no copy), and a no takes the new one back", (t) => {
+  const timers = new FakeTimers();
+  const platform = { timers, clock: timers } as unknown as Platform;
+  const asked: { rows: ReadingRows; length: number; last: number }[] = [];
+  const batches: number[][] = [];
+  const batcher = new Batcher(platform, { batchSize: 1000, maxAgeMs: 600_000, fits: (rows) => {
+    asked.push({ rows, length: rows.length, last: rows.value(rows.length - 1) });
+    return rows.length <= 100;
+  } }, (rows) => batches.push(readingsOf(rows).map((r) => r.value ?? NaN)));
+  for (let v = 0; v < 150; v++) batcher.add({ quality: "good", channel: "p", unit: "Pa", value: v, at: timers.monotonic() });
+  t.is(asked.length, 149, "asked before every reading but the first of a pack");
+  t.true(asked.slice(0, 100).every((a) => a.rows === asked[0].rows), "the same rows each time");
+  t.deepEqual(asked.slice(0, 100).map((a) => [a.length, a.last]), Array.from({ length: 100 }, (_, i) => [i + 2, i + 1]), "waiting rows plus the new one");
+  t.deepEqual(batches, [Array.from({ length: 100 }, (_, i) => i)], "the 101st did not fit: the 100 went without it");
+  t.is(batcher.pending, 50);
+  batcher.flush();
+  t.deepEqual(batches[1], Array.from({ length: 50 }, (_, i) => 100 + i));
 });
