@@ -28,6 +28,7 @@ const SECTIONS: BenchSection[] = [
   { name: "modbus", rows: (context) => modbusBench(context.details) },
   { name: "fleet", rows: (context) => fleetBench(context.details) },
   { name: "xs", rows: async (context) => (await import("./footprint.js")).xsRows(context) },
+  { name: "xs-compact", rows: async (context) => (await import("./compact-footprint.js")).compactFootprintRows(context) },
 ];
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "../../..");
