@@ -18,8 +18,9 @@ export interface ReadingRows {
   readonly length: number;
   /**
    * The same number for as long as the rows only grow at the end (rows
-   * 0..length-1 unchanged); a new number otherwise. The PackMaker's
-   * incremental size check keys on it.
+   * 0..length-1 unchanged), or take back what they added after the
+   * PackMaker's `fits` said no to it; a new number otherwise. The
+   * PackMaker's incremental size check keys on it.
    */
   readonly serial: number;
   /** Monotonic ms when row `i` was sampled. */

@@ -41,7 +41,7 @@ export interface PackHeader {
  *
  * Reads `rows` by index (the Batcher's columns, no object per reading) and
  * writes each record as it is made (`SenmlWriter`): besides the bytes, what
- * it holds is a few typed arrays of the rows' size (about 30 bytes a row)
+ * it holds is a few typed arrays of the rows' size (about 40 bytes a row)
  * and a record at a time.
  */
 export function encodeTelemetryPack(header: PackHeader, rows: ReadingRows): Uint8Array {
@@ -108,7 +108,7 @@ export function encodeTelemetryPack(header: PackHeader, rows: ReadingRows): Uint
     starts.push(at);
     at += counts[slot];
   }
-  const byChannel = new Uint16Array(n);
+  const byChannel = new Uint32Array(n);
   const next = starts.slice();
   for (let i = 0; i < n; i++) byChannel[next[channelOf[i]]++] = i;
   const grouped: number[] = [];
@@ -168,7 +168,7 @@ const WINDOW_MS = 47_000;
  * bt 24 s after it, each re-based only when the bytes its times save exceed
  * the bt's own.
  */
-function rebases(rows: ReadingRows, group: Uint16Array, base: number, toSeconds: (ms: number) => number): Map<number, number> {
+function rebases(rows: ReadingRows, group: Uint32Array, base: number, toSeconds: (ms: number) => number): Map<number, number> {
   const out = new Map<number, number>();
   const timeBytes = (t: number) => (t === 0 ? 0 : 1 + cborNumberSize(t));
   for (let i = 0; i < group.length;) {
@@ -230,7 +230,7 @@ function relativeSeconds(ms: number): number {
  * first reported value, then every v is bv + v exactly as a receiver adds
  * them, within the reading's tolerance), else plain (bv undefined).
  */
-function groupValues(rows: ReadingRows, group: Uint16Array): { bv?: number; v: Float64Array } {
+function groupValues(rows: ReadingRows, group: Uint32Array): { bv?: number; v: Float64Array } {
   const n = group.length;
   const targets = new Float64Array(n);
   const tolerances = new Float64Array(n);
