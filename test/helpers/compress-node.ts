@@ -13,10 +13,10 @@ import { seededRandom } from "./seeded-random.js";
 /** The ADC1 pins the channels read. */
 export const COMPRESS_PINS: readonly number[] = [32, 33, 34, 35, 36, 37, 38, 39];
 
-/** Boot overrides: the 8 channels (they replace the default ones), their chains, the batching. */
-export function compressNodeOverrides(): Record<string, string> {
+/** Boot overrides: the channels (8 by default, at most 8; they replace the default ones), their chains, the batching. */
+export function compressNodeOverrides(channels = COMPRESS_PINS.length): Record<string, string> {
   const overrides: Record<string, string> = { "telemetry.batch_size": "1000", "telemetry.max_interval": "600" };
-  COMPRESS_PINS.forEach((pin, i) => {
+  COMPRESS_PINS.slice(0, channels).forEach((pin, i) => {
     overrides[`ch.a${i}.type`] = "analog";
     overrides[`ch.a${i}.pin`] = String(pin);
     overrides[`ch.a${i}.filter`] = "compress(5)";

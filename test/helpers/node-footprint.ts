@@ -203,6 +203,8 @@ async function harnessCompute(timeoutMs: number): Promise<number> {
 export interface ConnectedFootprintOptions {
   /** The compact-pack node (test/helpers/compress-node.ts: 8 channels, compress(5 %), batch_size 1000, max_interval 600 s); false: the default config. */
   compress: boolean;
+  /** With `compress`: how many of its channels (1-8, default 8). */
+  channels?: number;
   /** Virtual seconds connected after the first 60 s (default 1,260: two full 600-s windows and a minute). */
   seconds?: number;
   /** A checkpoint every this many virtual seconds (default 10). */
@@ -236,7 +238,7 @@ export async function measureConnectedFootprint(options: ConnectedFootprintOptio
   const run = await runOnXS(ENTRY, { timeoutMs, name: options.compress ? "footprint-compress" : "footprint-default" });
   try {
     const loaded = await run.footprint();
-    await run.command("boot", { compress: options.compress });
+    await run.command("boot", { compress: options.compress, channels: options.channels });
     await run.command("run", 60_000);
     const packsBefore = await run.command<number>("counter", "tele_packs");
     const samplesBefore = await run.command<number>("counter", "samples");

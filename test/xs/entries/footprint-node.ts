@@ -10,9 +10,9 @@
  * (the node and its platform dropped without a stop, a new one booted on the
  * same flash: a reboot that restores a full outbox). "boot" takes the
  * storage's capacity hint, or `{ capacityBytes, compress: true }` for the
- * compact-pack node of test/helpers/compress-node.ts (8 channels, each
- * compress(5 %), batch_size 1000, max_interval 600 s), with `overrides`
- * on top of its config.
+ * compact-pack node of test/helpers/compress-node.ts (`channels`, default 8,
+ * each compress(5 %), batch_size 1000, max_interval 600 s), with
+ * `overrides` on top of its config.
  */
 import { startNode, type NodeHandle } from "../../../modules/node.js";
 import type { XsGuest } from "../../helpers/xs.js";
@@ -27,19 +27,21 @@ let away = false;
 let node: NodeHandle | undefined;
 let compress = false;
 let extra: Record<string, string> = {};
+let channels: number | undefined;
 
 /** The node on the test platform: the default config, or the compact-pack one with its seeded signals. */
 function start(): NodeHandle {
   if (!compress) return startNode(test.platform);
   driveCompressSignals(test.board!.pins, () => test.clock.monotonic(), 7);
-  return startNode(test.platform, { overrides: { ...compressNodeOverrides(), ...extra } });
+  return startNode(test.platform, { overrides: { ...compressNodeOverrides(channels), ...extra } });
 }
 
 /** Boots the node; `capacityBytes`, when given, is the storage's capacity hint (the ESP32's NVS). */
-xsHarness.on("boot", (options?: number | { capacityBytes?: number; compress?: boolean; overrides?: Record<string, string> }) => {
+xsHarness.on("boot", (options?: number | { capacityBytes?: number; compress?: boolean; channels?: number; overrides?: Record<string, string> }) => {
   const capacityBytes = typeof options === "number" ? options : options?.capacityBytes;
   compress = typeof options === "object" && options.compress === true;
   extra = (typeof options === "object" && options.overrides) || {};
+  channels = typeof options === "object" ? options.channels : undefined;
   if (typeof capacityBytes === "number") (test.storage as { capacityBytes?: number }).capacityBytes = capacityBytes;
   node = start();
   test.mqtt.accept(false);
