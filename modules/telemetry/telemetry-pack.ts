@@ -41,8 +41,8 @@ export interface PackHeader {
  *
  * Reads `rows` by index (the Batcher's columns, no object per reading) and
  * writes each record as it is made (`SenmlWriter`): besides the bytes, what
- * it holds is a few typed arrays of the rows' size (about 40 bytes a row)
- * and a record at a time.
+ * it holds is two typed arrays of the rows' size (6 bytes a row) and a
+ * record at a time.
  */
 export function encodeTelemetryPack(header: PackHeader, rows: ReadingRows): Uint8Array {
   const n = rows.length;
@@ -120,17 +120,17 @@ export function encodeTelemetryPack(header: PackHeader, rows: ReadingRows): Uint
   let base = origin;
   for (const slot of grouped) {
     const group = byChannel.subarray(starts[slot], starts[slot] + counts[slot]);
-    const values = groupValues(rows, group);
+    const groupBv = groupBase(rows, group);
     // Re-basing needs wall time: an uptime pack keeps one bt, the one preparePack re-bases.
     const bases = wall ? rebases(rows, group, base, toSeconds) : undefined;
     for (let i = 0; i < group.length; i++) {
-      const record: SenmlRecord = { v: values.v[i] };
+      const record: SenmlRecord = { v: groupValue(rows, group, i, groupBv) };
       if (i === 0) {
         const meta = rows.meta(group[0]);
         record.bn = `${header.nodeId}:${meta.channel}`;
         if (meta.unit !== unit) record.bu = unit = meta.unit;
         // A base value carries on to later groups (RFC 8428 section 4.6): one without its own resets it.
-        if ((values.bv ?? 0) !== bv) record.bv = bv = values.bv ?? 0;
+        if ((groupBv ?? 0) !== bv) record.bv = bv = groupBv ?? 0;
       }
       const rebase = bases?.get(i);
       if (rebase !== undefined) {
@@ -225,42 +225,48 @@ function relativeSeconds(ms: number): number {
 }
 
 /**
- * The reported values of one channel's group (`group`: its row numbers), as
- * v relative to a base value `bv` when one makes the group shorter (bv = the
- * first reported value, then every v is bv + v exactly as a receiver adds
- * them, within the reading's tolerance), else plain (bv undefined).
+ * The base value of one channel's group (`group`: its row numbers), when
+ * values relative to it make the group shorter: the first reported value,
+ * every other v then being `basedValue` (bv + v exactly as a receiver adds
+ * them, within the reading's tolerance); undefined for plain values. Reads
+ * the rows twice rather than keeping the values (`groupValue` computes each
+ * again as its record is written).
  */
-function groupValues(rows: ReadingRows, group: Uint32Array): { bv?: number; v: Float64Array } {
+function groupBase(rows: ReadingRows, group: Uint32Array): number | undefined {
   const n = group.length;
-  const targets = new Float64Array(n);
-  const tolerances = new Float64Array(n);
-  const plain = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const row = group[i];
-    const window = reportWindow(rows.value(row), rows.meta(row).tolerance);
-    targets[i] = window.target;
-    tolerances[i] = window.tolerance;
-    plain[i] = shortestWithin(window.target, window.tolerance);
-  }
-  if (n < 2) return { v: plain };
-  const bv = plain[0];
-  const based = new Float64Array(n);
+  if (n < 2) return undefined;
+  const bv = plainValue(rows, group[0]);
+  let plainBytes = cborNumberSize(bv);
+  let basedBytes = 1 + cborNumberSize(bv) + cborNumberSize(0);
   for (let i = 1; i < n; i++) {
-    const target = targets[i];
-    const tolerance = tolerances[i];
-    const fits = (v: number) => Math.abs(bv + v - target) <= tolerance;
-    let v = shortestWithin(target - bv, tolerance);
-    if (!fits(v)) v = target - bv;
-    if (!fits(v)) return { v: plain };
-    based[i] = v;
+    const window = reportWindow(rows.value(group[i]), rows.meta(group[i]).tolerance);
+    const v = basedValue(bv, window.target, window.tolerance);
+    if (v === undefined) return undefined;
+    plainBytes += cborNumberSize(shortestWithin(window.target, window.tolerance));
+    basedBytes += cborNumberSize(v);
   }
-  let plainBytes = 0;
-  let basedBytes = 1 + cborNumberSize(bv);
-  for (let i = 0; i < n; i++) {
-    plainBytes += cborNumberSize(plain[i]);
-    basedBytes += cborNumberSize(based[i]);
-  }
-  return basedBytes < plainBytes ? { bv, v: based } : { v: plain };
+  return basedBytes < plainBytes ? bv : undefined;
+}
+
+/** The v of the `i`th reading of a group whose base value is `bv` (undefined: plain). */
+function groupValue(rows: ReadingRows, group: Uint32Array, i: number, bv: number | undefined): number {
+  if (bv === undefined) return plainValue(rows, group[i]);
+  if (i === 0) return 0;
+  const window = reportWindow(rows.value(group[i]), rows.meta(group[i]).tolerance);
+  return basedValue(bv, window.target, window.tolerance) as number;
+}
+
+/** A row's reported value on its own (`reportedValue`). */
+function plainValue(rows: ReadingRows, row: number): number {
+  return reportedValue(rows.value(row), rows.meta(row).tolerance);
+}
+
+/** The shortest v with bv + v within `tolerance` of `target` as a receiver adds them; undefined when float rounding allows none. */
+function basedValue(bv: number, target: number, tolerance: number): number | undefined {
+  const fits = (v: number) => Math.abs(bv + v - target) <= tolerance;
+  let v = shortestWithin(target - bv, tolerance);
+  if (!fits(v)) v = target - bv;
+  return fits(v) ? v : undefined;
 }
 
 /** Name prefix of the quality record of a reading that is not good: `_q.<channel>`. */
