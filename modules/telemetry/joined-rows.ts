@@ -19,11 +19,6 @@ export class JoinedRows implements ReadingRows {
     this.serial = serial;
   }
 
-  /** The columns joined, in order. */
-  get parts(): readonly ChannelColumns[] {
-    return this.#parts;
-  }
-
   /** Appends all rows of `part` (the serial stays: earlier rows are unchanged). */
   join(part: ChannelColumns): void {
     const p = this.#parts.length;
