@@ -55,6 +55,10 @@ export interface KeyView {
 export class ConfigService {
   #store: ConfigStore;
   #hardwareId: string;
+  // On the ESP32 each Map entry costs XS slots (~2-3, 11 keys a channel): the three layers
+  // share one Map until they differ. `#saved` is never changed in place (a new Map replaces
+  // it); `#pending` and `#running` may be the very same Map as `#saved` or as each other, so
+  // they are changed in place only through #editPending/#editRunning, which copy a shared one first.
   #saved: RawConfig;
   #pending: RawConfig;
   #running: RawConfig;
@@ -97,8 +101,8 @@ export class ConfigService {
       }
     }
     this.#saved = raw;
-    this.#pending = new Map(raw);
-    this.#running = new Map(raw);
+    this.#pending = raw;
+    this.#running = raw;
   }
 
   /**
@@ -116,8 +120,8 @@ export class ConfigService {
     for (const [key, text] of Object.entries(values)) candidate.set(key, parseText(key, text));
     checkConfig(candidate);
     this.#saved = candidate;
-    this.#pending = new Map(candidate);
-    this.#running = new Map(candidate);
+    this.#pending = candidate;
+    this.#running = candidate;
   }
 
   /**
@@ -191,7 +195,7 @@ export class ConfigService {
       this.#pending = next;
       return;
     }
-    this.#pending.set(key, value);
+    this.#editPending().set(key, value);
   }
 
   /**
@@ -203,19 +207,20 @@ export class ConfigService {
     if (instance) {
       const group = instance[1] as GroupId;
       if (!GROUP_NAME.test(instance[2]) || !this.#pending.has(`${key}.type`)) throw noInstance(group, instance[2]);
-      for (const k of [...this.#pending.keys()]) if (k.startsWith(`${key}.`)) this.#pending.delete(k);
+      const pending = this.#editPending();
+      for (const k of [...pending.keys()]) if (k.startsWith(`${key}.`)) pending.delete(k);
       return;
     }
     const ref = requireKey(key, this.#pending);
     if (ref.kind === "global") {
-      if (ref.spec.default === undefined) this.#pending.delete(key);
-      else this.#pending.set(key, ref.spec.default);
+      if (ref.spec.default === undefined) this.#editPending().delete(key);
+      else this.#editPending().set(key, ref.spec.default);
       return;
     }
     if (!this.#pending.has(`${ref.group}.${ref.name}.type`)) throw noInstance(ref.group, ref.name);
     if (ref.field === "type") return this.unset(`${ref.group}.${ref.name}`);
-    if (ref.spec.default !== undefined) this.#pending.set(key, ref.spec.default);
-    else this.#pending.delete(key);
+    if (ref.spec.default !== undefined) this.#editPending().set(key, ref.spec.default);
+    else this.#editPending().delete(key);
   }
 
   /**
@@ -234,7 +239,7 @@ export class ConfigService {
     const changed = diff(this.#pending, this.#saved);
     const generation = this.#writeRecord(this.#pending);
     this.#limiter?.cancel();
-    this.#saved = new Map(this.#pending);
+    this.#saved = this.#pending;
     // The technician set the broker by hand: that is the setting to keep, not one to fall back from.
     if (this.fallback.value && changed.some((k) => ADMIN_KEYS.includes(k))) this.fallback.erase();
     this.#changed(changed);
@@ -315,8 +320,8 @@ export class ConfigService {
       const spec = lookupKey(key)?.spec;
       if (!spec || spec.restart || this.#overrides.has(key)) continue;
       const value = this.#saved.get(key);
-      if (value === undefined) this.#running.delete(key);
-      else this.#running.set(key, value);
+      if (value === undefined) this.#editRunning().delete(key);
+      else this.#editRunning().set(key, value);
       this.#watchers.notify(key, value);
     }
     this.onSaved?.(changed);
@@ -325,7 +330,7 @@ export class ConfigService {
   /** Drops the staged edits; returns how many keys were unsaved. */
   discard(): number {
     const count = this.unsavedKeys().length;
-    this.#pending = new Map(this.#saved);
+    this.#pending = this.#saved;
     return count;
   }
 
@@ -411,7 +416,7 @@ export class ConfigService {
     }
     const changed = diff(candidate, this.#saved);
     this.#saved = candidate;
-    for (const [k, v] of parsed) this.#pending.set(k, v);
+    for (const [k, v] of parsed) this.#editPending().set(k, v);
     this.#changed(changed);
     return { ok: true, generation, applied: [...parsed.keys()], restartNeeded: [...parsed.keys()].filter((k) => lookupKey(k)!.spec.restart && this.#running.get(k) !== parsed.get(k)) };
   }
@@ -433,8 +438,8 @@ export class ConfigService {
     this.#limiter?.cancel();
     this.#saved = candidate;
     for (const key of changed) {
-      this.#pending.set(key, candidate.get(key)!);
-      if (!this.#overrides.has(key)) this.#running.set(key, candidate.get(key)!);
+      this.#editPending().set(key, candidate.get(key)!);
+      if (!this.#overrides.has(key)) this.#editRunning().set(key, candidate.get(key)!);
     }
     this.#changed(changed);
     return changed;
@@ -466,7 +471,19 @@ export class ConfigService {
     this.fallback.erase();
     this.#store.erase();
     this.#saved = factoryDefaults();
-    this.#pending = new Map(this.#saved);
+    this.#pending = this.#saved;
+  }
+
+  /** `#pending`, first copied when it is shared with `#saved` or `#running`, to be changed in place. */
+  #editPending(): RawConfig {
+    if (this.#pending === this.#saved || this.#pending === this.#running) this.#pending = new Map(this.#pending);
+    return this.#pending;
+  }
+
+  /** `#running`, first copied when it is shared with `#saved` or `#pending`, to be changed in place. */
+  #editRunning(): RawConfig {
+    if (this.#running === this.#saved || this.#running === this.#pending) this.#running = new Map(this.#running);
+    return this.#running;
   }
 
   #view(key: string, spec: KeySpec): KeyView {
