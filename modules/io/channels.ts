@@ -9,7 +9,7 @@ import { SampleSchedule } from "./sample-schedule.js";
 import { QUALITY_REASONS, reasonOfError, type Quality, type QualityReason } from "./quality.js";
 import { badReading, qualityText, type QualityChange, type Reading } from "./reading.js";
 import { SENSOR_TYPES } from "./sensor-registry.js";
-import type { Measurement, Sensor, SensorType } from "./sensor-type.js";
+import type { Measurement, OpenContext, Sensor, SensorType } from "./sensor-type.js";
 
 export type { QualityChange, Reading } from "./reading.js";
 
@@ -38,19 +38,113 @@ export interface ChannelsOptions {
 /** Samples in a row in which a chip did not answer, after which it is closed and re-opened with backoff. */
 export const REOPEN_AFTER = 3;
 
-/** One open (or failed) sensor, shared by the channels on its chip. */
-interface Slot {
-  key: string;
-  type: SensorType | undefined;
-  config: ChannelConfig;
-  sensor?: Sensor;
+/** The re-open delay's random factor: none (a sensor's back-off needs no jitter). One function for every sensor. */
+const NO_JITTER = () => 1;
+
+/**
+ * One open (or failed) sensor, shared by the channels on its chip. It is
+ * also the context its sensor is opened with (getters and a method, so no
+ * context object and error closure per sensor: the ESP32's XS heap is a
+ * fixed number of slots, ~11 a closure).
+ */
+class Slot implements OpenContext {
+  readonly type: SensorType | undefined;
+  readonly config: ChannelConfig;
+  sensor: Sensor | undefined;
   /** The last fault the driver reported (or the open failure). */
-  fault?: { message: string; reason: QualityReason };
+  fault: { message: string; reason: QualityReason } | undefined;
   /** Samples in a row without an answer. */
-  silent: number;
+  silent = 0;
   /** Monotonic ms before which no open is tried. */
-  retryAt: number;
-  backoff: Backoff;
+  retryAt = 0;
+  /** Made at the first failure (most sensors never fail). */
+  backoff: Backoff | undefined;
+  readonly #platform: Platform;
+
+  constructor(platform: Platform, type: SensorType | undefined, config: ChannelConfig) {
+    this.#platform = platform;
+    this.type = type;
+    this.config = config;
+  }
+
+  get io() {
+    return this.#platform.io;
+  }
+
+  get timers() {
+    return this.#platform.timers;
+  }
+
+  get clock() {
+    return this.#platform.clock;
+  }
+
+  get storage() {
+    return this.#platform.storage;
+  }
+
+  /** The driver's fault: kept (escaped) for the next reading's reason and the state's last fault. */
+  onError(message: string, reason?: QualityReason): void {
+    this.fault = { message: printable(message), reason: reason && QUALITY_REASONS.includes(reason) ? reason : "sensor_fault" };
+  }
+}
+
+/** What every Sampler of one Channels shares: one object, not closures per channel. */
+interface SamplerHub {
+  readonly platform: Platform;
+  readonly counters: Counters;
+  /** Samples channel `name` (stamped `due`, default now) and fans the reading out. */
+  sample(name: string, due?: number): void;
+}
+
+/**
+ * Samples one channel on its interval, at start + k × interval without drift
+ * (SampleSchedule; due times missed by a late timer are skipped and counted
+ * in `samples_skipped`); while its sensor paces itself (`Sensor.nextSampleIn`,
+ * a replay), when its next value is due instead, and no more after the last.
+ * A subclass with methods, not closures: ~40 slots a channel less on the ESP32.
+ */
+class Sampler extends SampleSchedule {
+  readonly #name: string;
+  readonly #slot: Slot;
+  readonly #hub: SamplerHub;
+  #paced: TimerHandle | undefined;
+
+  constructor(hub: SamplerHub, config: ChannelConfig, slot: Slot) {
+    super(hub.platform.timers, hub.platform.clock, config.intervalMs);
+    this.#name = config.name;
+    this.#slot = slot;
+    this.#hub = hub;
+  }
+
+  protected override due(dueMs: number): void {
+    this.#tick(dueMs);
+  }
+
+  protected override skip(count: number): void {
+    this.#hub.counters.add("samples_skipped", count);
+  }
+
+  /** Stops the schedule and a paced sample. */
+  halt(): void {
+    this.stop();
+    this.#hub.platform.timers.clear(this.#paced);
+  }
+
+  // A scheduled sample is stamped with its due time (drift-free: start + k × interval, so a
+  // pack's relative times are whole intervals); a paced one (a replay) when it is read.
+  #tick(due?: number): void {
+    this.#paced = undefined;
+    this.#hub.sample(this.#name, due);
+    const next = this.#slot.sensor?.nextSampleIn?.();
+    if (next === undefined) {
+      if (!this.running) this.start();
+      return;
+    }
+    this.stop();
+    if (next === "end") return;
+    this.#paced = this.#hub.platform.timers.once(() => this.#tick(), Math.max(0, next));
+  }
 }
 
 /**
@@ -72,9 +166,10 @@ export class Channels {
   #backoff: { baseMs?: number; capMs?: number };
   #configs: ChannelConfig[];
   #slots = new Map<string, Slot>();
-  /** Stops each channel's sampling. */
-  #stops: (() => void)[] = [];
+  #samplers: Sampler[] = [];
+  #hub: SamplerHub;
   #states = new Map<string, ChannelState>();
+  /** The latest reading of each input of a computed channel (only those: a Reading a channel is slots on the ESP32). */
   #latest = new Map<string, Reading>();
   #computed = new Map<string, ComputedChannel>();
   /** Computed channels waiting for their evaluation turn (updates of one instant coalesce). */
@@ -96,6 +191,7 @@ export class Channels {
     };
     this.#readings = new Observers(onObserverError);
     this.#qualityChanges = new Observers(onObserverError);
+    this.#hub = { platform, counters, sample: (name, due) => this.#publish(this.read(name, due)) };
     for (const config of configs) {
       this.#states.set(config.name, { name: config.name, unit: config.unit, faults: 0 });
       if (this.#types[config.type]?.computed) this.#computed.set(config.name, new ComputedChannel(config));
@@ -120,39 +216,10 @@ export class Channels {
       // Opened now, not at the first sample, so a chip's first conversion is ready by then.
       const slot = this.#slot(config);
       if (!slot.sensor) this.#open(slot);
-      this.#schedule(config, slot);
+      const sampler = new Sampler(this.#hub, config, slot);
+      this.#samplers.push(sampler);
+      sampler.start();
     }
-  }
-
-  /**
-   * Samples a channel on its interval, at start + k × interval without drift
-   * (SampleSchedule; due times missed by a late timer are skipped and
-   * counted in `samples_skipped`); while its sensor paces itself
-   * (`Sensor.nextSampleIn`, a replay), when its next value is due instead,
-   * and no more after the last.
-   */
-  #schedule(config: ChannelConfig, slot: Slot): void {
-    let paced: TimerHandle | undefined;
-    // A scheduled sample is stamped with its due time (drift-free: start + k × interval, so a
-    // pack's relative times are whole intervals); a paced one (a replay) when it is read.
-    const tick = (due?: number) => {
-      paced = undefined;
-      this.#publish(this.read(config.name, due));
-      const next = slot.sensor?.nextSampleIn?.();
-      if (next === undefined) {
-        if (!schedule.running) schedule.start();
-        return;
-      }
-      schedule.stop();
-      if (next === "end") return;
-      paced = this.#platform.timers.once(() => tick(), Math.max(0, next));
-    };
-    const schedule = new SampleSchedule(this.#platform.timers, this.#platform.clock, config.intervalMs, tick, (n) => this.#counters.add("samples_skipped", n));
-    this.#stops.push(() => {
-      schedule.stop();
-      this.#platform.timers.clear(paced);
-    });
-    schedule.start();
   }
 
   /**
@@ -180,8 +247,8 @@ export class Channels {
 
   /** Stops sampling and closes every sensor once. */
   stop(): void {
-    for (const stop of this.#stops) stop();
-    this.#stops = [];
+    for (const sampler of this.#samplers) sampler.halt();
+    this.#samplers = [];
     this.#platform.timers.clear(this.#dirtyTimer);
     this.#dirtyTimer = undefined;
     for (const slot of this.#slots.values()) this.#close(slot);
@@ -193,7 +260,9 @@ export class Channels {
     const key = `${config.type}@${(type?.chip ?? ["address", "pin"]).map((f) => String(config.fields?.[f] ?? (config as unknown as Record<string, unknown>)[f] ?? "")).join(",")}`;
     let slot = this.#slots.get(key);
     if (!slot) {
-      slot = { key, type, config, silent: 0, retryAt: 0, backoff: new Backoff(() => 1, this.#backoff) };
+      // The back-off options are checked with the first sensor, as when each slot made its Backoff at once.
+      if (this.#slots.size === 0) new Backoff(NO_JITTER, this.#backoff);
+      slot = new Slot(this.#platform, type, config);
       this.#slots.set(key, slot);
     }
     return slot;
@@ -205,16 +274,7 @@ export class Channels {
     try {
       if (!type) throw new Error(`unknown sensor type "${slot.config.type}"`);
       this.#counters.add("sensor_opens");
-      slot.sensor = type.open({
-        io: this.#platform.io,
-        timers: this.#platform.timers,
-        clock: this.#platform.clock,
-        storage: this.#platform.storage,
-        config: slot.config,
-        onError: (message, reason) => {
-          slot.fault = { message: printable(message), reason: reason && QUALITY_REASONS.includes(reason) ? reason : "sensor_fault" };
-        },
-      });
+      slot.sensor = type.open(slot);
     } catch (error) {
       slot.fault = { message: `open failed: ${printable((error as Error)?.message ?? error)}`, reason: reasonOfError(error) };
       this.#counters.add("sensor_open_failures");
@@ -233,6 +293,7 @@ export class Channels {
   }
 
   #retryLater(slot: Slot): void {
+    slot.backoff ??= new Backoff(NO_JITTER, this.#backoff);
     slot.retryAt = this.#platform.clock.monotonic() + slot.backoff.next();
   }
 
@@ -260,7 +321,7 @@ export class Channels {
       return badReading(config.name, config.unit, slot.fault?.reason ?? "sensor_fault", now);
     }
     slot.silent = 0;
-    slot.backoff.reset();
+    slot.backoff?.reset();
     return this.#measured(config, values[config.measure], slot.fault?.reason, now);
   }
 
@@ -304,9 +365,11 @@ export class Channels {
   #publish(reading: Reading | undefined): void {
     // "No conversion yet" (a sensor just opened, a computed channel's input never read) is no value: nothing to tell.
     if (!reading || reading.reason === "not_ready") return;
-    this.#latest.set(reading.channel, reading);
+    let input = false;
+    for (const computed of this.#computed.values()) if (computed.inputs.includes(reading.channel)) input = true;
+    if (input) this.#latest.set(reading.channel, reading);
     this.#readings.emit(reading);
-    for (const computed of this.#computed.values()) if (computed.inputs.includes(reading.channel)) this.#dirty.add(computed.name);
+    if (input) for (const computed of this.#computed.values()) if (computed.inputs.includes(reading.channel)) this.#dirty.add(computed.name);
     if (this.#dirty.size > 0 && this.#dirtyTimer === undefined) this.#dirtyTimer = this.#platform.timers.once(() => this.#evaluate(), 0);
   }
 

@@ -10,8 +10,10 @@ import type { Clock, TimerHandle, Timers } from "../platform.js";
  * `onSkip`; the call then stands for the latest passed due time. One
  * `once` timer at a time. `onDue` gets the due time (monotonic ms); what it
  * throws is the caller's (Channels never throws), and the next call is
- * armed before it runs. Throws RangeError for an interval that is not a
- * positive integer number of ms.
+ * armed before it runs. A subclass may override `due` and `skip` instead of
+ * passing callbacks (Channels does: no closures per channel on the ESP32's
+ * slot heap). Throws RangeError for an interval that is not a positive
+ * integer number of ms.
  */
 export class SampleSchedule {
   readonly intervalMs: number;
@@ -19,14 +21,14 @@ export class SampleSchedule {
   skipped = 0;
   #timers: Timers;
   #clock: Clock;
-  #onDue: (dueMs: number) => void;
-  #onSkip: (count: number) => void;
+  #onDue: ((dueMs: number) => void) | undefined;
+  #onSkip: ((count: number) => void) | undefined;
   #origin = 0;
   #k = 0;
   #timer: TimerHandle | undefined;
   #running = false;
 
-  constructor(timers: Timers, clock: Clock, intervalMs: number, onDue: (dueMs: number) => void, onSkip: (count: number) => void = () => {}) {
+  constructor(timers: Timers, clock: Clock, intervalMs: number, onDue?: (dueMs: number) => void, onSkip?: (count: number) => void) {
     if (!Number.isInteger(intervalMs) || intervalMs < 1) throw new RangeError(`sample interval must be a positive whole number of ms, got ${intervalMs}`);
     this.intervalMs = intervalMs;
     this.#timers = timers;
@@ -56,6 +58,16 @@ export class SampleSchedule {
     this.#timer = undefined;
   }
 
+  /** A due time came (`onDue`). */
+  protected due(dueMs: number): void {
+    this.#onDue?.(dueMs);
+  }
+
+  /** `count` due times were skipped (`onSkip`). */
+  protected skip(count: number): void {
+    this.#onSkip?.(count);
+  }
+
   #arm(): void {
     const due = this.#origin + this.#k * this.intervalMs;
     this.#timer = this.#timers.once(() => this.#fire(), Math.max(0, due - this.#clock.monotonic()));
@@ -69,11 +81,11 @@ export class SampleSchedule {
     if (missed > 0) {
       this.#k += missed;
       this.skipped += missed;
-      this.#onSkip(missed);
+      this.skip(missed);
     }
     const due = this.#origin + this.#k * this.intervalMs;
     this.#k++;
     this.#arm();
-    this.#onDue(due);
+    this.due(due);
   }
 }
