@@ -65,8 +65,8 @@ export class ConfigService {
   #overrides = new Map<string, Value>();
   /** The broker fallback's record: armed by a remote change of `admin` keys (broker-fallback.ts). */
   readonly fallback: FallbackRecord;
-  /** What load found: source, generation, problems. */
-  readonly loaded: LoadResult;
+  /** What load found: source, generation, problems (not the record's values: they live on in the saved config, not twice in the ESP32's slot heap). */
+  readonly loaded: Omit<LoadResult, "values">;
   /** Called after a save or remote apply with the keys that changed (the live ones are told their value through `watch` first). */
   onSaved: ((changed: string[]) => void) | undefined;
   #watchers = new ConfigWatchers();
@@ -79,13 +79,14 @@ export class ConfigService {
   constructor(storage: Storage, hardwareId: string) {
     this.#store = new ConfigStore(storage);
     this.#hardwareId = hardwareId;
-    this.loaded = this.#store.load();
+    const { values, ...loaded } = this.#store.load();
+    this.loaded = loaded;
     this.fallback = new FallbackRecord(storage);
     const raw = factoryDefaults();
     if (this.loaded.source === "record") {
       const candidate = new Map<string, Value>();
       for (const [key, spec] of Object.entries(KEYS)) if (spec.default !== undefined) candidate.set(key, spec.default);
-      for (const [key, value] of Object.entries(this.loaded.values)) {
+      for (const [key, value] of Object.entries(values)) {
         try {
           candidate.set(key, checkValue(key, value));
         } catch (error) {
