@@ -1,26 +1,7 @@
 import AnalogTransmitter from "../drivers/analog-transmitter.js";
-import type { TransmitterScaling } from "../drivers/transmitter-scaling.js";
-import { defineSensorType, fieldOf, type Measurement, type Sensor, type SensorType } from "../sensor-type.js";
+import { defineSensorType, fieldOf, type SensorType } from "../sensor-type.js";
+import { DriverSensor } from "./driver-sensor.js";
 import { checkTransmitter, scalingOf, TRANSMITTER_QUANTITIES, transmitterFields, transmitterSample } from "./transmitter-fields.js";
-
-/** An open analog channel: methods, not closures (~11 slots each of the ESP32's fixed XS heap, 8 channels on a board). */
-class AnalogSensor implements Sensor {
-  #driver: AnalogTransmitter;
-  #scaling: TransmitterScaling;
-
-  constructor(driver: AnalogTransmitter, scaling: TransmitterScaling) {
-    this.#driver = driver;
-    this.#scaling = scaling;
-  }
-
-  sample(): Record<string, Measurement> {
-    return transmitterSample(this.#driver.sample(), this.#scaling);
-  }
-
-  close(): void {
-    this.#driver.close();
-  }
-}
 
 /**
  * A 4-20 mA or 0-10 V transmitter on an ESP32 ADC pin (ECMA-419 Analog):
@@ -55,6 +36,6 @@ export const analog: SensorType = defineSensorType({
       driver.close();
       throw error;
     }
-    return new AnalogSensor(driver, scaling);
+    return new DriverSensor(driver, transmitterSample, scaling);
   },
 });

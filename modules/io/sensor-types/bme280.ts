@@ -1,5 +1,16 @@
 import BME280, { BME280_ADDRESS } from "../drivers/bme280.js";
 import { defineSensorType, fieldOf, type SensorType } from "../sensor-type.js";
+import { DriverSensor } from "./driver-sensor.js";
+
+/** The driver's sample as the type's values (the chip's three quantities). */
+function bme280Values(sample: ReturnType<BME280["sample"]>): Record<string, number> | undefined {
+  if (!sample) return undefined;
+  const values: Record<string, number> = {};
+  if (sample.thermometer) values.temperature = sample.thermometer.temperature;
+  if (sample.barometer) values.pressure = sample.barometer.pressure;
+  if (sample.hygrometer) values.humidity = sample.hygrometer.humidity;
+  return values;
+}
 
 /**
  * Bosch BME280 on I2C: temperature, pressure, humidity. Address 0x76 (SDO to
@@ -24,17 +35,6 @@ export const bme280: SensorType = defineSensorType({
       sensor: { io: context.io.I2C, ...context.io.i2cDefault, address: Number(fieldOf(context.config, bme280, "address")) },
       onError: (message, reason) => context.onError(message, reason),
     });
-    return {
-      sample() {
-        const sample = driver.sample();
-        if (!sample) return undefined;
-        const values: Record<string, number> = {};
-        if (sample.thermometer) values.temperature = sample.thermometer.temperature;
-        if (sample.barometer) values.pressure = sample.barometer.pressure;
-        if (sample.hygrometer) values.humidity = sample.hygrometer.humidity;
-        return values;
-      },
-      close: () => driver.close(),
-    };
+    return new DriverSensor(driver, bme280Values, undefined);
   },
 });

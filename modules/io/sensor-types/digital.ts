@@ -2,6 +2,12 @@ import type { DigitalOptions } from "../../platform.js";
 import { counterKey } from "../counter-store.js";
 import DigitalInput from "../drivers/digital-input.js";
 import { defineSensorType, fieldOf, type SensorType } from "../sensor-type.js";
+import { DriverSensor } from "./driver-sensor.js";
+
+/** The driver's sample as the type's values; SenML has no hour among its units (RFC 8428 12.1; RFC 8798's "h" is a secondary unit, not for "u"): seconds. */
+function digitalValues({ state, transitions, hours }: ReturnType<DigitalInput["sample"]>) {
+  return { state, transitions, on_time: hours.value === undefined ? hours : { value: hours.value * 3600, quality: hours.quality } };
+}
 
 const MODES: Readonly<Record<string, Exclude<DigitalOptions["mode"], "output">>> = Object.freeze({ up: "inputPullUp", down: "inputPullDown", none: "input" });
 
@@ -45,13 +51,6 @@ export const digital: SensorType = defineSensorType({
       driver.close();
       throw error;
     }
-    return {
-      sample() {
-        const { state, transitions, hours } = driver.sample();
-        // SenML has no hour among its units (RFC 8428 12.1; RFC 8798's "h" is a secondary unit, not for "u"): seconds.
-        return { state, transitions, on_time: hours.value === undefined ? hours : { value: hours.value * 3600, quality: hours.quality } };
-      },
-      close: () => driver.close(),
-    };
+    return new DriverSensor(driver, digitalValues, undefined);
   },
 });

@@ -1,5 +1,11 @@
 import MAX31855 from "../drivers/max31855.js";
 import { defineSensorType, fieldOf, type SensorType } from "../sensor-type.js";
+import { DriverSensor } from "./driver-sensor.js";
+
+/** The driver's sample as the type's values. */
+function max31855Values({ thermocouple, internal }: ReturnType<MAX31855["sample"]>) {
+  return { temperature: thermocouple, internal };
+}
 
 /**
  * Maxim MAX31855 thermocouple amplifier on SPI (K type: -200..1350 °C,
@@ -29,12 +35,6 @@ export const max31855: SensorType = defineSensorType({
       sensor: { io: SPI, select: field("select"), clock: field("sck"), in: field("miso") },
       onError: (message) => context.onError(message, "nack"),
     });
-    return {
-      sample() {
-        const { thermocouple, internal } = driver.sample();
-        return { temperature: thermocouple, internal };
-      },
-      close: () => driver.close(),
-    };
+    return new DriverSensor(driver, max31855Values, undefined);
   },
 });

@@ -1,6 +1,12 @@
 import { counterKey } from "../counter-store.js";
 import PulseCounter from "../drivers/pulse-counter.js";
 import { defineSensorType, fieldOf, type SensorType } from "../sensor-type.js";
+import { DriverSensor } from "./driver-sensor.js";
+
+/** The driver's sample as the type's values. */
+function pulseValues({ total, flow, count, rate }: ReturnType<PulseCounter["sample"]>) {
+  return { total, flow, count, rate };
+}
 
 /**
  * A pulse meter (water, gas, energy): the totaliser in units
@@ -48,12 +54,6 @@ export const pulse: SensorType = defineSensorType({
       driver.close();
       throw error;
     }
-    return {
-      sample() {
-        const { total, flow, count, rate } = driver.sample();
-        return { total, flow, count, rate };
-      },
-      close: () => driver.close(),
-    };
+    return new DriverSensor(driver, pulseValues, undefined);
   },
 });

@@ -1,26 +1,14 @@
 import SHT3x, { SHT3X_ADDRESS } from "../drivers/sht3x.js";
-import { defineSensorType, fieldOf, type Sensor, type SensorType } from "../sensor-type.js";
+import { defineSensorType, fieldOf, type SensorType } from "../sensor-type.js";
+import { DriverSensor } from "./driver-sensor.js";
 
-/** An open SHT3x: methods, not closures (~11 slots each of the ESP32's fixed XS heap). */
-class Sht3xSensor implements Sensor {
-  #driver: SHT3x;
-
-  constructor(driver: SHT3x) {
-    this.#driver = driver;
-  }
-
-  sample(): Record<string, number> | undefined {
-    const sample = this.#driver.sample();
-    if (!sample) return undefined;
-    const values: Record<string, number> = {};
-    if (sample.thermometer) values.temperature = sample.thermometer.temperature;
-    if (sample.hygrometer) values.humidity = sample.hygrometer.humidity;
-    return values;
-  }
-
-  close(): void {
-    this.#driver.close();
-  }
+/** The driver's sample as the type's values (the chip's two quantities). */
+function sht3xValues(sample: ReturnType<SHT3x["sample"]>): Record<string, number> | undefined {
+  if (!sample) return undefined;
+  const values: Record<string, number> = {};
+  if (sample.thermometer) values.temperature = sample.thermometer.temperature;
+  if (sample.hygrometer) values.humidity = sample.hygrometer.humidity;
+  return values;
 }
 
 /**
@@ -46,6 +34,6 @@ export const sht3x: SensorType = defineSensorType({
       timers: context.timers,
       onError: (message, reason) => context.onError(message, reason),
     });
-    return new Sht3xSensor(driver);
+    return new DriverSensor(driver, sht3xValues, undefined);
   },
 });
