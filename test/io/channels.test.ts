@@ -339,3 +339,26 @@ test("a BME280 channel on the simulated board reports pressure in Pa, and shares
   t.true(Math.abs(readings[0].value! - 101_325) < 500);
   t.is(board.bus.handles.opened, 1, "the BME280 opened once for both channels");
 });
+
+test("back-off options that cannot work are refused when the sensors start (the back-off itself is made at a sensor's first failure)", (t) => {
+  const timers = new FakeTimers();
+  const board = simulatedBoard(() => timers.monotonic(), 7);
+  const platform = { clock: timers, timers, io: board.io, log: () => {} } as unknown as Platform;
+  const channels = new Channels(platform, new Logger(platform), new Counters(), [temp], { backoff: { baseMs: 0 } });
+  t.throws(() => channels.start(), { instanceOf: RangeError, message: /baseMs must be positive/ });
+});
+
+test("after a good sample a failing chip's re-open delay starts again from the base", (t) => {
+  const { timers, board, start, counters } = setup([temp]);
+  start();
+  timers.advance(1000);
+  for (let round = 0; round < 2; round++) {
+    const opensBefore = counters.get("sensor_opens");
+    board.bus.detach(0x44);
+    // REOPEN_AFTER silent samples close it; then re-opens after 1, 2, 4 s (jitter-free back-off from 1 s).
+    timers.advance(REOPEN_AFTER * 1000 + 7000);
+    t.is(counters.get("sensor_opens") - opensBefore, 3, `round ${round}`);
+    board.bus.attach(0x44, board.sht3x);
+    timers.advance(10_000);
+  }
+});
