@@ -19,6 +19,18 @@ const SHORTEN_KEEP = 0.5;
  */
 const RING = 64;
 
+/**
+ * Layout of a stage's one Float64Array (numbers): three polygons' vertices,
+ * their shared clip scratch, then the ring's times and values. One buffer
+ * rather than ten typed arrays because each typed array costs about 7 slots
+ * of the ESP32's fixed XS slot heap, and a node runs a stage per channel.
+ */
+const POLYGON = 2 * LinePolygon.CAPACITY;
+const SCRATCH_AT = 3 * POLYGON;
+const RING_AT = SCRATCH_AT + POLYGON;
+const RING_VALUE_AT = RING_AT + RING;
+const BUFFER = RING_VALUE_AT + RING;
+
 /** Counters of one compress stage. */
 export interface CompressStats {
   /** Readings dropped because their time was not after the previous one's. */
@@ -59,7 +71,7 @@ export interface CompressStats {
  * heartbeat) and at `flush`. A reading not later than the previous one is
  * dropped and counted (`stats.outOfOrder`). A point carries the fields of
  * the first reading of its segment (channel, unit, quality, reason) with its
- * own value and time. Memory, fixed at construction: three polygons of
+ * own value and time. Memory, fixed at construction: one Float64Array with three polygons of
  * `LinePolygon.CAPACITY` vertices and their scratch (more vertices end the
  * segment) and the last RING samples, about 2.3 kB. Throws RangeError for e
  * or max_s not a finite number above 0; never throws from push/flush/sync.
@@ -90,12 +102,11 @@ export class Compress implements Filter {
 
   /** The open segment: 0 none, 1 its first sample only (or a reported start), 2 polygon. */
   #open = 0;
-  #scratch = { s: new Float64Array(LinePolygon.CAPACITY), v: new Float64Array(LinePolygon.CAPACITY) };
-  #poly = new LinePolygon(LinePolygon.CAPACITY, this.#scratch);
-  #trial = new LinePolygon(LinePolygon.CAPACITY, this.#scratch);
-  #tail = new LinePolygon(LinePolygon.CAPACITY, this.#scratch);
-  #ringAt = new Float64Array(RING);
-  #ringValue = new Float64Array(RING);
+  /** Polygons and ring, in one buffer (see BUFFER). */
+  #buffer = new Float64Array(BUFFER);
+  #poly = new LinePolygon(LinePolygon.CAPACITY, this.#buffer, 0, SCRATCH_AT);
+  #trial = new LinePolygon(LinePolygon.CAPACITY, this.#buffer, POLYGON, SCRATCH_AT);
+  #tail = new LinePolygon(LinePolygon.CAPACITY, this.#buffer, 2 * POLYGON, SCRATCH_AT);
   #ringNext = 0;
   #ringCount = 0;
   /** Samples to compress again after a shortened segment (at most RING + 1). */
@@ -227,7 +238,7 @@ export class Compress implements Filter {
       anchor = [this.#origin, this.#firstValue, slopes[0], slopes[1]];
     } else if (this.#anchored) {
       anchor = this.#joint(this.#poly, this.#last);
-      if (anchor) emit(this.#point(anchor[1], anchor[0]));
+      if (anchor) emit(this.point(anchor[1], anchor[0]));
       else {
         this.stats.jumps++;
         this.#reportAnchoredEnd(emit);
@@ -236,7 +247,7 @@ export class Compress implements Filter {
     if (!anchor) {
       const start = poly.widestThrough(0, -Infinity, Infinity) ?? [this.#firstValue, 0, 0];
       anchor = [this.#origin, start[0], start[1], start[2]];
-      emit(this.#point(anchor[1], anchor[0]));
+      emit(this.point(anchor[1], anchor[0]));
     }
     this.#anchored = true;
     [this.#anchorAt, this.#anchorValue, this.#slopeLo, this.#slopeHi] = anchor;
@@ -273,10 +284,10 @@ export class Compress implements Filter {
     let tried = 0;
     for (let k = 0; k < this.#ringCount && tried < OVERLAP; k++) {
       const i = (this.#ringNext - 1 - k + RING) % RING;
-      const at = this.#ringAt[i];
+      const at = this.#buffer[RING_AT + i];
       if (at > from) continue;
       if (at <= this.#anchorAt) break;
-      const y = this.#ringValue[i];
+      const y = this.#buffer[RING_VALUE_AT + i];
       if (at < from) consider(at, this.#tail, this.#slopeLo, this.#slopeHi, y);
       tried++;
       const d = (at - this.#origin) / 1000;
@@ -286,16 +297,16 @@ export class Compress implements Filter {
     let first = -1;
     for (let k = 0; k < this.#ringCount; k++) {
       const i = (this.#ringNext - 1 - k + RING) % RING;
-      if (this.#ringAt[i] < to) break;
-      if (this.#ringAt[i] === to) first = k;
+      if (this.#buffer[RING_AT + i] < to) break;
+      if (this.#buffer[RING_AT + i] === to) first = k;
     }
     let slo = this.#slopeLo;
     let shi = this.#slopeHi;
     for (let k = first; k >= 0 && first - k <= OVERLAP; k--) {
       const i = (this.#ringNext - 1 - k + RING) % RING;
-      const at = this.#ringAt[i];
+      const at = this.#buffer[RING_AT + i];
       if (at > last) break;
-      const y = this.#ringValue[i];
+      const y = this.#buffer[RING_VALUE_AT + i];
       if (at > to) consider(at, poly, slo, shi, y);
       const dp = (at - this.#anchorAt) / 1000;
       slo = Math.max(slo, (y - this.#inner - this.#anchorValue) / dp);
@@ -318,10 +329,10 @@ export class Compress implements Filter {
     const values: number[] = [];
     for (let k = this.#ringCount - 1; k >= 0; k--) {
       const i = (this.#ringNext - 1 - k + RING) % RING;
-      const at = this.#ringAt[i];
+      const at = this.#buffer[RING_AT + i];
       if (at >= this.#origin && at <= this.#last) {
         times.push(at);
-        values.push(this.#ringValue[i]);
+        values.push(this.#buffer[RING_VALUE_AT + i]);
       }
     }
     const count = times.length;
@@ -355,8 +366,8 @@ export class Compress implements Filter {
   }
 
   #remember(at: number, value: number): void {
-    this.#ringAt[this.#ringNext] = at;
-    this.#ringValue[this.#ringNext] = value;
+    this.#buffer[RING_AT + this.#ringNext] = at;
+    this.#buffer[RING_VALUE_AT + this.#ringNext] = value;
     this.#ringNext = (this.#ringNext + 1) % RING;
     if (this.#ringCount < RING) this.#ringCount++;
   }
@@ -365,7 +376,7 @@ export class Compress implements Filter {
   #reportAnchoredEnd(emit: Emit): [number, number] {
     if (this.#anchored && this.#anchorLast > this.#anchorAt) {
       const value = this.#anchorValue + ((this.#slopeLo + this.#slopeHi) / 2) * ((this.#anchorLast - this.#anchorAt) / 1000);
-      emit(this.#point(value, this.#anchorLast));
+      emit(this.point(value, this.#anchorLast));
       this.#anchorValue = value;
       this.#anchorAt = this.#anchorLast;
     }
@@ -397,7 +408,7 @@ export class Compress implements Filter {
           this.#reportAnchoredEnd(emit);
         }
       }
-      emit(this.#point(value, this.#origin));
+      emit(this.point(value, this.#origin));
       final = [this.#origin, value];
     }
     this.#anchored = false;
@@ -409,7 +420,8 @@ export class Compress implements Filter {
     } else this.#open = 0;
   }
 
-  #point(value: number, at: number): Sample {
+  /** A reported point: the fields of its segment's first reading with `value` and `at` (a subclass may add to it). */
+  protected point(value: number, at: number): Sample {
     return { ...this.#template, value, at };
   }
 }

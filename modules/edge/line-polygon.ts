@@ -6,8 +6,11 @@
  * adds two half-planes `y − e ≤ v + s·d ≤ y + e`; clipping is O(k) in the
  * polygon's vertex count k, which the caller bounds (`MAX_VERTICES`).
  *
- * Buffers are allocated once per polygon: 2 × 8 bytes per vertex of
- * capacity, and as much again for the clip's scratch unless shared.
+ * Memory is fixed at construction: 2 × 8 bytes per vertex of capacity for
+ * the vertices and as much again for the clip's scratch, in one
+ * Float64Array, or at offsets of a buffer the owner shares among several
+ * polygons (a typed array costs about 7 slots of the ESP32's fixed XS slot
+ * heap: see `Compress`).
  */
 export class LinePolygon {
   /** Vertex count above which the owner should close its segment (memory bound). */
@@ -16,23 +19,25 @@ export class LinePolygon {
   static readonly CAPACITY = LinePolygon.MAX_VERTICES + 4;
 
   readonly capacity: number;
-  #s: Float64Array;
-  #v: Float64Array;
-  #ts: Float64Array;
-  #tv: Float64Array;
+  /** Slopes at [#at, #at + capacity), start values right after; the clip's scratch likewise at #scratch. */
+  #b: Float64Array;
+  #at: number;
+  #scratch: number;
   #n = 0;
 
   /**
-   * A polygon with room for `capacity` vertices (default CAPACITY).
-   * Polygons used by one owner may share `scratch` (the buffers a clip
-   * writes into before copying back), each of at least `capacity`.
+   * A polygon with room for `capacity` vertices (default CAPACITY), in a
+   * buffer of its own, or in `buffer` (2 × capacity numbers from `at`, and
+   * the scratch a clip writes into before copying back: 2 × capacity from
+   * `scratchAt`; polygons of one owner may share the scratch, never their
+   * vertices). Throws RangeError when those do not fit in `buffer`.
    */
-  constructor(capacity: number = LinePolygon.CAPACITY, scratch?: { s: Float64Array; v: Float64Array }) {
+  constructor(capacity: number = LinePolygon.CAPACITY, buffer?: Float64Array, at = 0, scratchAt = 2 * capacity) {
     this.capacity = capacity;
-    this.#s = new Float64Array(capacity);
-    this.#v = new Float64Array(capacity);
-    this.#ts = scratch?.s ?? new Float64Array(capacity);
-    this.#tv = scratch?.v ?? new Float64Array(capacity);
+    this.#b = buffer ?? new Float64Array(4 * capacity);
+    this.#at = at;
+    this.#scratch = scratchAt;
+    if (Math.max(at, scratchAt) + 2 * capacity > this.#b.length) throw new RangeError(`LinePolygon: ${capacity} vertices at ${at} and scratch at ${scratchAt} do not fit in ${this.#b.length} numbers`);
   }
 
   /** Vertices now (0 when empty). */
@@ -45,21 +50,35 @@ export class LinePolygon {
    * d (> 0): a parallelogram (two vertices when lo = hi).
    */
   start(lo: number, hi: number, d: number, ylo: number, yhi: number): void {
-    const corners: [number, number][] = lo === hi
-      ? [[(ylo - lo) / d, lo], [(yhi - lo) / d, lo]]
-      : [[(ylo - lo) / d, lo], [(yhi - lo) / d, lo], [(yhi - hi) / d, hi], [(ylo - hi) / d, hi]];
-    this.#n = corners.length;
-    corners.forEach(([s, v], i) => {
-      this.#s[i] = s;
-      this.#v[i] = v;
-    });
+    const b = this.#b;
+    const s = this.#at;
+    const v = s + this.capacity;
+    b[s] = (ylo - lo) / d;
+    b[v] = lo;
+    b[s + 1] = (yhi - lo) / d;
+    b[v + 1] = lo;
+    this.#n = 2;
+    if (lo === hi) return;
+    b[s + 2] = (yhi - hi) / d;
+    b[v + 2] = hi;
+    b[s + 3] = (ylo - hi) / d;
+    b[v + 3] = hi;
+    this.#n = 4;
   }
 
-  /** Copies another polygon into this one. */
+  /** Copies another polygon (of at most this one's capacity) into this one. */
   copy(from: LinePolygon): void {
-    this.#n = from.#n;
-    this.#s.set(from.#s.subarray(0, from.#n));
-    this.#v.set(from.#v.subarray(0, from.#n));
+    const n = (this.#n = from.#n);
+    const b = this.#b;
+    const s = this.#at;
+    const v = s + this.capacity;
+    const fb = from.#b;
+    const fs = from.#at;
+    const fv = fs + from.capacity;
+    for (let i = 0; i < n; i++) {
+      b[s + i] = fb[fs + i];
+      b[v + i] = fb[fv + i];
+    }
   }
 
   /**
@@ -69,18 +88,21 @@ export class LinePolygon {
    */
   clip(d: number, c: number, upper: boolean, tolerance: number): boolean {
     const n = this.#n;
+    const b = this.#b;
+    const s = this.#at;
+    const v = s + this.capacity;
     const sign = upper ? 1 : -1;
     let m = 0;
     for (let i = 0; i < n; i++) {
       const j = i + 1 === n ? 0 : i + 1;
-      const fp = sign * (this.#v[i] + this.#s[i] * d - c);
-      const fq = sign * (this.#v[j] + this.#s[j] * d - c);
+      const fp = sign * (b[v + i] + b[s + i] * d - c);
+      const fq = sign * (b[v + j] + b[s + j] * d - c);
       const inP = fp <= tolerance;
       const inQ = fq <= tolerance;
-      if (inP) m = this.#put(m, this.#s[i], this.#v[i]);
+      if (inP) m = this.#put(m, b[s + i], b[v + i]);
       if (inP !== inQ && m >= 0) {
         const t = fp / (fp - fq);
-        m = this.#put(m, this.#s[i] + t * (this.#s[j] - this.#s[i]), this.#v[i] + t * (this.#v[j] - this.#v[i]));
+        m = this.#put(m, b[s + i] + t * (b[s + j] - b[s + i]), b[v + i] + t * (b[v + j] - b[v + i]));
       }
       if (m < 0) {
         this.#n = 0;
@@ -88,17 +110,24 @@ export class LinePolygon {
       }
     }
     this.#n = m;
-    this.#s.set(this.#ts.subarray(0, m));
-    this.#v.set(this.#tv.subarray(0, m));
+    const ts = this.#scratch;
+    const tv = ts + this.capacity;
+    for (let i = 0; i < m; i++) {
+      b[s + i] = b[ts + i];
+      b[v + i] = b[tv + i];
+    }
     return m > 0;
   }
 
   /** Lowest and highest `v + s·d` over the polygon (the values its lines reach at d). */
   reach(d: number): [number, number] {
+    const b = this.#b;
+    const s = this.#at;
+    const v = s + this.capacity;
     let lo = Infinity;
     let hi = -Infinity;
     for (let i = 0; i < this.#n; i++) {
-      const y = this.#v[i] + this.#s[i] * d;
+      const y = b[v + i] + b[s + i] * d;
       if (y < lo) lo = y;
       if (y > hi) hi = y;
     }
@@ -110,26 +139,28 @@ export class LinePolygon {
    * [lowest, highest], or undefined when none does.
    */
   through(d: number, w: number): [number, number] | undefined {
+    const b = this.#b;
+    const s = this.#at;
+    const v = s + this.capacity;
     let lo = Infinity;
     let hi = -Infinity;
     const n = this.#n;
     for (let i = 0; i < n; i++) {
       const j = i + 1 === n ? 0 : i + 1;
-      const fi = this.#v[i] + this.#s[i] * d - w;
-      const fj = this.#v[j] + this.#s[j] * d - w;
+      const fi = b[v + i] + b[s + i] * d - w;
+      const fj = b[v + j] + b[s + j] * d - w;
       if (fi === 0) {
-        if (this.#s[i] < lo) lo = this.#s[i];
-        if (this.#s[i] > hi) hi = this.#s[i];
+        if (b[s + i] < lo) lo = b[s + i];
+        if (b[s + i] > hi) hi = b[s + i];
       }
       if ((fi < 0 && fj > 0) || (fi > 0 && fj < 0)) {
-        const s = this.#s[i] + (fi / (fi - fj)) * (this.#s[j] - this.#s[i]);
-        if (s < lo) lo = s;
-        if (s > hi) hi = s;
+        const slope = b[s + i] + (fi / (fi - fj)) * (b[s + j] - b[s + i]);
+        if (slope < lo) lo = slope;
+        if (slope > hi) hi = slope;
       }
     }
     return lo <= hi ? [lo, hi] : undefined;
   }
-
   /**
    * The value w in [lo, hi] (within the polygon's reach at d) through which
    * the polygon's lines have the widest range of slopes, and those slopes:
@@ -160,8 +191,11 @@ export class LinePolygon {
     };
     consider(a);
     consider(b);
+    const buffer = this.#b;
+    const s = this.#at;
+    const v = s + this.capacity;
     for (let i = 0; i < this.#n; i++) {
-      const w = this.#v[i] + this.#s[i] * d;
+      const w = buffer[v + i] + buffer[s + i] * d;
       if (w > a && w < b) consider(w);
     }
     if (bestWidth < 0) return undefined;
@@ -182,18 +216,24 @@ export class LinePolygon {
   #slopeSpan(): number {
     let lo = Infinity;
     let hi = -Infinity;
+    const b = this.#b;
+    const s = this.#at;
     for (let i = 0; i < this.#n; i++) {
-      if (this.#s[i] < lo) lo = this.#s[i];
-      if (this.#s[i] > hi) hi = this.#s[i];
+      if (b[s + i] < lo) lo = b[s + i];
+      if (b[s + i] > hi) hi = b[s + i];
     }
     return hi - lo;
   }
 
+  /** Appends vertex (s, v) to the scratch at m unless it repeats the last one; -1 beyond capacity. */
   #put(m: number, s: number, v: number): number {
-    if (m > 0 && this.#ts[m - 1] === s && this.#tv[m - 1] === v) return m;
+    const b = this.#b;
+    const ts = this.#scratch;
+    const tv = ts + this.capacity;
+    if (m > 0 && b[ts + m - 1] === s && b[tv + m - 1] === v) return m;
     if (m >= this.capacity) return -1;
-    this.#ts[m] = s;
-    this.#tv[m] = v;
+    b[ts + m] = s;
+    b[tv + m] = v;
     return m + 1;
   }
 }
