@@ -1,5 +1,5 @@
 import { Compress, COMPRESS_DEFAULT_MAX_S } from "./compress.js";
-import type { Emit, Sample } from "./filter.js";
+import type { Sample } from "./filter.js";
 
 /**
  * Share of e that telemetry may use to encode a compress point shorter
@@ -18,12 +18,14 @@ export const REPORT_SHARE = 1 / 64;
  * e still holds for what a receiver reads. `e` is the configured bound (the
  * one the birth publishes). Readings that pass through unchanged (bad,
  * not finite) get no tolerance. Throws RangeError as `Compress` does.
+ *
+ * The tolerance is added where `Compress` makes a point, not by wrapping
+ * each `emit` in a closure: a closure costs about 11 slots of the ESP32's
+ * fixed XS slot heap, and a node runs a stage per channel.
  */
 export class ReportedCompress extends Compress {
   /** How far telemetry may move each reported point (e × REPORT_SHARE). */
   readonly tolerance: number;
-  #emit: Emit | undefined;
-  #stamped: Emit = () => {};
 
   constructor(e: number, maxS = COMPRESS_DEFAULT_MAX_S) {
     // A bad e goes to Compress as it is, for its RangeError to name it.
@@ -33,25 +35,9 @@ export class ReportedCompress extends Compress {
     this.tolerance = e * REPORT_SHARE;
   }
 
-  override push(sample: Sample, emit: Emit): void {
-    super.push(sample, this.#stamp(emit));
-  }
-
-  override flush(emit: Emit): void {
-    super.flush(this.#stamp(emit));
-  }
-
-  override sync(emit: Emit): void {
-    super.sync(this.#stamp(emit));
-  }
-
-  /** `emit` wrapped to give every point with a finite value the tolerance (the wrapper is kept for the same `emit`). */
-  #stamp(emit: Emit): Emit {
-    if (emit !== this.#emit) {
-      const tolerance = this.tolerance;
-      this.#emit = emit;
-      this.#stamped = (out) => emit(out.quality !== "bad" && Number.isFinite(out.value) ? { ...out, tolerance } : out);
-    }
-    return this.#stamped;
+  /** Compress's point with the tolerance, when its value is finite. */
+  protected override point(value: number, at: number): Sample {
+    const point = super.point(value, at);
+    return point.quality !== "bad" && Number.isFinite(point.value) ? { ...point, tolerance: this.tolerance } : point;
   }
 }
