@@ -50,6 +50,8 @@ export class ChannelPipeline<R extends ChannelReading> {
    * bad text; config validation refuses those first (`checkChainText`).
    */
   constructor(texts: ReadonlyMap<string, string>, onCompressInput?: (reading: R) => void) {
+    // One observer for all chains, not a closure (~11 slots of the ESP32's XS heap) per channel.
+    const tap = onCompressInput && ((sample: Sample) => onCompressInput(fromSample(sample as Sample & R)));
     for (const [channel, text] of texts) {
       if (text.trim() === "") continue;
       let chain: FilterChain;
@@ -58,7 +60,7 @@ export class ChannelPipeline<R extends ChannelReading> {
       } catch (error) {
         throw new RangeError(`ch.${channel}.filter: ${(error as Error).message}`);
       }
-      if (onCompressInput) chain.onCompressInput = (sample) => onCompressInput(fromSample(sample as Sample & R));
+      chain.onCompressInput = tap;
       this.#chains.set(channel, chain);
     }
   }

@@ -3,6 +3,9 @@ import { parseChain } from "./chain-parser.js";
 import { FILTERS } from "./filter-registry.js";
 import type { Emit, Filter, Sample } from "./filter.js";
 
+/** Where a chain's output goes between calls (shared: no closure per chain). */
+const ignore: Emit = () => {};
+
 /**
  * A channel's filters in order (issue 12, item 2): each reading goes through
  * them, each stage's output into the next, the last one's to the caller.
@@ -12,6 +15,11 @@ import type { Emit, Filter, Sample } from "./filter.js";
  * stages before it report what they hold (`sync`). A stage that throws (a
  * defect) is counted in `stats.errors` and the reading is lost; nothing
  * propagates to the caller.
+ *
+ * The stages are linked by one `emit` closure per chain (none with a single
+ * stage), which knows the stage that emits from `#stage`, rather than by a
+ * closure per stage: each closure costs about 11 slots of the ESP32's fixed
+ * XS slot heap, and a node runs a chain per channel.
  */
 export class FilterChain {
   readonly stages: readonly Filter[];
@@ -23,8 +31,11 @@ export class FilterChain {
    * ignored (the reading goes on).
    */
   onCompressInput: ((sample: Sample) => void) | undefined;
-  #emits: Emit[];
-  #out: Emit = () => {};
+  /** Hands what stage `#stage` emits to the next stage (undefined with fewer than two stages). */
+  #link: Emit | undefined;
+  /** The stage whose output `#link` is handling now. */
+  #stage = 0;
+  #out: Emit = ignore;
   /** Index of the last compress stage, -1 without one. */
   #compressAt: number;
 
@@ -33,14 +44,20 @@ export class FilterChain {
     let at = -1;
     for (let i = 0; i < stages.length; i++) if (stages[i] instanceof Compress) at = i;
     this.#compressAt = at;
-    this.#emits = stages.map((_, i) => {
-      if (i + 1 >= stages.length) return (s: Sample) => this.#out(s);
-      if (i + 1 === at) return (s: Sample) => {
-        this.#tap(s);
-        stages[i + 1].push(s, this.#emits[i + 1]);
-      };
-      return (s: Sample) => stages[i + 1].push(s, this.#emits[i + 1]);
-    });
+    this.#link = stages.length < 2 ? undefined : (s: Sample) => {
+      const from = this.#stage;
+      const next = from + 1;
+      if (next === this.#compressAt) this.#tap(s);
+      this.#stage = next;
+      this.stages[next].push(s, this.#emitOf(next));
+      this.#stage = from;
+    };
+  }
+
+  /** What stage i hands its output to (its `emit`), with `#stage` set to i. */
+  #emitOf(i: number): Emit {
+    this.#stage = i;
+    return i + 1 < this.stages.length ? this.#link! : this.#out;
   }
 
   #tap(sample: Sample): void {
@@ -74,11 +91,11 @@ export class FilterChain {
       if (this.stages.length === 0) out(clean);
       else {
         if (this.#compressAt === 0) this.#tap(clean);
-        this.stages[0].push(clean, this.#emits[0]);
+        this.stages[0].push(clean, this.#emitOf(0));
       }
       for (let i = 1; i < this.stages.length; i++) {
         if (!this.stages[i].due?.(clean.at)) continue;
-        for (let j = 0; j < i; j++) this.stages[j].sync?.(this.#emits[j]);
+        for (let j = 0; j < i; j++) this.stages[j].sync?.(this.#emitOf(j));
       }
     } catch {
       this.stats.errors++;
@@ -90,7 +107,7 @@ export class FilterChain {
     this.#out = out as Emit;
     for (let i = 0; i < this.stages.length; i++) {
       try {
-        this.stages[i].flush(this.#emits[i]);
+        this.stages[i].flush(this.#emitOf(i));
       } catch {
         this.stats.errors++;
       }
