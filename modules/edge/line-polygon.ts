@@ -75,6 +75,12 @@ export class LinePolygon {
     const fb = from.#b;
     const fs = from.#at;
     const fv = fs + from.capacity;
+    if (fb === b) {
+      // In a shared buffer: natively, and without allocating views.
+      b.copyWithin(s, fs, fs + n);
+      b.copyWithin(v, fv, fv + n);
+      return;
+    }
     for (let i = 0; i < n; i++) {
       b[s + i] = fb[fs + i];
       b[v + i] = fb[fv + i];
@@ -111,11 +117,8 @@ export class LinePolygon {
     }
     this.#n = m;
     const ts = this.#scratch;
-    const tv = ts + this.capacity;
-    for (let i = 0; i < m; i++) {
-      b[s + i] = b[ts + i];
-      b[v + i] = b[tv + i];
-    }
+    b.copyWithin(s, ts, ts + m);
+    b.copyWithin(v, ts + this.capacity, ts + this.capacity + m);
     return m > 0;
   }
 
