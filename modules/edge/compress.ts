@@ -109,9 +109,8 @@ export class Compress implements Filter {
   #tail = new LinePolygon(LinePolygon.CAPACITY, this.#buffer, 2 * POLYGON, SCRATCH_AT);
   #ringNext = 0;
   #ringCount = 0;
-  /** Samples to compress again after a shortened segment (at most RING + 1). */
-  #replayAt: number[] = [];
-  #replayValue: number[] = [];
+  /** Samples to compress again after a shortened segment (at most RING + 1), as time, value, time, value… (one array: fewer slots). */
+  #replay: number[] = [];
   /** Origin time of the polygon (ms): the first sample, or the reported start point when `#fixed`. */
   #origin = 0;
   #fixed = false;
@@ -158,9 +157,9 @@ export class Compress implements Filter {
     }
     this.#add(sample, quality, emit, true);
     // Samples a shortened segment gave back are compressed again, here and not recursively (XS stacks are small).
-    while (this.#replayAt.length > 0) {
-      const at = this.#replayAt.shift()!;
-      const value = this.#replayValue.shift()!;
+    while (this.#replay.length > 0) {
+      const at = this.#replay.shift()!;
+      const value = this.#replay.shift()!;
       this.#add({ ...this.#template, value, at }, quality, emit, false);
     }
   }
@@ -360,8 +359,10 @@ export class Compress implements Filter {
     this.#uncovered = Math.min(this.#anchorAt, this.#last);
     this.#begin({ ...this.#template, value: values[keep], at: times[keep] }, quality);
     // The rest again, before what was still waiting: [keep + 1, count) and then `sample`.
-    this.#replayAt.unshift(...times.slice(keep + 1), sample.at);
-    this.#replayValue.unshift(...values.slice(keep + 1), sample.value);
+    const rest: number[] = [];
+    for (let n = keep + 1; n < count; n++) rest.push(times[n], values[n]);
+    rest.push(sample.at, sample.value);
+    this.#replay.unshift(...rest);
     return true;
   }
 
