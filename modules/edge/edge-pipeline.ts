@@ -31,6 +31,8 @@ export function edgePipeline(channels: readonly ChannelConfig[], log: Logger, co
     }
   }
   const pipeline = new ChannelPipeline<Reading>(texts, onCompressInput);
+  // Only whether there are chains is kept (not the texts: a map entry per channel of the XS heap).
+  const chains = texts.size > 0;
   let errors = 0;
   let dropped = 0;
   const count = () => {
@@ -42,7 +44,7 @@ export function edgePipeline(channels: readonly ChannelConfig[], log: Logger, co
   return {
     push(reading, sink) {
       pipeline.push(reading, sink);
-      if (texts.size > 0) count();
+      if (chains) count();
     },
     flush(sink) {
       pipeline.flush(sink);

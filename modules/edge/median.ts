@@ -2,6 +2,14 @@ import { usable, withValue, type Emit, type Filter, type Sample } from "./filter
 import { SlidingWindow } from "./sliding-window.js";
 
 /**
+ * The window sorted, shared by every median: it is filled, read and left
+ * before `emit` is called, and one array less per median saves slots of
+ * the ESP32's fixed XS slot heap.
+ */
+const sorted: number[] = [];
+const ascending = (a: number, b: number) => a - b;
+
+/**
  * `median(n)`: each usable reading comes out as the median of the last n
  * usable readings (fewer at the start; the mean of the middle two when the
  * count is even). A bad, uncertain or non-finite reading passes unchanged
@@ -11,7 +19,6 @@ import { SlidingWindow } from "./sliding-window.js";
  */
 export class Median implements Filter {
   #window: SlidingWindow;
-  #sorted: number[] = [];
 
   constructor(n: number) {
     this.#window = new SlidingWindow("median", n);
@@ -23,10 +30,9 @@ export class Median implements Filter {
       emit(sample);
       return;
     }
-    const sorted = this.#sorted;
     sorted.length = 0;
     for (const v of this.#window.add(sample.value)) sorted.push(v);
-    sorted.sort((a, b) => a - b);
+    sorted.sort(ascending);
     const half = sorted.length >> 1;
     emit(withValue(sample, sorted.length % 2 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2));
   }
