@@ -9,7 +9,7 @@ export const COMPRESS_DEFAULT_MAX_S = 600;
 const JOINT_STEPS = 4;
 /** Samples on each side of a break where a joint is also tried. */
 const OVERLAP = 8;
-/** A shortened segment must keep at least this share of the samples (see `#shorten`). */
+/** A shortened segment must keep at least this share of the samples (see `shorten`). */
 const SHORTEN_KEEP = 0.5;
 /**
  * Recent samples kept for the joint search and for shortening a segment
@@ -90,7 +90,6 @@ export class Compress implements Filter {
   /** The bound used inside, a hair tighter than e so float rounding never exceeds e. */
   #inner: number;
   #tolerance: number;
-  #maxMs: number;
 
   /** The anchored previous segment: reported point (at, value), its slopes, its last sample's time. */
   #anchored = false;
@@ -129,7 +128,6 @@ export class Compress implements Filter {
     this.maxS = maxS;
     this.#inner = e * (1 - 1e-9);
     this.#tolerance = e * 1e-9;
-    this.#maxMs = maxS * 1000;
   }
 
   push(sample: Sample, emit: Emit): void {
@@ -140,46 +138,48 @@ export class Compress implements Filter {
     }
     const quality = sample.quality ?? "good";
     if (quality === "bad" || !Number.isFinite(sample.value)) {
-      this.#close(emit, false);
+      this.close(emit, false);
       emit(sample);
       return;
     }
     if (this.#open !== 0) {
       const dt = at - this.#last;
-      const gap = dt > this.#maxMs || (this.#interval > 0 && dt > 4 * this.#interval);
+      const maxMs = this.maxS * 1000; // derived, not a field: a slot per channel on the ESP32
+      const gap = dt > maxMs || (this.#interval > 0 && dt > 4 * this.#interval);
       if (quality !== this.#quality || gap) {
         this.stats.forced++;
-        this.#close(emit, false);
-      } else if (at - this.#uncovered > this.#maxMs) {
+        this.close(emit, false);
+      } else if (at - this.#uncovered > maxMs) {
         this.stats.forced++;
-        this.#close(emit, true);
+        this.close(emit, true);
       }
     }
-    this.#add(sample, quality, emit, true);
+    this.add(sample, quality, emit, true);
     // Samples a shortened segment gave back are compressed again, here and not recursively (XS stacks are small).
     while (this.#replay.length > 0) {
       const at = this.#replay.shift()!;
       const value = this.#replay.shift()!;
-      this.#add({ ...this.#template, value, at }, quality, emit, false);
+      this.add({ ...this.#template, value, at }, quality, emit, false);
     }
   }
 
   flush(emit: Emit): void {
-    this.#close(emit, false);
+    this.close(emit, false);
   }
 
   sync(emit: Emit): void {
     if (this.#open === 0 || (this.#open === 1 && this.#fixed)) return;
     this.stats.forced++;
-    this.#close(emit, true);
+    this.close(emit, true);
   }
 
-  #add(sample: Sample, quality: Quality, emit: Emit, remember = true): void {
+  // Helpers are TypeScript-private, not #private: XS gives every instance a slot per #method (the ESP32's fixed slot heap).
+  private add(sample: Sample, quality: Quality, emit: Emit, remember = true): void {
     const y = sample.value;
     const at = sample.at;
-    if (remember) this.#remember(at, y);
+    if (remember) this.remember(at, y);
     if (this.#open === 0) {
-      this.#begin(sample, quality);
+      this.begin(sample, quality);
       this.#uncovered = at;
       return;
     }
@@ -206,15 +206,15 @@ export class Compress implements Filter {
       return;
     }
     if (this.#trial.size > LinePolygon.MAX_VERTICES) this.stats.forced++;
-    else if (this.#shorten(sample, quality, emit)) return;
-    this.#anchorOpen(emit);
+    else if (this.shorten(sample, quality, emit)) return;
+    this.anchorOpen(emit);
     // Covered now: everything up to the reported point (a joint may lie inside the previous segment).
     this.#uncovered = Math.min(this.#anchorAt, this.#last);
-    this.#begin(sample, quality);
+    this.begin(sample, quality);
   }
 
   /** Opens a free segment at `sample`. */
-  #begin(sample: Sample, quality: Quality): void {
+  private begin(sample: Sample, quality: Quality): void {
     this.#open = 1;
     this.#fixed = false;
     this.#origin = this.#last = sample.at;
@@ -229,18 +229,18 @@ export class Compress implements Filter {
    * to the anchored previous segment (one point, or two at a jump), or, with
    * none, reports its start.
    */
-  #anchorOpen(emit: Emit): void {
+  private anchorOpen(emit: Emit): void {
     const poly = this.#poly;
     let anchor: [number, number, number, number] | undefined; // at, value, slope lo, slope hi
     if (this.#fixed) {
       const slopes = poly.through(0, this.#firstValue) ?? [0, 0];
       anchor = [this.#origin, this.#firstValue, slopes[0], slopes[1]];
     } else if (this.#anchored) {
-      anchor = this.#joint(this.#poly, this.#last);
+      anchor = this.joint(this.#poly, this.#last);
       if (anchor) emit(this.point(anchor[1], anchor[0]));
       else {
         this.stats.jumps++;
-        this.#reportAnchoredEnd(emit);
+        this.reportAnchoredEnd(emit);
       }
     }
     if (!anchor) {
@@ -262,7 +262,7 @@ export class Compress implements Filter {
    * the joint) and the open segment's first samples (the anchored slopes must
    * then also fit the samples before it); the widest slope interval wins.
    */
-  #joint(poly: LinePolygon, last: number): [number, number, number, number] | undefined {
+  private joint(poly: LinePolygon, last: number): [number, number, number, number] | undefined {
     let best: [number, number, number, number] | undefined;
     const consider = (at: number, target: LinePolygon, slo: number, shi: number, band: number | undefined) => {
       const dp = (at - this.#anchorAt) / 1000;
@@ -322,8 +322,8 @@ export class Compress implements Filter {
    * joins, it is taken (one point) and the samples after it are compressed
    * again as the next segment. True when it did so (and handled `sample`).
    */
-  #shorten(sample: Sample, quality: Quality, emit: Emit): boolean {
-    if (this.#fixed || !this.#anchored || this.#joint(this.#poly, this.#last)) return false;
+  private shorten(sample: Sample, quality: Quality, emit: Emit): boolean {
+    if (this.#fixed || !this.#anchored || this.joint(this.#poly, this.#last)) return false;
     const times: number[] = [];
     const values: number[] = [];
     for (let k = this.#ringCount - 1; k >= 0; k--) {
@@ -343,7 +343,7 @@ export class Compress implements Filter {
       const d = (times[n - 1] - this.#origin) / 1000;
       if (n === 2) prefix.start(values[0] - band, values[0] + band, d, values[1] - band, values[1] + band);
       else if (!prefix.clip(d, values[n - 1] + band, true, this.#tolerance) || !prefix.clip(d, values[n - 1] - band, false, this.#tolerance)) break;
-      if (!this.#joint(prefix, times[n - 1])) break;
+      if (!this.joint(prefix, times[n - 1])) break;
       keep = n;
     }
     if (keep < SHORTEN_KEEP * count) return false;
@@ -355,9 +355,9 @@ export class Compress implements Filter {
       this.#poly.clip(d, values[n] - band, false, this.#tolerance);
     }
     this.#last = times[keep - 1];
-    this.#anchorOpen(emit);
+    this.anchorOpen(emit);
     this.#uncovered = Math.min(this.#anchorAt, this.#last);
-    this.#begin({ ...this.#template, value: values[keep], at: times[keep] }, quality);
+    this.begin({ ...this.#template, value: values[keep], at: times[keep] }, quality);
     // The rest again, before what was still waiting: [keep + 1, count) and then `sample`.
     const rest: number[] = [];
     for (let n = keep + 1; n < count; n++) rest.push(times[n], values[n]);
@@ -366,7 +366,7 @@ export class Compress implements Filter {
     return true;
   }
 
-  #remember(at: number, value: number): void {
+  private remember(at: number, value: number): void {
     this.#buffer[RING_AT + this.#ringNext] = at;
     this.#buffer[RING_VALUE_AT + this.#ringNext] = value;
     this.#ringNext = (this.#ringNext + 1) % RING;
@@ -374,7 +374,7 @@ export class Compress implements Filter {
   }
 
   /** Reports the anchored segment's end (at its last sample, on its middle slope), forgets it, returns that point. */
-  #reportAnchoredEnd(emit: Emit): [number, number] {
+  private reportAnchoredEnd(emit: Emit): [number, number] {
     if (this.#anchored && this.#anchorLast > this.#anchorAt) {
       const value = this.#anchorValue + ((this.#slopeLo + this.#slopeHi) / 2) * ((this.#anchorLast - this.#anchorAt) / 1000);
       emit(this.point(value, this.#anchorLast));
@@ -386,11 +386,11 @@ export class Compress implements Filter {
   }
 
   /** Ends everything with reported points; `keep`: a new segment starts at the last point reported. */
-  #close(emit: Emit, keep: boolean): void {
+  private close(emit: Emit, keep: boolean): void {
     let final: [number, number] | undefined; // at, value of the last point reported
     if (this.#open === 2) {
-      this.#anchorOpen(emit);
-      final = this.#reportAnchoredEnd(emit);
+      this.anchorOpen(emit);
+      final = this.reportAnchoredEnd(emit);
     } else if (this.#open === 1 && this.#fixed) {
       final = [this.#origin, this.#firstValue];
     } else if (this.#open === 1) {
@@ -406,7 +406,7 @@ export class Compress implements Filter {
           this.#anchored = false;
         } else {
           this.stats.jumps++;
-          this.#reportAnchoredEnd(emit);
+          this.reportAnchoredEnd(emit);
         }
       }
       emit(this.point(value, this.#origin));

@@ -47,20 +47,21 @@ export class FilterChain {
     this.#link = stages.length < 2 ? undefined : (s: Sample) => {
       const from = this.#stage;
       const next = from + 1;
-      if (next === this.#compressAt) this.#tap(s);
+      if (next === this.#compressAt) this.tap(s);
       this.#stage = next;
-      this.stages[next].push(s, this.#emitOf(next));
+      this.stages[next].push(s, this.emitOf(next));
       this.#stage = from;
     };
   }
 
+  // Helpers are TypeScript-private, not #private: XS gives every instance a slot per #method (the ESP32's fixed slot heap).
   /** What stage i hands its output to (its `emit`), with `#stage` set to i. */
-  #emitOf(i: number): Emit {
+  private emitOf(i: number): Emit {
     this.#stage = i;
     return i + 1 < this.stages.length ? this.#link! : this.#out;
   }
 
-  #tap(sample: Sample): void {
+  private tap(sample: Sample): void {
     if (!this.onCompressInput) return;
     try {
       this.onCompressInput(sample);
@@ -90,12 +91,12 @@ export class FilterChain {
     try {
       if (this.stages.length === 0) out(clean);
       else {
-        if (this.#compressAt === 0) this.#tap(clean);
-        this.stages[0].push(clean, this.#emitOf(0));
+        if (this.#compressAt === 0) this.tap(clean);
+        this.stages[0].push(clean, this.emitOf(0));
       }
       for (let i = 1; i < this.stages.length; i++) {
         if (!this.stages[i].due?.(clean.at)) continue;
-        for (let j = 0; j < i; j++) this.stages[j].sync?.(this.#emitOf(j));
+        for (let j = 0; j < i; j++) this.stages[j].sync?.(this.emitOf(j));
       }
     } catch {
       this.stats.errors++;
@@ -107,7 +108,7 @@ export class FilterChain {
     this.#out = out as Emit;
     for (let i = 0; i < this.stages.length; i++) {
       try {
-        this.stages[i].flush(this.#emitOf(i));
+        this.stages[i].flush(this.emitOf(i));
       } catch {
         this.stats.errors++;
       }

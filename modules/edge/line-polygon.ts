@@ -105,10 +105,10 @@ export class LinePolygon {
       const fq = sign * (b[v + j] + b[s + j] * d - c);
       const inP = fp <= tolerance;
       const inQ = fq <= tolerance;
-      if (inP) m = this.#put(m, b[s + i], b[v + i]);
+      if (inP) m = this.put(m, b[s + i], b[v + i]);
       if (inP !== inQ && m >= 0) {
         const t = fp / (fp - fq);
-        m = this.#put(m, b[s + i] + t * (b[s + j] - b[s + i]), b[v + i] + t * (b[v + j] - b[v + i]));
+        m = this.put(m, b[s + i] + t * (b[s + j] - b[s + i]), b[v + i] + t * (b[v + j] - b[v + i]));
       }
       if (m < 0) {
         this.#n = 0;
@@ -179,7 +179,7 @@ export class LinePolygon {
     let bestWidth = -1;
     let from = a;
     let to = a;
-    const slack = 1e-9 * (this.#slopeSpan() + 1e-300);
+    const slack = 1e-9 * (this.slopeSpan() + 1e-300);
     const consider = (w: number) => {
       const slopes = this.through(d, w);
       if (!slopes) return;
@@ -215,8 +215,9 @@ export class LinePolygon {
     return this.clip(d, hi, true, tolerance) && this.clip(d, lo, false, tolerance);
   }
 
+  // Helpers are TypeScript-private, not #private: XS gives every instance a slot per #method (the ESP32's fixed slot heap).
   /** Range of slopes over the vertices (a scale for tolerances). */
-  #slopeSpan(): number {
+  private slopeSpan(): number {
     let lo = Infinity;
     let hi = -Infinity;
     const b = this.#b;
@@ -229,7 +230,7 @@ export class LinePolygon {
   }
 
   /** Appends vertex (s, v) to the scratch at m unless it repeats the last one; -1 beyond capacity. */
-  #put(m: number, s: number, v: number): number {
+  private put(m: number, s: number, v: number): number {
     const b = this.#b;
     const ts = this.#scratch;
     const tv = ts + this.capacity;

@@ -22,12 +22,12 @@ export class Throttle implements Filter {
   push(sample: Sample, emit: Emit): void {
     const quality = sample.quality ?? "good";
     const changed = quality !== this.#lastQuality || !Number.isFinite(sample.value);
-    if (changed || this.#lastAt === undefined || sample.at - this.#lastAt >= this.#ms) this.#pass(sample, emit);
+    if (changed || this.#lastAt === undefined || sample.at - this.#lastAt >= this.#ms) this.pass(sample, emit);
     else this.#held = sample;
   }
 
   sync(emit: Emit): void {
-    if (this.#held) this.#pass(this.#held, emit);
+    if (this.#held) this.pass(this.#held, emit);
   }
 
   flush(emit: Emit): void {
@@ -36,7 +36,8 @@ export class Throttle implements Filter {
     this.#lastQuality = undefined;
   }
 
-  #pass(sample: Sample, emit: Emit): void {
+  // Helpers are TypeScript-private, not #private: XS gives every instance a slot per #method (the ESP32's fixed slot heap).
+  private pass(sample: Sample, emit: Emit): void {
     this.#lastAt = sample.at;
     this.#lastQuality = sample.quality ?? "good";
     this.#held = undefined;
