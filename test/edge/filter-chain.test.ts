@@ -59,3 +59,23 @@ test("compressE is the e of the chain's compress stage", (t) => {
   t.is(buildChain("median(3) | compress(0.25, 60)").compressE, 0.25);
   t.is(buildChain("median(3)").compressE, undefined);
 });
+
+test("stages that emit several readings each: the chain hands them on as nesting each stage's emit in the next would (seeded)", (t) => {
+  // compress emits two points at a jump and reports on flush; the stages around it change values.
+  const text = "calibrate(2, 1) | compress(0.3, 20) | calibrate(0.5, 0) | compress(0.2)";
+  const random = seededRandom(11);
+  const inputs: Sample[] = [];
+  let value = 0;
+  for (let i = 0; i < 3000; i++) {
+    value += random() < 0.02 ? (random() - 0.5) * 20 : (random() - 0.5) * 0.4;
+    inputs.push(random() < 0.01 ? { value, at: i * 1000, quality: "uncertain" } : { value, at: i * 1000 });
+  }
+  const reference = buildChain(text).stages;
+  const expected: Sample[] = [];
+  const emits: ((s: Sample) => void)[] = [];
+  for (let i = reference.length - 1; i >= 0; i--) emits[i] = i + 1 === reference.length ? (s) => expected.push(s) : (s) => reference[i + 1].push(s, emits[i + 1]);
+  for (const s of inputs) reference[0].push(s, emits[0]);
+  for (let i = 0; i < reference.length; i++) reference[i].flush(emits[i]);
+  t.true(expected.length > 50);
+  t.deepEqual(collect(buildChain(text), inputs), expected);
+});
