@@ -21,13 +21,13 @@ const RING = 64;
 
 /**
  * Layout of a stage's one Float64Array (numbers): three polygons' vertices,
- * their shared clip scratch, then the ring's times and values. One buffer
- * rather than ten typed arrays because each typed array costs about 7 slots
- * of the ESP32's fixed XS slot heap, and a node runs a stage per channel.
+ * then the ring's times and values (the clip's scratch is LinePolygon's,
+ * shared by all stages). One buffer rather than nine typed arrays because
+ * each typed array costs about 7 slots of the ESP32's fixed XS slot heap,
+ * and a node runs a stage per channel.
  */
 const POLYGON = 2 * LinePolygon.CAPACITY;
-const SCRATCH_AT = 3 * POLYGON;
-const RING_AT = SCRATCH_AT + POLYGON;
+const RING_AT = 3 * POLYGON;
 const RING_VALUE_AT = RING_AT + RING;
 const BUFFER = RING_VALUE_AT + RING;
 
@@ -71,9 +71,9 @@ export interface CompressStats {
  * heartbeat) and at `flush`. A reading not later than the previous one is
  * dropped and counted (`stats.outOfOrder`). A point carries the fields of
  * the first reading of its segment (channel, unit, quality, reason) with its
- * own value and time. Memory, fixed at construction: one Float64Array with three polygons of
- * `LinePolygon.CAPACITY` vertices and their scratch (more vertices end the
- * segment) and the last RING samples, about 2.3 kB. Throws RangeError for e
+ * own value and time. Memory, fixed at construction: one Float64Array with
+ * three polygons of `LinePolygon.CAPACITY` vertices (more vertices end the
+ * segment) and the last RING samples, about 2 kB. Throws RangeError for e
  * or max_s not a finite number above 0; never throws from push/flush/sync.
  *
  * On the SKAB recordings at e = 5 % of the range it reports 1.03–1.08 ×
@@ -103,9 +103,9 @@ export class Compress implements Filter {
   #open = 0;
   /** Polygons and ring, in one buffer (see BUFFER). */
   #buffer = new Float64Array(BUFFER);
-  #poly = new LinePolygon(LinePolygon.CAPACITY, this.#buffer, 0, SCRATCH_AT);
-  #trial = new LinePolygon(LinePolygon.CAPACITY, this.#buffer, POLYGON, SCRATCH_AT);
-  #tail = new LinePolygon(LinePolygon.CAPACITY, this.#buffer, 2 * POLYGON, SCRATCH_AT);
+  #poly = new LinePolygon(LinePolygon.CAPACITY, this.#buffer, 0);
+  #trial = new LinePolygon(LinePolygon.CAPACITY, this.#buffer, POLYGON);
+  #tail = new LinePolygon(LinePolygon.CAPACITY, this.#buffer, 2 * POLYGON);
   #ringNext = 0;
   #ringCount = 0;
   /** Samples to compress again after a shortened segment (at most RING + 1), as time, value, time, value… (one array: fewer slots). */

@@ -6,11 +6,11 @@
  * adds two half-planes `y − e ≤ v + s·d ≤ y + e`; clipping is O(k) in the
  * polygon's vertex count k, which the caller bounds (`MAX_VERTICES`).
  *
- * Memory is fixed at construction: 2 × 8 bytes per vertex of capacity for
- * the vertices and as much again for the clip's scratch, in one
- * Float64Array, or at offsets of a buffer the owner shares among several
- * polygons (a typed array costs about 7 slots of the ESP32's fixed XS slot
- * heap: see `Compress`).
+ * Memory is fixed at construction: 2 × 8 bytes per vertex of capacity, in
+ * a Float64Array of its own or at an offset of a buffer the owner shares
+ * among several polygons (a typed array costs about 7 slots of the ESP32's
+ * fixed XS slot heap: see `Compress`). The clip's scratch (as much again)
+ * is one for all polygons of up to CAPACITY vertices (see `scratchFor`).
  */
 export class LinePolygon {
   /** Vertex count above which the owner should close its segment (memory bound). */
@@ -19,25 +19,25 @@ export class LinePolygon {
   static readonly CAPACITY = LinePolygon.MAX_VERTICES + 4;
 
   readonly capacity: number;
-  /** Slopes at [#at, #at + capacity), start values right after; the clip's scratch likewise at #scratch. */
+  /** Slopes at [#at, #at + capacity), start values right after. */
   #b: Float64Array;
   #at: number;
-  #scratch: number;
+  /** Where a clip writes before copying back: slopes at [0, capacity), start values right after. */
+  #scratch: Float64Array;
   #n = 0;
 
   /**
    * A polygon with room for `capacity` vertices (default CAPACITY), in a
-   * buffer of its own, or in `buffer` (2 × capacity numbers from `at`, and
-   * the scratch a clip writes into before copying back: 2 × capacity from
-   * `scratchAt`; polygons of one owner may share the scratch, never their
-   * vertices). Throws RangeError when those do not fit in `buffer`.
+   * buffer of its own, or in `buffer` (2 × capacity numbers from `at`;
+   * polygons may share a buffer, never their numbers). Throws RangeError
+   * when those do not fit in `buffer`.
    */
-  constructor(capacity: number = LinePolygon.CAPACITY, buffer?: Float64Array, at = 0, scratchAt = 2 * capacity) {
+  constructor(capacity: number = LinePolygon.CAPACITY, buffer?: Float64Array, at = 0) {
     this.capacity = capacity;
-    this.#b = buffer ?? new Float64Array(4 * capacity);
+    this.#b = buffer ?? new Float64Array(2 * capacity);
     this.#at = at;
-    this.#scratch = scratchAt;
-    if (Math.max(at, scratchAt) + 2 * capacity > this.#b.length) throw new RangeError(`LinePolygon: ${capacity} vertices at ${at} and scratch at ${scratchAt} do not fit in ${this.#b.length} numbers`);
+    this.#scratch = scratchFor(capacity);
+    if (at + 2 * capacity > this.#b.length) throw new RangeError(`LinePolygon: ${capacity} vertices at ${at} do not fit in ${this.#b.length} numbers`);
   }
 
   /** Vertices now (0 when empty). */
@@ -116,9 +116,12 @@ export class LinePolygon {
       }
     }
     this.#n = m;
-    const ts = this.#scratch;
-    b.copyWithin(s, ts, ts + m);
-    b.copyWithin(v, ts + this.capacity, ts + this.capacity + m);
+    const t = this.#scratch;
+    const tv = this.capacity;
+    for (let i = 0; i < m; i++) {
+      b[s + i] = t[i];
+      b[v + i] = t[tv + i];
+    }
     return m > 0;
   }
 
@@ -231,13 +234,27 @@ export class LinePolygon {
 
   /** Appends vertex (s, v) to the scratch at m unless it repeats the last one; -1 beyond capacity. */
   private put(m: number, s: number, v: number): number {
-    const b = this.#b;
-    const ts = this.#scratch;
-    const tv = ts + this.capacity;
-    if (m > 0 && b[ts + m - 1] === s && b[tv + m - 1] === v) return m;
+    const t = this.#scratch;
+    const tv = this.capacity;
+    if (m > 0 && t[m - 1] === s && t[tv + m - 1] === v) return m;
     if (m >= this.capacity) return -1;
-    b[ts + m] = s;
-    b[tv + m] = v;
+    t[m] = s;
+    t[tv + m] = v;
     return m + 1;
   }
+}
+
+/** The scratch of every polygon of up to CAPACITY vertices, made on first use (not at preload, which would put it in flash). */
+let shared: Float64Array | undefined;
+
+/**
+ * A clip's scratch for a polygon of `capacity` vertices: for up to
+ * CAPACITY, one shared by all (a clip fills and reads it within one call,
+ * so polygons never see each other's; one scratch for every compress
+ * channel saves 320 B of the ESP32's chunk heap per channel), else its own.
+ */
+function scratchFor(capacity: number): Float64Array {
+  if (capacity > LinePolygon.CAPACITY) return new Float64Array(2 * capacity);
+  shared ??= new Float64Array(2 * LinePolygon.CAPACITY);
+  return shared;
 }

@@ -4,9 +4,9 @@ import { SlidingWindow } from "./sliding-window.js";
 /**
  * The window sorted, shared by every median: it is filled, read and left
  * before `emit` is called, and one array less per median saves slots of
- * the ESP32's fixed XS slot heap.
+ * the ESP32's fixed XS slot heap. Made on first use, not at preload.
  */
-const sorted: number[] = [];
+let shared: number[] | undefined;
 const ascending = (a: number, b: number) => a - b;
 
 /**
@@ -30,6 +30,7 @@ export class Median implements Filter {
       emit(sample);
       return;
     }
+    const sorted = (shared ??= []);
     sorted.length = 0;
     for (const v of this.#window.add(sample.value)) sorted.push(v);
     sorted.sort(ascending);
