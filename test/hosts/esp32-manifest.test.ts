@@ -34,6 +34,26 @@ test("no firmware module creates a RegExp at module level (a preloaded one crash
   t.deepEqual(found, []);
 });
 
+test("no firmware module changes a Map, Set, WeakMap, WeakSet or typed array it made at module level (preloaded, they are in flash and their set/add/delete throw: the board aborts at boot)", (t) => {
+  // The XS linker keeps preloaded objects in flash; plain objects and arrays
+  // are aliased into RAM when changed, but instances of these built-ins are
+  // immutable there ("XS linker warnings", Moddable docs). Make them at run
+  // time instead (`let x; ... x ??= new Map()`). A heuristic for the forms
+  // that occur: a top-level `const|let X = new Map(...)` and a later
+  // `X.set(` / `X.add(` / `X.delete(` / `X.clear(` / `X[i] =` in the file.
+  const builtins = "Map|Set|WeakMap|WeakSet|DataView|ArrayBuffer|(?:Float(?:32|64)|(?:Ui|I)nt(?:8|16|32)|Uint8Clamped|Big(?:Ui|I)nt64)Array";
+  const declared = new RegExp(`^(?:export\\s+)?(?:const|let|var)\\s+([\\w$]+)\\s*(?::[^=]+)?=\\s*new\\s+(?:${builtins})\\b`, "gm");
+  const found: string[] = [];
+  for (const path of firmware) {
+    const text = readFileSync(join(root, path), "utf8");
+    for (const [, name] of text.matchAll(declared)) {
+      const changed = new RegExp(`(?<![\\w$.])${name}\\s*(?:\\.\\s*(?:set|add|delete|clear|fill|copyWithin|sort|reverse|setUint8|setFloat64)\\s*\\(|\\[[^\\]]+\\]\\s*=[^=])`);
+      if (changed.test(text)) found.push(`${path}: ${name}`);
+    }
+  }
+  t.deepEqual(found, []);
+});
+
 test("every embedded:network/* module the board host imports is mapped and preloaded by manifest.json (the SDK keeps those clients among its examples, which no included manifest brings: xsl stops with 'module not found')", (t) => {
   const manifest = JSON.parse(readFileSync(join(root, "manifest.json"), "utf8"));
   const imported = new Set<string>();
