@@ -70,10 +70,12 @@ export function channelFieldSpec(typeName: string, field: string): KeySpec | und
   return type && Object.prototype.hasOwnProperty.call(type.fields, field) ? type.fields[field] : undefined;
 }
 
-const measureSpecs = new Map<SensorType, KeySpec>();
+/** Made at run time: a Map made while preloading is in flash and read-only on the board. */
+let measureSpecs: Map<SensorType, KeySpec> | undefined;
 
 /** `measure` of one type: an enum of its own quantities. */
 function measureSpec(type: SensorType): KeySpec {
+  measureSpecs ??= new Map();
   let spec = measureSpecs.get(type);
   if (!spec) {
     spec = Object.freeze({ ...COMMON_CHANNEL_FIELDS.measure, values: Object.freeze(Object.keys(type.quantities)) });

@@ -134,14 +134,15 @@ export class ModbusBus {
   }
 }
 
-const BUSES = new WeakMap<IOProvider, ModbusBus>();
+/** Made at run time: a WeakMap made while preloading is in flash and read-only on the board. */
+let BUSES: WeakMap<IOProvider, ModbusBus> | undefined;
 
 /** Makes `bus` the RS-485 bus of the board whose IO is `io` (node.ts, at boot). */
 export function attachModbusBus(io: IOProvider, bus: ModbusBus): void {
-  BUSES.set(io, bus);
+  (BUSES ??= new WeakMap()).set(io, bus);
 }
 
 /** The board's Modbus bus, if one was attached. */
 export function modbusBusOf(io: IOProvider): ModbusBus | undefined {
-  return BUSES.get(io);
+  return BUSES?.get(io);
 }

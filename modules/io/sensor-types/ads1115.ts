@@ -15,7 +15,8 @@ interface SharedChip {
  * ADS1115 share one driver, which converts their inputs in turn (two
  * drivers at one address would overwrite each other's conversions).
  */
-const chips = new WeakMap<object, Map<number, SharedChip>>();
+/** Made at run time: a WeakMap made while preloading is in flash and read-only on the board. */
+let chips: WeakMap<object, Map<number, SharedChip>> | undefined;
 
 /** The smallest PGA range that holds every input's largest signal (21 mA or 10.5 V); ±6.144 V at most. */
 function fullScaleFor(needs: Iterable<number>): number {
@@ -70,6 +71,7 @@ function sampleInput(chip: SharedChip, input: number, scaling: ReturnType<typeof
 
 function join(context: OpenContext, address: number, input: number, need: number): SharedChip {
   const io = context.io.I2C as new (options: I2COptions) => I2CBus;
+  chips ??= new WeakMap();
   let byAddress = chips.get(io);
   if (!byAddress) chips.set(io, (byAddress = new Map()));
   let chip = byAddress.get(address);
@@ -91,7 +93,7 @@ function join(context: OpenContext, address: number, input: number, need: number
 function leave(io: object, address: number, chip: SharedChip, input: number): void {
   chip.inputs.delete(input);
   if (chip.inputs.size > 0) return reconfigure(chip);
-  chips.get(io)?.delete(address);
+  chips?.get(io)?.delete(address);
   chip.driver.close();
 }
 
