@@ -42,7 +42,7 @@ test("no firmware module changes a Map, Set, WeakMap, WeakSet or typed array it 
   // that occur: a top-level `const|let X = new Map(...)` and a later
   // `X.set(` / `X.add(` / `X.delete(` / `X.clear(` / `X[i] =` in the file.
   const builtins = "Map|Set|WeakMap|WeakSet|DataView|ArrayBuffer|(?:Float(?:32|64)|(?:Ui|I)nt(?:8|16|32)|Uint8Clamped|Big(?:Ui|I)nt64)Array";
-  const declared = new RegExp(`^(?:export\\s+)?(?:const|let|var)\\s+([\\w$]+)\\s*(?::[^=]+)?=\\s*new\\s+(?:${builtins})\\b`, "gm");
+  const declared = new RegExp(`^(?:export\\s+)?(?:const|let|var)\\s+([\\w$]+)[ \\t]*(?::[^=\\n]+)?=\\s*new\\s+(?:${builtins})\\b`, "gm");
   const found: string[] = [];
   for (const path of firmware) {
     const text = readFileSync(join(root, path), "utf8");
