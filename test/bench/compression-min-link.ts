@@ -217,6 +217,24 @@ export function bound(list: Piece[], at: number, relaxed: () => void): Piece[] {
   return [hull(kept, at)];
 }
 
+/** "Any value" at the far edge of a room, made finite: far beyond every line that meets two doors of `samples` at bound `e`. */
+export function anyValue(samples: readonly Point[], e: number): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of samples) {
+    lo = Math.min(lo, s.value);
+    hi = Math.max(hi, s.value);
+  }
+  return 1e3 * (hi - lo + 2 * e);
+}
+
+/** The lines through door `r` (within `half` of its sample) that take any value (±`wide`) at the next sample (1 s on after the last). */
+export function door(samples: readonly Point[], r: number, half: number, wide: number): Piece {
+  const gap = r + 1 < samples.length ? samples[r + 1].at - samples[r].at : 1000;
+  const y = samples[r].value;
+  return box(samples[r].at, samples[r].at + gap, y - half, y + half, y - wide, y + wide);
+}
+
 /** The exact fewest points (see above) for samples sorted by strictly increasing time. */
 export function minLinkPoints(samples: readonly Point[], e: number, tolerance = 1e-9 * e): MinLink {
   const n = samples.length;
@@ -225,19 +243,8 @@ export function minLinkPoints(samples: readonly Point[], e: number, tolerance = 
   const relaxed = () => {
     exact = false;
   };
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const s of samples) {
-    lo = Math.min(lo, s.value);
-    hi = Math.max(hi, s.value);
-  }
-  // "Any value" at the far edge of a room, made finite: far beyond every line that meets two doors.
-  const wide = 1e3 * (hi - lo + 2 * e);
-  const stab = (r: number): Piece => {
-    const gap = r + 1 < n ? samples[r + 1].at - samples[r].at : 1000;
-    const y = samples[r].value;
-    return box(samples[r].at, samples[r].at + gap, y - e, y + e, y - wide, y + wide);
-  };
+  const wide = anyValue(samples, e);
+  const stab = (r: number): Piece => door(samples, r, e, wide);
   let links = 1;
   let level: Piece[] = [stab(0)]; // D_links(r)
   let next: Piece[] = [stab(0)]; // D_links+1(r)

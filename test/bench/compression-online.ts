@@ -31,7 +31,7 @@
  * from the block's).
  */
 import { seriesError, type Point } from "../helpers/series-check.js";
-import { clipBand, clipHalf, meet, prune, reach, type Piece } from "./compression-min-link.js";
+import { anyValue, clipBand, clipHalf, door, meet, prune, reach, type Piece } from "./compression-min-link.js";
 
 /** Polygons kept per level by default (the widest at the sample). */
 const MAX_PIECES = 16;
@@ -141,21 +141,8 @@ export function onlinePoints(samples: readonly Point[], e: number, window: numbe
     }
     return state;
   };
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const s of samples) {
-    lo = Math.min(lo, s.value);
-    hi = Math.max(hi, s.value);
-  }
-  const wide = 1e3 * (hi - lo + 2 * e);
-  const stab = (block: readonly Point[], r: number): Piece => {
-    const gap = r + 1 < block.length ? block[r + 1].at - block[r].at : 1000;
-    const y = block[r].value;
-    const a = block[r].at;
-    const g = gap / 1000;
-    const corners = [[y - inner, y - wide], [y + inner, y - wide], [y + inner, y + wide], [y - inner, y + wide]];
-    return { origin: a, s: corners.map(([p, q]) => (q - p) / g), v: corners.map(([p]) => p) };
-  };
+  const wide = anyValue(samples, e);
+  const stab = (block: readonly Point[], r: number): Piece => door(block, r, inner, wide);
   /**
    * The first link of the block, or undefined (a free start): its lines
    * (one committed line, or the polygon a long link was folded into), the
