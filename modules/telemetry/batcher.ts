@@ -94,7 +94,7 @@ export class Batcher {
       this.#queues.delete(reading.channel);
       this.#count -= queue.rows.length;
       this.#arm();
-      this.#emit([queue], false);
+      this.#emit([queue], queue.rows);
       queue = this.#queues.get(reading.channel);
     }
     if (!queue) this.#queues.set(reading.channel, (queue = this.#queue(reading.channel)));
@@ -117,13 +117,14 @@ export class Batcher {
       rows.join(queue.rows);
       if (batch.length === 0 || this.#fits(rows)) batch.push(queue);
       else {
-        this.#emit(batch, true);
+        rows.unjoin();
+        this.#emit(batch, rows.sortByTime());
         batch = [queue];
         rows = new JoinedRows(++this.#serial);
         rows.join(queue.rows);
       }
     }
-    this.#emit(batch, true);
+    this.#emit(batch, rows.sortByTime());
   }
 
   /** Readings waiting, all channels. */
@@ -154,17 +155,12 @@ export class Batcher {
   }
 
   /**
-   * Hands the queues' readings to `onBatch` as one pack (joined, in time
-   * order when `sorted` or several), then keeps the emptied queues whose
-   * columns grew for reuse.
+   * Hands `rows` (the queues' readings: one queue's columns, or the queues
+   * joined and in time order) to `onBatch` as one pack, then empties the
+   * queues and keeps those whose columns grew for reuse.
    */
-  #emit(queues: ChannelQueue[], sorted: boolean): void {
-    if (queues.length === 1 && !sorted) this.#onBatch(queues[0].rows);
-    else {
-      const rows = new JoinedRows(++this.#serial);
-      for (const queue of queues) rows.join(queue.rows);
-      this.#onBatch(rows.sortByTime());
-    }
+  #emit(queues: ChannelQueue[], rows: ReadingRows): void {
+    this.#onBatch(rows);
     for (const queue of queues) {
       queue.rows.clear(++this.#serial);
       // Columns that grew beyond a step are kept for reuse; small ones cost less to make again than to keep.
@@ -208,7 +204,7 @@ export class Batcher {
         this.#queues.delete(queue.channel);
         this.#count -= queue.rows.length;
       }
-      this.#emit(batch, true);
+      this.#emit(batch, rows.sortByTime());
     }
     if (this.#timer === undefined) this.#arm();
   }
