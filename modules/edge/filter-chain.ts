@@ -48,7 +48,6 @@ export class FilterChain {
       const from = this.#stage;
       const next = from + 1;
       if (next === this.#compressAt) this.tap(s);
-      this.#stage = next;
       this.stages[next].push(s, this.emitOf(next));
       this.#stage = from;
     };
