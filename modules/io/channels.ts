@@ -1,7 +1,7 @@
 import type { ChannelConfig } from "../config/node-config.js";
 import type { Counters } from "../counters.js";
 import type { Logger } from "../log.js";
-import { Backoff } from "../mqtt/backoff.js";
+import { Backoff, checkBackoffOptions } from "../mqtt/backoff.js";
 import type { Platform, TimerHandle } from "../platform.js";
 import { ComputedChannel } from "./computed-channel.js";
 import { Observers } from "./observers.js";
@@ -261,7 +261,7 @@ export class Channels {
     let slot = this.#slots.get(key);
     if (!slot) {
       // The back-off options are checked with the first sensor, as when each slot made its Backoff at once.
-      if (this.#slots.size === 0) new Backoff(NO_JITTER, this.#backoff);
+      if (this.#slots.size === 0) checkBackoffOptions(this.#backoff);
       slot = new Slot(this.#platform, type, config);
       this.#slots.set(key, slot);
     }

@@ -1,3 +1,7 @@
+/** Default first delay ceiling and cap (ms). */
+const BASE_MS = 1000;
+const CAP_MS = 60_000;
+
 /**
  * Exponential backoff with full jitter (delay drawn uniformly from
  * [0, min(cap, base * 2^attempt)]), so a fleet that lost its broker at once
@@ -10,10 +14,9 @@ export class Backoff {
   #random: () => number;
 
   constructor(random: () => number, options: { baseMs?: number; capMs?: number } = {}) {
-    this.#baseMs = options.baseMs ?? 1000;
-    this.#capMs = options.capMs ?? 60_000;
-    if (!(this.#baseMs > 0)) throw new RangeError(`baseMs must be positive, got ${this.#baseMs}`);
-    if (!(this.#capMs >= this.#baseMs)) throw new RangeError(`capMs must be >= baseMs, got ${this.#capMs}`);
+    checkBackoffOptions(options);
+    this.#baseMs = options.baseMs ?? BASE_MS;
+    this.#capMs = options.capMs ?? CAP_MS;
     this.#random = random;
   }
 
@@ -32,4 +35,12 @@ export class Backoff {
   reset(): void {
     this.#attempt = 0;
   }
+}
+
+/** Throws the RangeError a `Backoff` with these options would (base not above 0, cap below base). */
+export function checkBackoffOptions(options: { baseMs?: number; capMs?: number }): void {
+  const baseMs = options.baseMs ?? BASE_MS;
+  const capMs = options.capMs ?? CAP_MS;
+  if (!(baseMs > 0)) throw new RangeError(`baseMs must be positive, got ${baseMs}`);
+  if (!(capMs >= baseMs)) throw new RangeError(`capMs must be >= baseMs, got ${capMs}`);
 }
